@@ -1,0 +1,80 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test` (see README.md).
+SHELL := /bin/bash
+TOP := $(CURDIR)
+GOROOT_GENODE := $(TOP)/_build/goroot
+GO_GENODE := $(GOROOT_GENODE)/bin/go
+# The patched toolchain, for std and for genode programs (outside our go.work).
+GENODE_ENV := PATH=$(GOROOT_GENODE)/bin:$$PATH GOWORK=off GOTOOLCHAIN=local GOFLAGS=
+export GOTOOLCHAIN := local
+ELFCHECK := $(TOP)/_build/bin/genode-elfcheck
+HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/internal/obj/x86
+
+.PHONY: all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
+	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean
+
+all: toolchain
+
+toolchain:            ## patched GOROOT in _build/goroot (make.bash once, then incremental)
+	@build/toolchain.sh build
+
+sync:                 ## lay goos_genode/ over the work folder without building
+	@build/toolchain.sh sync
+
+go-prepare:           ## work folder as a git repository: pristine + one commit per patch
+	@build/toolchain.sh prepare
+
+go-patches:           ## regenerate patches/go from the work folder's commits
+	@build/toolchain.sh export
+
+go-reset:             ## drop work-folder patch commits and re-apply patches/go
+	@build/toolchain.sh reset
+
+syscalls:             ## regenerate trampolines and wrappers from syscalls/table.tsv
+	go run genodego/syscalls/cmd/mklibc -root $(TOP)
+
+syscalls-check:       ## fail when generated files are stale
+	go run genodego/syscalls/cmd/mklibc -root $(TOP) -check
+
+elfcheck:
+	@mkdir -p _build/bin
+	go build -o $(ELFCHECK) genodego/build/cmd/genode-elfcheck
+
+unit-tests:           ## our own Go code, natively
+	go test genodego/syscalls/... genodego/build/...
+
+dist-list: toolchain
+	@$(GENODE_ENV) go tool dist list | grep -x 'genode/amd64' && $(GENODE_ENV) go tool dist list | grep -x 'genode/arm64'
+
+build-std: toolchain
+	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) GOOS=genode GOARCH=amd64 go build std
+	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) GOOS=genode GOARCH=arm64 go build std
+
+vet-std: toolchain
+	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) GOOS=genode GOARCH=amd64 go vet std
+	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) GOOS=genode GOARCH=arm64 go vet std
+
+compile-tests: toolchain  ## every std test package compiled for genode/amd64
+	build/std-compile.sh amd64
+
+hello: toolchain
+	@mkdir -p _build/bin
+	cd test/hello && $(GENODE_ENV) GOOS=genode GOARCH=amd64 go build -o $(TOP)/_build/bin/hello.genode-amd64 .
+	cd test/hello && $(GENODE_ENV) GOOS=genode GOARCH=arm64 go build -o $(TOP)/_build/bin/hello.genode-arm64 .
+
+check-elf: hello elfcheck compile-tests  ## hello (amd64, arm64) and every std test binary pass genode-elfcheck
+	$(ELFCHECK) _build/bin/hello.genode-amd64 _build/bin/hello.genode-arm64
+	$(ELFCHECK) -q _build/stdtests/amd64/*.test && echo "check-elf: $$(ls _build/stdtests/amd64/*.test | wc -l) std test binaries pass"
+
+host-tests: toolchain  ## the patched toolchain still works for linux/amd64
+	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) go test -short $(HOST_TEST_PKGS)
+
+test: syscalls-check unit-tests dist-list build-std vet-std check-elf host-tests
+
+demo: hello elfcheck
+	@echo "== genode/amd64 hello, checked against ld.lib.so's contract"
+	$(ELFCHECK) _build/bin/hello.genode-amd64 _build/bin/hello.genode-arm64
+	@readelf -lW _build/bin/hello.genode-amd64 | sed -n '/Program Headers/,/Section to Segment/p'
+	@readelf -dW _build/bin/hello.genode-amd64 | grep -E 'NEEDED|HASH'
+
+clean:
+	rm -rf _build

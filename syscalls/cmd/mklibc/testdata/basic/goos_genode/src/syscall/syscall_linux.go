@@ -1,0 +1,3 @@
+package syscall
+
+//sys	ignored(fd int) (err error)

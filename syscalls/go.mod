@@ -1,0 +1,3 @@
+module genodego/syscalls
+
+go 1.26

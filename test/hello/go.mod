@@ -1,0 +1,3 @@
+module genodego/test/hello
+
+go 1.26.0
