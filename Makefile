@@ -9,12 +9,12 @@ export GOTOOLCHAIN := local
 ELFCHECK := $(TOP)/_build/bin/genode-elfcheck
 HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/internal/obj/x86
 
-.PHONY: all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
+.PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean
 
 all: toolchain
 
-toolchain:            ## patched GOROOT in _build/goroot (make.bash once, then incremental)
+toolchain: syscalls-check  ## patched GOROOT in _build/goroot (make.bash once, then incremental)
 	@build/toolchain.sh build
 
 sync:                 ## lay goos_genode/ over the work folder without building
@@ -33,14 +33,29 @@ syscalls:             ## regenerate trampolines and wrappers from syscalls/table
 	go run genodego/syscalls/cmd/mklibc -root $(TOP)
 
 syscalls-check:       ## fail when generated files are stale
-	go run genodego/syscalls/cmd/mklibc -root $(TOP) -check
+	@go run genodego/syscalls/cmd/mklibc -root $(TOP) -check
 
 elfcheck:
 	@mkdir -p _build/bin
 	go build -o $(ELFCHECK) genodego/build/cmd/genode-elfcheck
 
-unit-tests:           ## our own Go code, natively
-	go test genodego/syscalls/... genodego/build/...
+unit-tests:           ## our own Go code, natively (the model's conformance suite is test-model)
+	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
+	go test genodego/host/launch/... genodego/host/cmd/...
+	go test -run 'TestParse|TestTableCurrent' genodego/host
+
+model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
+	$(MAKE) -f host/libc/model.mk
+
+host-tools:           ## genode-run, go_genode_amd64_exec, genode-init
+	@mkdir -p _build/bin
+	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
+	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
+	go build -o _build/bin/genode-init genodego/sandbox/cmd/genode-init
+
+test-model: model host-tools elfcheck  ## conformance suite: one C program per modeled Genode behaviour
+	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host
+	go run genodego/host/cmd/genode-conformance-table -check
 
 dist-list: toolchain
 	@$(GENODE_ENV) go tool dist list | grep -x 'genode/amd64' && $(GENODE_ENV) go tool dist list | grep -x 'genode/arm64'
@@ -68,7 +83,7 @@ check-elf: hello elfcheck compile-tests  ## hello (amd64, arm64) and every std t
 host-tests: toolchain  ## the patched toolchain still works for linux/amd64
 	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) go test -short $(HOST_TEST_PKGS)
 
-test: syscalls-check unit-tests dist-list build-std vet-std check-elf host-tests
+test: syscalls-check unit-tests test-model dist-list build-std vet-std check-elf host-tests
 
 demo: hello elfcheck
 	@echo "== genode/amd64 hello, checked against ld.lib.so's contract"

@@ -1,0 +1,75 @@
+// Command go_genode_amd64_exec runs genode/amd64 programs for the go command:
+// with it on PATH, `GOOS=genode GOARCH=amd64 go test` and `go run` execute
+// their binaries on the Linux model of Genode's libc.
+//
+//	go_genode_amd64_exec binary [args...]
+//
+// The go command runs it in the package directory. The component gets a
+// default view (see genodego/host/launch.GoExec.Config): /dev, a RAM /tmp,
+// pipes, sockets, the package directory (writeable) and GOROOT (read-only)
+// at their host paths. The exit status is the component's.
+//
+// Environment: GENODE_MODEL_DIR (model libraries), GENODE_EXEC_RAM (RAM
+// quota, default 1G), GENODE_EXEC_CAPS (default 1000), GENODE_EXEC_STRICT=1
+// (Genode warnings are fatal), GENODE_EXEC_VERBOSE=1 (print the flat config),
+// GENODE_EXEC_TIMEOUT (a Go duration).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"genodego/host/launch"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: go_genode_amd64_exec binary [args...]")
+		os.Exit(launch.StatusLauncherError)
+	}
+	bin, err := filepath.Abs(os.Args[1])
+	if err != nil {
+		fail(err)
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		fail(err)
+	}
+	g := launch.GoExec{
+		Binary:  bin,
+		Args:    os.Args[2:],
+		PkgDir:  wd,
+		GOROOT:  launch.GoRoot(),
+		HostEnv: os.Environ(),
+		RAM:     os.Getenv("GENODE_EXEC_RAM"),
+		Caps:    os.Getenv("GENODE_EXEC_CAPS"),
+	}
+	c, err := launch.GoExecComponent(g, os.Getenv("GENODE_EXEC_STRICT") == "1")
+	if err != nil {
+		fail(err)
+	}
+	o := launch.RunOptions{ModelDir: os.Getenv("GENODE_MODEL_DIR")}
+	if os.Getenv("GENODE_EXEC_VERBOSE") == "1" {
+		o.Verbose = os.Stderr
+	}
+	if t := os.Getenv("GENODE_EXEC_TIMEOUT"); t != "" {
+		d, err := time.ParseDuration(t)
+		if err != nil {
+			fail(fmt.Errorf("GENODE_EXEC_TIMEOUT: %v", err))
+		}
+		o.Timeout = d
+	}
+	status, err := c.Run(context.Background(), o)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "go_genode_amd64_exec: %v\n", err)
+	}
+	os.Exit(status)
+}
+
+func fail(err error) {
+	fmt.Fprintf(os.Stderr, "go_genode_amd64_exec: %v\n", err)
+	os.Exit(launch.StatusLauncherError)
+}

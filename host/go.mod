@@ -1,0 +1,3 @@
+module genodego/host
+
+go 1.26

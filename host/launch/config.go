@@ -1,0 +1,638 @@
+// Package launch turns a Genode component configuration (a <start> node in
+// HID or XML) into the model's flat run-time configuration
+// (host/MODEL-CONFIG.md) and runs the component's binary on the model
+// libraries through the host's dynamic loader.
+//
+// genode-run and go_genode_amd64_exec are thin commands over this package.
+package launch
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"genodego/sandbox/node"
+)
+
+// KV is one name/value pair, kept in document order.
+type KV struct{ Name, Value string }
+
+// VFSNode is one node of the component's file-system view.
+type VFSNode struct {
+	Path   string // absolute path in the view
+	Type   string // flat type: dir fs ram inline rom null zero log terminal rtc pipe symlink socket rng
+	Fields []KV   // name=value fields (host=, writeable=, target=, ...)
+	// Content is written to a file in the run directory and passed as host=
+	// (inline nodes); nil for every other type.
+	Content []byte
+	Line    int // line of the config node, for diagnostics
+}
+
+// Component is a resolved component: everything the flat file says.
+type Component struct {
+	Name       string
+	Binary     string // absolute host path
+	RAM        uint64
+	Caps       uint64
+	Libc       []KV
+	Args       []string
+	Env        []KV
+	VFS        []VFSNode
+	Strict     bool
+	WatchdogMS int
+	// ExecConfig is the host path of the component's launcher config, for the
+	// model's execve. Empty: the launcher writes the config it was given.
+	ExecConfig string
+	// Warnings Genode itself would log for this configuration, already in
+	// Genode's format ("[init] Warning: ...", "[name] Warning: ...").
+	Warnings []string
+	// source is the config text, kept to write ExecConfig when empty.
+	source []byte
+}
+
+// Options control how a configuration is resolved.
+type Options struct {
+	// File names the config in diagnostics; it is also the base for relative
+	// <binary> and <rom> names unless Dir is set.
+	File string
+	// Dir is the directory relative binary and ROM names are resolved against.
+	Dir string
+	// Binary overrides <binary name> (-binary).
+	Binary string
+	// Strict makes every Genode warning fatal (status 3), in the launcher and
+	// in the model.
+	Strict bool
+	// WatchdogMS sets watchdog_ms; 0 leaves the model's default.
+	WatchdogMS int
+}
+
+// ConfigError is a malformed or unsupported configuration. It names the file,
+// the line and column, the node (as a path from the top-level node) and, if
+// any, the attribute.
+type ConfigError struct {
+	File      string
+	Line, Col int
+	Node      string // e.g. "start hello / config / vfs / dir dev / fs"
+	Attr      string
+	Msg       string
+}
+
+func (e *ConfigError) Error() string {
+	var b strings.Builder
+	if e.File != "" {
+		b.WriteString(e.File)
+		b.WriteString(":")
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, "%d:", e.Line)
+		if e.Col > 0 {
+			fmt.Fprintf(&b, "%d:", e.Col)
+		}
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	if e.Node != "" {
+		fmt.Fprintf(&b, "node <%s>", e.Node)
+		if e.Attr != "" {
+			fmt.Fprintf(&b, ", attribute %q", e.Attr)
+		}
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// resolver carries the state of one resolution.
+type resolver struct {
+	opt  Options
+	dir  string
+	comp *Component
+	path map[*node.Node]string // node → its display path
+}
+
+func (r *resolver) nodeErr(n *node.Node, format string, args ...any) error {
+	return &ConfigError{File: r.opt.File, Line: n.Line, Col: n.Col, Node: r.path[n], Msg: fmt.Sprintf(format, args...)}
+}
+
+func (r *resolver) attrErr(n *node.Node, attr string, format string, args ...any) error {
+	line, col := n.Line, n.Col
+	for _, a := range n.Attrs {
+		if a.Name == attr {
+			if a.Line > 0 {
+				line, col = a.Line, a.Col
+			}
+			break
+		}
+	}
+	return &ConfigError{File: r.opt.File, Line: line, Col: col, Node: r.path[n], Attr: attr, Msg: fmt.Sprintf(format, args...)}
+}
+
+// label records the display path of n under parent.
+func (r *resolver) label(n, parent *node.Node) {
+	s := n.Type
+	if name, ok := n.Attr("name"); ok && name != "" {
+		s += " " + name
+	}
+	if parent != nil {
+		s = r.path[parent] + " / " + s
+	}
+	r.path[n] = s
+}
+
+func (r *resolver) warn(format string, args ...any) {
+	r.comp.Warnings = append(r.comp.Warnings, fmt.Sprintf(format, args...))
+}
+
+// Load parses a configuration (HID or XML, sniffed) and resolves it.
+func Load(data []byte, opt Options) (*Component, error) {
+	root, err := node.Parse(data)
+	if err != nil {
+		if ne, ok := err.(*node.Error); ok {
+			return nil, &ConfigError{File: opt.File, Line: ne.Line, Col: ne.Col, Msg: ne.Msg}
+		}
+		return nil, &ConfigError{File: opt.File, Msg: err.Error()}
+	}
+	c, err := Resolve(root, opt)
+	if err != nil {
+		return nil, err
+	}
+	c.source = data
+	return c, nil
+}
+
+// LoadFile reads and resolves a configuration file.
+func LoadFile(file string, opt Options) (*Component, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if opt.File == "" {
+		opt.File = file
+	}
+	if opt.Dir == "" {
+		opt.Dir = filepath.Dir(file)
+	}
+	c, err := Load(data, opt)
+	if err != nil {
+		return nil, err
+	}
+	if abs, err := filepath.Abs(file); err == nil {
+		c.ExecConfig = abs
+	}
+	return c, nil
+}
+
+// Resolve checks a parsed configuration and resolves it against the host.
+// The top-level node is a <start> node, or an init <config> holding exactly
+// one <start> node.
+func Resolve(root *node.Node, opt Options) (*Component, error) {
+	r := &resolver{opt: opt, comp: &Component{Strict: opt.Strict, WatchdogMS: opt.WatchdogMS}, path: map[*node.Node]string{}}
+	r.dir = opt.Dir
+	if r.dir == "" {
+		r.dir = "."
+	}
+	if d, err := filepath.Abs(r.dir); err == nil {
+		r.dir = d
+	}
+	r.label(root, nil)
+	start := root
+	if root.Type == "config" {
+		starts := root.All("start")
+		if len(starts) != 1 {
+			return nil, r.nodeErr(root, "an init <config> must hold exactly one <start> node for genode-run, found %d", len(starts))
+		}
+		start = starts[0]
+		r.label(start, root)
+	} else if root.Type != "start" {
+		return nil, r.nodeErr(root, "the top-level node must be <start> (or an init <config> with one <start>), not <%s>", root.Type)
+	}
+	if err := r.start(start); err != nil {
+		return nil, err
+	}
+	return r.comp, nil
+}
+
+// Start-node sub nodes that only matter to init's routing or scheduling; the
+// model has nothing to do for them.
+var ignoredStartNodes = map[string]bool{
+	"route": true, "provides": true, "affinity": true, "heartbeat": true, "exit": true,
+}
+
+func (r *resolver) start(start *node.Node) error {
+	c := r.comp
+	name, ok := start.Attr("name")
+	if !ok || name == "" {
+		return r.nodeErr(start, "lacks a name (HID: 'start NAME'; XML: name=\"...\")")
+	}
+	if strings.Contains(name, " -> ") || strings.ContainsAny(name, "/\t\n") {
+		return r.attrErr(start, "name", "%q is not a usable child name", name)
+	}
+	c.Name = name
+
+	for _, a := range start.Attrs {
+		switch a.Name {
+		case "name", "version", "priority", "managing_system":
+		case "ram":
+			v, err := parseNumBytes(a.Value)
+			if err != nil {
+				return r.attrErr(start, "ram", "%v", err)
+			}
+			c.RAM = v
+		case "caps":
+			v, err := parseUnsigned(a.Value)
+			if err != nil {
+				return r.attrErr(start, "caps", "%v", err)
+			}
+			c.Caps = v
+		case "ld":
+			b, err := parseBool(a.Value)
+			if err != nil {
+				return r.attrErr(start, "ld", "%v", err)
+			}
+			if !b {
+				return r.attrErr(start, "ld", "statically linked components (ld=\"no\") are not modelled")
+			}
+		default:
+			return r.attrErr(start, a.Name, "unknown attribute of <start>")
+		}
+	}
+
+	var binaryNode *node.Node
+	var configNode *node.Node
+	ramSet := hasAttr(start, "ram")
+	for _, ch := range start.Children {
+		r.label(ch, start)
+		switch ch.Type {
+		case "binary":
+			if binaryNode != nil {
+				return r.nodeErr(ch, "more than one <binary> node")
+			}
+			binaryNode = ch
+		case "config":
+			if configNode != nil {
+				return r.nodeErr(ch, "more than one <config> node")
+			}
+			configNode = ch
+		case "resource":
+			rn, _ := ch.Attr("name")
+			q, ok := ch.Attr("quantum")
+			if !ok {
+				return r.nodeErr(ch, "lacks a quantum attribute")
+			}
+			switch rn {
+			case "RAM":
+				if ramSet {
+					// sandbox/child.cc: _configured_ram_quota (spelling as Genode's)
+					r.warn("[init] Warning: %s: ambigious RAM-quota definition", name)
+				}
+				v, err := parseNumBytes(q)
+				if err != nil {
+					return r.attrErr(ch, "quantum", "%v", err)
+				}
+				c.RAM, ramSet = v, true
+			case "CAP":
+				v, err := parseUnsigned(q)
+				if err != nil {
+					return r.attrErr(ch, "quantum", "%v", err)
+				}
+				c.Caps = v
+			case "CPU":
+				return r.attrErr(ch, "name", "<resource name=\"CPU\"> no longer exists (removed in Genode 25.11)")
+			default:
+				return r.attrErr(ch, "name", "unknown resource %q (RAM or CAP)", rn)
+			}
+		default:
+			if !ignoredStartNodes[ch.Type] {
+				return r.nodeErr(ch, "unknown sub node of <start>")
+			}
+		}
+	}
+	if c.RAM == 0 {
+		return r.nodeErr(start, "no RAM quota: give ram=\"SIZE\" (or <resource name=\"RAM\" quantum=\"SIZE\"/>); init would not start the child")
+	}
+	if c.Caps == 0 {
+		return r.nodeErr(start, "no capability quota: give caps=\"N\"; init would not start the child")
+	}
+
+	// The binary: -binary, else <binary name>, else the start name (a ROM
+	// name, resolved in the config's directory).
+	switch {
+	case r.opt.Binary != "":
+		b, err := filepath.Abs(r.opt.Binary)
+		if err != nil {
+			return err
+		}
+		if err := checkBinary(b); err != nil {
+			return &ConfigError{File: r.opt.File, Msg: fmt.Sprintf("-binary %s: %v", r.opt.Binary, err)}
+		}
+		c.Binary = b
+	case binaryNode != nil:
+		bn, ok := binaryNode.Attr("name")
+		if !ok || bn == "" {
+			return r.nodeErr(binaryNode, "lacks a name")
+		}
+		b := r.hostPath(bn)
+		if err := checkBinary(b); err != nil {
+			return r.attrErr(binaryNode, "name", "binary %s: %v", b, err)
+		}
+		c.Binary = b
+	default:
+		b := r.hostPath(name)
+		if err := checkBinary(b); err != nil {
+			return r.attrErr(start, "name", "no <binary> node, and the binary named after the start node, %s: %v", b, err)
+		}
+		c.Binary = b
+	}
+
+	if configNode == nil {
+		// No <config>: the libc sees an empty config (no args, env, VFS).
+		return nil
+	}
+	return r.config(configNode)
+}
+
+func hasAttr(n *node.Node, name string) bool { _, ok := n.Attr(name); return ok }
+
+// hostPath resolves a ROM-like name against the config's directory.
+func (r *resolver) hostPath(name string) string {
+	if filepath.IsAbs(name) {
+		return filepath.Clean(name)
+	}
+	return filepath.Join(r.dir, name)
+}
+
+func checkBinary(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return fmt.Errorf("no such file")
+		}
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("not a regular file")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var magic [4]byte
+	if _, err := f.Read(magic[:]); err != nil || string(magic[:]) != "\x7fELF" {
+		return fmt.Errorf("not an ELF file")
+	}
+	return nil
+}
+
+// <libc> attributes Genode's libc reads (libc/internal/config.h, kernel.cc).
+var libcAttrs = map[string]string{
+	"stdin": "path", "stdout": "path", "stderr": "path", "cwd": "path",
+	"rtc": "path", "rng": "path", "pipe": "path", "socket": "path", "nameserver_file": "path",
+	"pid": "int", "connect_timeout_sec": "unsigned", "update_mtime": "bool", "cloned": "bool",
+}
+
+func (r *resolver) config(cfg *node.Node) error {
+	c := r.comp
+	var vfsNode, libcNode *node.Node
+	for _, ch := range cfg.Children {
+		r.label(ch, cfg)
+		switch ch.Type {
+		case "vfs":
+			if vfsNode == nil { // libc uses the first <vfs>
+				vfsNode = ch
+			}
+		case "libc":
+			if libcNode == nil {
+				libcNode = ch
+			}
+		}
+	}
+	if libcNode != nil {
+		if err := r.libc(libcNode); err != nil {
+			return err
+		}
+		if vfsNode == nil {
+			if lv := libcNode.Child("vfs"); lv != nil {
+				r.label(lv, libcNode)
+				// libc/internal/config.h: with_vfs_config
+				r.warn("[%s] Warning: '<config> <libc> <vfs/>' is deprecated, please move to '<config> <vfs/>'", c.Name)
+				vfsNode = lv
+			}
+		}
+	}
+	if err := r.argsAndEnv(cfg); err != nil {
+		return err
+	}
+	if vfsNode != nil {
+		c.VFS = append(c.VFS, VFSNode{Path: "/", Type: "dir", Line: vfsNode.Line})
+		if err := r.vfsDir(vfsNode, "/"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *resolver) libc(libc *node.Node) error {
+	c := r.comp
+	for _, a := range libc.Attrs {
+		kind, ok := libcAttrs[a.Name]
+		if !ok {
+			return r.attrErr(libc, a.Name, "unknown <libc> attribute (Genode's libc reads %s)", strings.Join(sortedKeys(libcAttrs), ", "))
+		}
+		v := a.Value
+		switch kind {
+		case "path":
+			if !strings.HasPrefix(v, "/") && a.Name != "cwd" {
+				return r.attrErr(libc, a.Name, "%q is not an absolute VFS path", v)
+			}
+		case "int":
+			n, ok := genodeUnsigned(strings.TrimPrefix(v, "-"))
+			if !ok || n > 1<<31-1 {
+				return r.attrErr(libc, a.Name, "%q is not a number", v)
+			}
+			if strings.HasPrefix(v, "-") {
+				v = "-" + strconv.FormatUint(n, 10)
+			} else {
+				v = strconv.FormatUint(n, 10)
+			}
+		case "unsigned":
+			n, err := parseUnsigned(v)
+			if err != nil {
+				return r.attrErr(libc, a.Name, "%v", err)
+			}
+			v = strconv.FormatUint(n, 10)
+		case "bool":
+			b, err := parseBool(v)
+			if err != nil {
+				return r.attrErr(libc, a.Name, "%v", err)
+			}
+			v = "no"
+			if b {
+				v = "yes"
+			}
+		}
+		c.Libc = append(c.Libc, KV{a.Name, v})
+	}
+	for _, ch := range libc.Children {
+		r.label(ch, libc)
+		switch ch.Type {
+		case "vfs": // handled by config()
+		case "stack":
+			s, ok := ch.Attr("size")
+			if !ok {
+				continue
+			}
+			n, err := parseNumBytes(s)
+			if err != nil {
+				return r.attrErr(ch, "size", "%v", err)
+			}
+			c.Libc = append(c.Libc, KV{"stack_size", strconv.FormatUint(n, 10)})
+		case "mmap":
+			s, ok := ch.Attr("align_log2")
+			if !ok {
+				continue
+			}
+			n, err := parseUnsigned(s)
+			if err != nil || n < 12 || n > 40 {
+				return r.attrErr(ch, "align_log2", "%q is not a usable alignment (12..40)", s)
+			}
+			c.Libc = append(c.Libc, KV{"mmap_align_log2", strconv.FormatUint(n, 10)})
+		case "pthread":
+			// CPU placement only; one CPU is as good as another on the model.
+		default:
+			return r.nodeErr(ch, "<libc> sub node <%s> is not modelled", ch.Type)
+		}
+	}
+	return nil
+}
+
+// argsAndEnv follows repos/libports/include/libc/args.h: per <arg> without a
+// value attribute, its name and its quoted content each give one argv
+// element; a legacy <arg value> gives its name (if any) and its value; <env
+// NAME> with quoted content or legacy <env key value> give environment
+// entries, all in document order.
+func (r *resolver) argsAndEnv(cfg *node.Node) error {
+	c := r.comp
+	for _, ch := range cfg.Children {
+		switch ch.Type {
+		case "arg":
+			name, hasName := ch.Attr("name")
+			if value, ok := ch.Attr("value"); ok {
+				if hasName {
+					c.Args = append(c.Args, name)
+				}
+				c.Args = append(c.Args, value)
+				continue
+			}
+			if hasName {
+				c.Args = append(c.Args, name)
+			}
+			if content, ok := quoted(ch); ok {
+				c.Args = append(c.Args, content)
+			}
+		case "env":
+			key, hasKey := ch.Attr("key")
+			value, hasValue := ch.Attr("value")
+			name, hasName := ch.Attr("name")
+			switch {
+			case hasKey && hasValue:
+				c.Env = append(c.Env, KV{key, value})
+			case hasName && !hasKey:
+				content, _ := quoted(ch)
+				c.Env = append(c.Env, KV{name, content})
+			}
+			// Anything else is ignored by Genode's libc, silently.
+			if hasKey || hasName {
+				k := key
+				if !hasKey {
+					k = name
+				}
+				if k == "" || strings.Contains(k, "=") {
+					return r.nodeErr(ch, "environment variable name %q is unusable", k)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// quoted returns a node's quoted content (HID ": " lines, XML text content).
+func quoted(n *node.Node) (string, bool) {
+	if n.Content == "" {
+		return "", false
+	}
+	return n.Content, true
+}
+
+func sortedKeys(m map[string]string) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// parseNumBytes parses a Genode Num_bytes value: an unsigned number (decimal,
+// or hex with 0x) with an optional K, M or G suffix (base/include/util/string.h).
+// Unlike Genode, which falls back to the default for a value it cannot parse
+// completely, the launcher rejects it.
+func parseNumBytes(s string) (uint64, error) {
+	t := s
+	mul := uint64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'K':
+			mul, t = 1<<10, t[:n-1]
+		case 'M':
+			mul, t = 1<<20, t[:n-1]
+		case 'G':
+			mul, t = 1<<30, t[:n-1]
+		}
+	}
+	v, ok := genodeUnsigned(t)
+	if !ok {
+		return 0, fmt.Errorf("%q is not a size (a number with an optional K, M or G suffix)", s)
+	}
+	if v > (1<<62)/mul {
+		return 0, fmt.Errorf("%q is too large", s)
+	}
+	return v * mul, nil
+}
+
+func parseUnsigned(s string) (uint64, error) {
+	v, ok := genodeUnsigned(s)
+	if !ok {
+		return 0, fmt.Errorf("%q is not an unsigned number", s)
+	}
+	return v, nil
+}
+
+// genodeUnsigned parses what Genode's parse_unsigned consumes: decimal digits,
+// or hex digits after 0x; the whole string must be consumed.
+func genodeUnsigned(s string) (uint64, bool) {
+	base := 10
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		base, s = 16, s[2:]
+	}
+	if s == "" || strings.ContainsAny(s, "+-_") {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s, base, 64)
+	return v, err == nil
+}
+
+// parseBool accepts Genode's boolean spellings (util/string.h: parse(bool)).
+func parseBool(s string) (bool, error) {
+	switch s {
+	case "yes", "true", "on":
+		return true, nil
+	case "no", "false", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean (yes or no)", s)
+}

@@ -1,0 +1,182 @@
+package launch
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"genodego/sandbox/node"
+)
+
+// GoExec describes a run of `go test`/`go run` output through
+// go_genode_amd64_exec: a binary, its arguments, the package directory it
+// runs in, the GOROOT its tests read testdata from, and the host environment
+// to take GO* and friends from.
+type GoExec struct {
+	Binary  string   // host path of the binary (in go's work directory)
+	Args    []string // arguments after argv[0]
+	PkgDir  string   // the package directory (go runs the binary there)
+	GOROOT  string   // the patched GOROOT; mapped read-only at its own path
+	HostEnv []string // os.Environ()
+	RAM     string   // RAM quota (Num_bytes syntax); default 1G
+	Caps    string   // default 1000
+}
+
+// Host environment variables a Go program under `go test` expects to see.
+var goExecEnvNames = map[string]bool{
+	"HOME": true, "USER": true, "LOGNAME": true, "LANG": true, "LC_ALL": true, "TZ": true,
+	"TERM": true, "PATH": true,
+}
+
+// Env returns the component environment: GO*-prefixed variables (GOROOT,
+// GOPATH, GODEBUG, GOMAXPROCS, GOTRACEBACK, GOCOVERDIR, ...) and a few
+// general ones, passed through; TMPDIR is always /tmp, the RAM file system.
+func (g GoExec) Env() []KV {
+	var env []KV
+	for _, e := range g.HostEnv {
+		k, v, ok := strings.Cut(e, "=")
+		if !ok || k == "TMPDIR" || strings.HasPrefix(k, "GENODE_") {
+			continue
+		}
+		if strings.HasPrefix(k, "GO") || goExecEnvNames[k] || strings.HasPrefix(k, "LC_") {
+			env = append(env, KV{k, v})
+		}
+	}
+	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
+	return append(env, KV{"TMPDIR", "/tmp"})
+}
+
+// Config builds the component's <start> node. The view:
+//
+//	/dev      log, null, zero, rtc, terminal, random (jitterentropy)
+//	/tmp      a RAM file system
+//	/pipe     the pipe plugin
+//	/socket   the socket file system (lxip)
+//	PkgDir    the package directory, writeable, at its own path
+//	dir(Binary) the binary's directory, read-only, at its own path
+//	GOROOT    read-only at its own path
+//
+// with rtc, rng, pipe and socket configured, cwd the package directory, argv
+// the binary's path and the arguments.
+func (g GoExec) Config() *node.Node {
+	ram, caps := g.RAM, g.Caps
+	if ram == "" {
+		ram = "1G"
+	}
+	if caps == "" {
+		caps = "1000"
+	}
+	name := strings.TrimSuffix(filepath.Base(g.Binary), ".test")
+	name = strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			return r
+		}
+		return '_'
+	}, name)
+	if name == "" {
+		name = "go"
+	}
+
+	start := node.New("start", "name", name, "caps", caps, "ram", ram)
+	start.Add(node.New("binary", "name", g.Binary))
+	cfg := node.New("config")
+	start.Add(cfg)
+
+	root := &hostTree{}
+	root.mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
+		node.New("terminal"), node.New("jitterentropy", "name", "random"))
+	root.mount("/tmp", node.New("ram"))
+	root.mount("/pipe", node.New("pipe"))
+	root.mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
+	if g.PkgDir != "" {
+		root.mount(g.PkgDir, node.New("fs", "host", g.PkgDir, "writeable", "yes"))
+	}
+	if bd := filepath.Dir(g.Binary); bd != g.PkgDir {
+		root.mount(bd, node.New("fs", "host", bd, "writeable", "no"))
+	}
+	if g.GOROOT != "" {
+		root.mount(g.GOROOT, node.New("fs", "host", g.GOROOT, "writeable", "no"))
+	}
+	vfs := node.New("vfs")
+	root.emit(vfs)
+	cfg.Add(vfs)
+
+	libc := node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", "/dev/log",
+		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "socket", "/socket")
+	if g.PkgDir != "" {
+		libc.Set("cwd", g.PkgDir)
+	}
+	cfg.Add(libc)
+	cfg.Add(node.New("arg", "value", g.Binary))
+	for _, a := range g.Args {
+		cfg.Add(node.New("arg", "value", a))
+	}
+	for _, kv := range g.Env() {
+		cfg.Add(node.New("env", "key", kv.Name, "value", kv.Value))
+	}
+	return start
+}
+
+// hostTree builds <dir> nodes for mounts at absolute paths, merging common
+// prefixes. Sub directories come before the mounts of the same directory, so
+// a deeper mapping (the package directory inside GOROOT) wins.
+type hostTree struct {
+	dirs   []*hostTree
+	name   string
+	mounts []*node.Node
+}
+
+func (t *hostTree) mount(p string, nodes ...*node.Node) {
+	d := t
+	for _, el := range strings.Split(strings.Trim(path.Clean(p), "/"), "/") {
+		if el == "" {
+			continue
+		}
+		var next *hostTree
+		for _, c := range d.dirs {
+			if c.name == el {
+				next = c
+			}
+		}
+		if next == nil {
+			next = &hostTree{name: el}
+			d.dirs = append(d.dirs, next)
+		}
+		d = next
+	}
+	d.mounts = append(d.mounts, nodes...)
+}
+
+func (t *hostTree) emit(n *node.Node) {
+	for _, c := range t.dirs {
+		dn := node.New("dir", "name", c.name)
+		c.emit(dn)
+		n.Add(dn)
+	}
+	n.Add(t.mounts...)
+}
+
+// GoExecComponent resolves a GoExec run into a component.
+func GoExecComponent(g GoExec, strict bool) (*Component, error) {
+	start := g.Config()
+	c, err := Resolve(start, Options{File: "(go_genode_amd64_exec)", Dir: g.PkgDir, Strict: strict})
+	if err != nil {
+		return nil, err
+	}
+	c.source = start.EncodeHID()
+	return c, nil
+}
+
+// GoRoot returns $GOROOT, else the GOROOT of the go command on PATH.
+func GoRoot() string {
+	if r := os.Getenv("GOROOT"); r != "" {
+		return r
+	}
+	out, err := runOutput("go", "env", "GOROOT")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(out)
+}

@@ -1,0 +1,216 @@
+package launch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Exit statuses of a run besides the component's own (host/MODEL-CONFIG.md).
+const (
+	StatusTimeout        = 124 // the launcher's timeout
+	StatusLauncherError  = 125 // configuration or launcher failure
+	StatusStrictWarning  = 3   // a Genode warning in strict mode
+	StatusFault          = 139 // Genode-style fault line printed by the model
+	StatusQuota          = 137 // RAM quota exceeded
+	StatusOffStack       = 134 // libc call off the stack area
+	defaultLoader        = "/lib64/ld-linux-x86-64.so.2"
+	modelLibrary         = "libc.lib.so"
+	envModelDir          = "GENODE_MODEL_DIR"
+	envModelConfig       = "GENODE_MODEL_CONFIG"
+	flatConfigPermission = 0o444
+)
+
+// RunOptions control one run.
+type RunOptions struct {
+	ModelDir string        // directory holding libc.lib.so and posix.lib.so
+	Loader   string        // default /lib64/ld-linux-x86-64.so.2
+	Timeout  time.Duration // 0: none
+	Stdin    io.Reader     // default os.Stdin
+	Stdout   io.Writer     // default os.Stdout
+	Stderr   io.Writer     // default os.Stderr (also gets launcher warnings)
+	Verbose  io.Writer     // if set, the flat configuration is printed here
+	KeepRun  bool          // keep the run directory (its path goes to Verbose or Stderr)
+}
+
+// Run runs the component on the model and returns its exit status. Launcher
+// failures are returned as errors (status StatusLauncherError).
+func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
+	stderr := o.Stderr
+	if stderr == nil {
+		stderr = os.Stderr
+	}
+	for _, w := range c.Warnings {
+		fmt.Fprintln(stderr, colourWarning(w))
+	}
+	if c.Strict && len(c.Warnings) > 0 {
+		return StatusStrictWarning, nil
+	}
+	if o.ModelDir == "" {
+		d, err := FindModelDir()
+		if err != nil {
+			return StatusLauncherError, err
+		}
+		o.ModelDir = d
+	}
+	md, err := filepath.Abs(o.ModelDir)
+	if err != nil {
+		return StatusLauncherError, err
+	}
+	if _, err := os.Stat(filepath.Join(md, modelLibrary)); err != nil {
+		return StatusLauncherError, fmt.Errorf("model directory %s has no %s (run `make model`)", md, modelLibrary)
+	}
+	loader := o.Loader
+	if loader == "" {
+		loader = defaultLoader
+	}
+
+	runDir, err := os.MkdirTemp("", "genode-run-"+c.Name+"-")
+	if err != nil {
+		return StatusLauncherError, err
+	}
+	if o.KeepRun {
+		fmt.Fprintf(stderr, "genode-run: run directory %s kept\n", runDir)
+	} else {
+		defer os.RemoveAll(runDir)
+	}
+	flat, err := c.WriteRunDir(runDir)
+	if err != nil {
+		return StatusLauncherError, err
+	}
+	if o.Verbose != nil {
+		data, _ := os.ReadFile(flat)
+		fmt.Fprintf(o.Verbose, "genode-run: %s=%s\n%s", envModelConfig, flat, data)
+	}
+
+	cmd := exec.Command(loader, "--library-path", md, c.Binary)
+	cmd.Env = []string{envModelConfig + "=" + flat}
+	// The model resolves every path in the VFS view; a host-relative path
+	// would land in this empty directory.
+	cmd.Dir = runDir
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = o.Stdin, o.Stdout, stderr
+	if cmd.Stdin == nil {
+		cmd.Stdin = os.Stdin
+	}
+	if cmd.Stdout == nil {
+		cmd.Stdout = os.Stdout
+	}
+	// Own process group: the component and everything it forks end together,
+	// as a Genode component's forked children (hosted by the component) do.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		return StatusLauncherError, err
+	}
+	pgid := cmd.Process.Pid
+	killGroup := func(sig syscall.Signal) { _ = syscall.Kill(-pgid, sig) }
+	defer killGroup(syscall.SIGKILL)
+
+	// Pass the host's termination requests on (go test sends SIGQUIT on its
+	// timeout, an interactive user SIGINT).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var timeout <-chan time.Time
+	if o.Timeout > 0 {
+		t := time.NewTimer(o.Timeout)
+		defer t.Stop()
+		timeout = t.C
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	for {
+		select {
+		case err := <-done:
+			return exitStatus(err)
+		case s := <-sigs:
+			killGroup(s.(syscall.Signal))
+		case <-timeout:
+			killGroup(syscall.SIGKILL)
+			<-done // first: the output copiers may still write to stderr
+			fmt.Fprintf(stderr, "genode-run: %s: timeout after %v, killed\n", c.Name, o.Timeout)
+			return StatusTimeout, nil
+		case <-ctx.Done():
+			killGroup(syscall.SIGKILL)
+			<-done
+			return StatusTimeout, ctx.Err()
+		}
+	}
+}
+
+// exitStatus maps a wait result to a status: the exit code, or 128+signal for
+// a component the host killed (the model reports its own faults with 139).
+func exitStatus(err error) (int, error) {
+	if err == nil {
+		return 0, nil
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			return 128 + int(ws.Signal()), nil
+		}
+		return ee.ExitCode(), nil
+	}
+	return StatusLauncherError, err
+}
+
+// FindModelDir finds the model libraries: $GENODE_MODEL_DIR, else
+// _build/model of the repository holding the running executable (it lives
+// in _build/bin) or the current directory.
+func FindModelDir() (string, error) {
+	if d := os.Getenv(envModelDir); d != "" {
+		return d, nil
+	}
+	var starts []string
+	if exe, err := os.Executable(); err == nil {
+		if e, err := filepath.EvalSymlinks(exe); err == nil {
+			exe = e
+		}
+		starts = append(starts, filepath.Dir(exe))
+	}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	for _, s := range starts {
+		for d := s; ; d = filepath.Dir(d) {
+			if filepath.Base(d) == "_build" {
+				if fi, err := os.Stat(filepath.Join(d, "model")); err == nil && fi.IsDir() {
+					return filepath.Join(d, "model"), nil
+				}
+			}
+			m := filepath.Join(d, "_build", "model")
+			if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
+				return m, nil
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	return "", fmt.Errorf("cannot find the model libraries: set -model or %s", envModelDir)
+}
+
+func runOutput(name string, args ...string) (string, error) {
+	out, err := exec.Command(name, args...).Output()
+	return string(out), err
+}
+
+// colourWarning renders a warning as Genode's log does (base/src/lib/base/log.cc):
+// "Warning: " and the text in blue.
+func colourWarning(w string) string {
+	if i := strings.Index(w, "Warning: "); i >= 0 {
+		return w[:i] + "\033[34m" + w[i:] + "\033[0m"
+	}
+	return w
+}

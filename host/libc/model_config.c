@@ -1,0 +1,175 @@
+/*
+ * GENODE_MODEL_CONFIG (host/MODEL-CONFIG.md): the launcher's resolved component config, read before main.
+ */
+#include "model_int.h"
+#include <sys/syscall.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct model_config model_cfg = { .watchdog_ms = 2000 };
+const char *model_config_text;
+size_t      model_config_text_len;
+char      **model_host_envp;
+
+static size_t n_libc;
+static const char **libc_names, **libc_values;
+
+const char *model_libc_attr(const char *name)
+{
+	for (size_t i = 0; i < n_libc; i++)
+		if (strcmp(libc_names[i], name) == 0) return libc_values[i];
+	return NULL;
+}
+
+int64_t model_libc_number(const char *name, int64_t dflt)
+{
+	const char *v = model_libc_attr(name);
+	if (!v || !*v) return dflt;
+	char *end;
+	int64_t n = (int64_t)glibc.strtol(v, &end, 0);
+	if (*end == 'K' || *end == 'k') n <<= 10;
+	else if (*end == 'M') n <<= 20;
+	else if (*end == 'G') n <<= 30;
+	return n;
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode one percent-encoded field in place. */
+static char *decode(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (*r == '%' && hexval(r[1]) >= 0 && hexval(r[2]) >= 0) {
+			*w++ = (char)(hexval(r[1]) * 16 + hexval(r[2]));
+			r += 2;
+		} else *w++ = *r;
+	}
+	*w = 0;
+	return s;
+}
+
+static void grow(void ***arr, size_t n)
+{
+	if ((n & (n - 1)) == 0) *arr = realloc(*arr, (n ? 2 * n : 1) * sizeof(void *) + sizeof(void *));
+}
+
+static uint64_t number(const char *s, unsigned line, const char *key)
+{
+	char *end;
+	uint64_t v = glibc.strtoul(s, &end, 10);
+	if (!*s || *end)
+		model_die(125, "model: GENODE_MODEL_CONFIG line %u: '%s' needs a number, got '%s'", line, key, s);
+	return v;
+}
+
+void model_config_load(char **envp)
+{
+	model_host_envp = envp;
+	const char *path = NULL;
+	for (char **e = envp; e && *e; e++)
+		if (strncmp(*e, "GENODE_MODEL_CONFIG=", 20) == 0) path = *e + 20;
+	if (!path || !*path)
+		model_die(125, "model: GENODE_MODEL_CONFIG is not set: run genode binaries with genode-run");
+
+	long fd = model_sys(SYS_open, (long)path, (long)O_RDONLY, 0L);
+	if (fd < 0) model_die(125, "model: cannot open GENODE_MODEL_CONFIG file '%s'", path);
+	size_t cap = 4096, len = 0;
+	char *text = malloc(cap);
+	for (;;) {
+		if (len + 1 >= cap) text = realloc(text, cap *= 2);
+		long r = model_sys(SYS_read, fd, (long)(text + len), (long)(cap - len - 1));
+		if (r == -4) continue;
+		if (r < 0) model_die(125, "model: cannot read '%s'", path);
+		if (r == 0) break;
+		len += (size_t)r;
+	}
+	model_sys(SYS_close, fd);
+	text[len] = 0;
+	model_config_text = strndup(text, len);
+	model_config_text_len = len;
+
+	size_t n_arg = 0, n_env = 0;
+	char **args = NULL, **envs = NULL;
+	struct model_vfs_node *vfs = NULL;
+	size_t vfs_cap = 0;
+	unsigned line = 0;
+	for (char *p = text, *next; p && *p; p = next) {
+		line++;
+		next = strchr(p, '\n');
+		if (next) *next++ = 0;
+		if (!*p) continue;
+		char *f[64]; int nf = 0;
+		for (char *q = p; q && nf < 64; ) {
+			char *t = strchr(q, '\t');
+			if (t) *t++ = 0;
+			f[nf++] = decode(q);
+			q = t;
+		}
+		const char *key = f[0];
+		if (!strcmp(key, "component") && nf >= 2) model_cfg.component = f[1];
+		else if (!strcmp(key, "binary") && nf >= 2) model_cfg.binary = f[1];
+		else if (!strcmp(key, "ram") && nf >= 2) model_cfg.ram_quota = number(f[1], line, key);
+		else if (!strcmp(key, "caps") && nf >= 2) model_cfg.caps_quota = number(f[1], line, key);
+		else if (!strcmp(key, "strict") && nf >= 2) model_cfg.strict = (int)number(f[1], line, key);
+		else if (!strcmp(key, "watchdog_ms") && nf >= 2) model_cfg.watchdog_ms = (unsigned)number(f[1], line, key);
+		else if (!strcmp(key, "exec_config") && nf >= 2) model_cfg.exec_config = f[1];
+		else if (!strcmp(key, "exec_fds") && nf >= 2) model_exec_fds = f[1];
+		else if (!strcmp(key, "libc") && nf >= 3) {
+			grow((void ***)&libc_names, n_libc);
+			grow((void ***)&libc_values, n_libc);
+			libc_names[n_libc] = f[1];
+			libc_values[n_libc] = f[2];
+			n_libc++;
+		} else if (!strcmp(key, "arg") && nf >= 2) {
+			grow((void ***)&args, n_arg);
+			args[n_arg++] = f[1];
+		} else if (!strcmp(key, "env") && nf >= 3) {
+			grow((void ***)&envs, n_env);
+			size_t l1 = strlen(f[1]), l2 = strlen(f[2]);
+			char *kv = malloc(l1 + l2 + 2);
+			memcpy(kv, f[1], l1); kv[l1] = '='; memcpy(kv + l1 + 1, f[2], l2 + 1);
+			envs[n_env++] = kv;
+		} else if (!strcmp(key, "vfs") && nf >= 3) {
+			if (model_cfg.n_vfs == vfs_cap) {
+				vfs_cap = vfs_cap ? 2 * vfs_cap : 16;
+				vfs = realloc(vfs, vfs_cap * sizeof *vfs);
+			}
+			struct model_vfs_node *v = &vfs[model_cfg.n_vfs++];
+			memset(v, 0, sizeof *v);
+			v->path = f[1]; v->type = f[2];
+			size_t extra_len = 0;
+			char *extra = NULL;
+			for (int i = 3; i < nf; i++) {
+				if (!strncmp(f[i], "host=", 5)) v->host = f[i] + 5;
+				else if (!strncmp(f[i], "writeable=", 10)) v->writeable = !strcmp(f[i] + 10, "yes");
+				else if (!strncmp(f[i], "target=", 7)) v->target = f[i] + 7;
+				else {
+					size_t l = strlen(f[i]);
+					extra = realloc(extra, extra_len + l + 2);
+					if (extra_len) extra[extra_len++] = ' ';
+					memcpy(extra + extra_len, f[i], l + 1);
+					extra_len += l;
+				}
+			}
+			v->extra = extra;
+		} else
+			model_die(125, "model: GENODE_MODEL_CONFIG line %u: unknown or incomplete key '%s'", line, key);
+	}
+	if (!args) { grow((void ***)&args, 0); args[n_arg++] = (char *)(model_cfg.component ? model_cfg.component : "main"); }
+	if (!envs) grow((void ***)&envs, 0);
+	args[n_arg] = NULL;
+	envs[n_env] = NULL;
+	model_cfg.argc = (int)n_arg;
+	model_cfg.argv = args;
+	model_cfg.envp = envs;
+	model_cfg.vfs = vfs;
+	if (!model_cfg.component) model_cfg.component = "component";
+}

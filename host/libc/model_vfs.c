@@ -1,0 +1,1072 @@
+/*
+ * The component's VFS view (model_cfg.vfs) and the libc's path resolution.
+ *
+ * Models: repos/libports/src/lib/libc/file_operations.cc (resolve_symlinks, lexical ".." via Absolute_path,
+ * 10 follow levels), repos/os/include/vfs/{dir_file_system,single_file_system}.h and
+ * repos/os/src/lib/vfs/{ram,fs,inline,rom,null,zero,log,terminal,rtc,symlink}_file_system.h.
+ *
+ * Confinement: every path is made absolute and canonical in the component's view before it is looked up, so
+ * ".." never leaves "/", and symlinks (in the view or on a host `fs` directory) are resolved by the libc inside
+ * the view. A host `fs` directory is entered only through openat2(RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS) below
+ * an O_PATH descriptor of its root, so the kernel refuses any host path outside that directory even if a host
+ * symlink appears between resolution and use.
+ */
+#include <sys/syscall.h>
+#include "model_io.h"
+
+/* ---- small helpers ---- */
+size_t io_strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
+int io_strcmp(const char *a, const char *b)
+{
+	while (*a && *a == *b) { a++; b++; }
+	return (unsigned char)*a - (unsigned char)*b;
+}
+void io_strlcpy(char *d, const char *s, size_t n)
+{
+	size_t i = 0;
+	if (!n) return;
+	for (; s[i] && i + 1 < n; i++) d[i] = s[i];
+	d[i] = 0;
+}
+static void io_memcpy(void *d, const void *s, size_t n)
+{
+	char *dd = d; const char *ss = s;
+	while (n--) *dd++ = *ss++;
+}
+static void io_memset(void *d, int c, size_t n) { char *dd = d; while (n--) *dd++ = (char)c; }
+
+/* internal memory: anonymous host pages (bookkeeping of the model, not of the component) */
+void *io_alloc(size_t n)
+{
+	long r = model_sys(SYS_mmap, 0L, (long)n, 3L /* RW */, 0x22L /* PRIVATE|ANON */, -1L, 0L);
+	if (r < 0 && r > -4096) model_die(137, "model: out of host memory");
+	return (void *)r;
+}
+void io_free(void *p, size_t n) { if (p) model_sys(SYS_munmap, (long)p, (long)n); }
+
+long io_sys_result(long r)
+{
+	if (r < 0 && r > -4096) return -model_errno_from_linux((int)-r);
+	return r;
+}
+
+int io_host_ready(int hostfd, int events)
+{
+	struct lx_pollfd p = { hostfd, (short)events, 0 };
+	struct lx_timespec ts = { 0, 0 };
+	long r = model_sys(SYS_ppoll, (long)&p, 1L, (long)&ts, 0L, 8L);
+	return r > 0 && (p.revents & (events | LX_POLLERR | LX_POLLHUP | LX_POLLNVAL));
+}
+
+/* ---- paths (Genode's Path_base: lexical canonicalisation, ".." stops at "/") ---- */
+static char cwd_buf[VFS_PATH_MAX] = "/";
+const char *vfs_cwd(void) { return cwd_buf; }
+void vfs_set_cwd(const char *abs) { io_strlcpy(cwd_buf, abs, sizeof cwd_buf); }
+
+int vfs_canon(const char *base, const char *path, char *out)
+{
+	char tmp[2 * VFS_PATH_MAX + 2];
+	size_t n = 0, bl = io_strlen(base), pl = io_strlen(path);
+	if (pl >= VFS_PATH_MAX || bl >= VFS_PATH_MAX) return FB_ENAMETOOLONG;
+	if (path[0] != '/') {
+		io_memcpy(tmp, base, bl); n = bl;
+		tmp[n++] = '/';
+	}
+	io_memcpy(tmp + n, path, pl); n += pl; tmp[n] = 0;
+
+	/* out is built element by element; ".." drops the last element, never above "/" */
+	size_t o = 0;
+	const char *p = tmp;
+	out[0] = 0;
+	while (*p) {
+		while (*p == '/') p++;
+		if (!*p) break;
+		const char *e = p;
+		while (*e && *e != '/') e++;
+		size_t len = (size_t)(e - p);
+		if (len == 1 && p[0] == '.') { p = e; continue; }
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/') o--;
+			if (o > 0) o--;
+			out[o] = 0;
+			p = e; continue;
+		}
+		if (o + 1 + len + 1 > VFS_PATH_MAX) return FB_ENAMETOOLONG;
+		out[o++] = '/';
+		io_memcpy(out + o, p, len); o += len; out[o] = 0;
+		p = e;
+	}
+	if (o == 0) { out[0] = '/'; out[1] = 0; }
+	return 0;
+}
+
+static void path_parent(const char *abs, char *out)
+{
+	size_t n = io_strlen(abs);
+	io_strlcpy(out, abs, VFS_PATH_MAX);
+	while (n > 0 && out[n - 1] != '/') n--;
+	if (n > 1) n--;
+	if (n == 0) n = 1;
+	out[n] = 0;
+}
+static const char *path_last(const char *abs)
+{
+	const char *l = abs;
+	for (const char *p = abs; *p; p++) if (*p == '/') l = p + 1;
+	return l;
+}
+static int path_append(char *out, const char *elem)
+{
+	char tmp[VFS_PATH_MAX];
+	io_strlcpy(tmp, out, sizeof tmp);
+	return vfs_canon(tmp, elem, out);
+}
+
+/* ---- the view ---- */
+enum { L_NONE, L_VDIR, L_SINGLE, L_HOST, L_RAM, L_SPECIAL };
+struct vloc { int kind; const struct model_vfs_node *n; char rel[VFS_PATH_MAX]; };
+
+static int is_single(const char *t)
+{
+	static const char *s[] = { "inline", "rom", "null", "zero", "log", "terminal", "rtc", "symlink", "rng", 0 };
+	for (int i = 0; s[i]; i++) if (!io_strcmp(t, s[i])) return 1;
+	return 0;
+}
+static int is_backing(const char *t) { return !io_strcmp(t, "fs") || !io_strcmp(t, "ram"); }
+static int is_special(const char *t) { return !io_strcmp(t, "pipe") || !io_strcmp(t, "socket"); }
+
+/* 0: not a prefix; else the length of the matched node path */
+static size_t prefix_len(const char *np, const char *abs)
+{
+	size_t l = io_strlen(np);
+	if (l == 1 && np[0] == '/') return 1;
+	for (size_t i = 0; i < l; i++) if (abs[i] != np[i]) return 0;
+	if (abs[l] != 0 && abs[l] != '/') return 0;
+	return l;
+}
+
+static int locate(const char *abs, struct vloc *L)
+{
+	size_t best = 0;
+	const struct model_vfs_node *single = 0, *backing = 0, *dir = 0, *special = 0;
+	int ancestor = 0;
+	size_t al = io_strlen(abs);
+	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
+		const struct model_vfs_node *n = &model_cfg.vfs[i];
+		size_t l = prefix_len(n->path, abs);
+		/* abs is a strict ancestor of a configured node: an implied directory */
+		if (prefix_len(abs, n->path) && io_strlen(n->path) > al) ancestor = 1;
+		if (!l || l < best) continue;
+		if (l > best) { best = l; single = backing = dir = special = 0; }
+		if (is_single(n->type)) { if (!single) single = n; }
+		else if (is_backing(n->type)) { if (!backing) backing = n; }
+		else if (is_special(n->type)) { if (!special) special = n; }
+		else if (!dir) dir = n;
+	}
+	L->n = 0; L->rel[0] = 0;
+	int exact = best && (best == al || (best == 1 && al == 1));
+	if (exact && single) { L->kind = L_SINGLE; L->n = single; return 0; }
+	if (backing) {
+		L->kind = !io_strcmp(backing->type, "fs") ? L_HOST : L_RAM;
+		L->n = backing;
+		const char *r = abs + best;
+		while (*r == '/') r++;
+		io_strlcpy(L->rel, r, sizeof L->rel);
+		return 0;
+	}
+	if (exact && special) { L->kind = L_SPECIAL; L->n = special; return 0; }
+	if ((exact && dir) || ancestor) { L->kind = L_VDIR; L->n = dir; return 0; }
+	L->kind = L_NONE;
+	return FB_ENOENT;
+}
+
+const struct model_vfs_node *vfs_find_node(const char *abs)
+{
+	struct vloc L;
+	if (locate(abs, &L)) return 0;
+	return L.n;
+}
+
+/* ---- host `fs` directories ---- */
+struct lx_open_how { uint64_t flags, mode, resolve; };
+#define LX_RESOLVE_NO_MAGICLINKS 0x02
+#define LX_RESOLVE_NO_SYMLINKS   0x04
+#define LX_RESOLVE_BENEATH       0x08
+
+static int *host_roots;
+
+static int host_root(const struct model_vfs_node *n)
+{
+	size_t i = (size_t)(n - model_cfg.vfs);
+	if (!host_roots) {
+		host_roots = io_alloc(sizeof(int) * (model_cfg.n_vfs + 1));
+		for (size_t k = 0; k < model_cfg.n_vfs; k++) host_roots[k] = -1;
+	}
+	if (host_roots[i] < 0 && n->host) {
+		long r = model_sys(SYS_openat, -100L, (long)n->host,
+		                   (long)(LX_O_PATH | LX_O_DIRECTORY | LX_O_CLOEXEC), 0L);
+		if (r < 0) {
+			model_error("fs: host directory %s not accessible", n->host);
+			return -1;
+		}
+		host_roots[i] = (int)r;
+	}
+	return host_roots[i];
+}
+
+static long host_openat(const struct model_vfs_node *n, const char *rel, int lxflags, int mode)
+{
+	int root = host_root(n);
+	if (root < 0) return -FB_ENOENT;
+	struct lx_open_how how = { (uint64_t)(lxflags | LX_O_CLOEXEC), (uint64_t)mode,
+	                           LX_RESOLVE_BENEATH | LX_RESOLVE_NO_SYMLINKS | LX_RESOLVE_NO_MAGICLINKS };
+	if (lxflags & LX_O_PATH) how.mode = 0;
+	if (!(lxflags & LX_O_CREAT)) how.mode = 0;
+	return io_sys_result(model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
+	                               (long)sizeof how));
+}
+
+/* the parent directory of rel as an O_PATH fd, and the last element */
+static long host_parent(const struct model_vfs_node *n, const char *rel, const char **name)
+{
+	char par[VFS_PATH_MAX];
+	io_strlcpy(par, rel, sizeof par);
+	size_t l = io_strlen(par);
+	while (l > 0 && par[l - 1] != '/') l--;
+	*name = rel + l;
+	if (l > 0) l--;
+	par[l] = 0;
+	return host_openat(n, par, LX_O_PATH | LX_O_DIRECTORY, 0);
+}
+
+static int host_lstat(const struct model_vfs_node *n, const char *rel, struct lx_stat *st)
+{
+	long r;
+	if (!rel[0]) {
+		int root = host_root(n);
+		if (root < 0) return FB_ENOENT;
+		r = model_sys(SYS_newfstatat, (long)root, (long)"", (long)st, (long)LX_AT_EMPTY_PATH);
+		return r < 0 ? -(int)io_sys_result(r) : 0;
+	}
+	const char *name;
+	long pfd = host_parent(n, rel, &name);
+	if (pfd < 0) return (int)-pfd;
+	r = model_sys(SYS_newfstatat, pfd, (long)name, (long)st, (long)LX_AT_SYMLINK_NOFOLLOW);
+	model_sys(SYS_close, pfd);
+	return r < 0 ? -(int)io_sys_result(r) : 0;
+}
+
+/* ---- the ram file system ---- */
+#define RAM_MAX_NAME 128   /* ram_file_system.h MAX_NAME_LEN */
+struct ram_node {
+	char name[RAM_MAX_NAME];
+	int type;
+	struct ram_node *parent, *first, *next;
+	char *data; size_t len, cap;
+	char target[VFS_PATH_MAX];
+	uint64_t ino;
+	int open_count, unlinked;
+};
+static struct ram_node **ram_roots;
+static uint64_t ram_inodes;
+
+static struct ram_node *ram_new(const char *name, int type)
+{
+	struct ram_node *r = io_alloc(sizeof *r);
+	io_memset(r, 0, sizeof *r);
+	io_strlcpy(r->name, name, sizeof r->name);
+	r->type = type;
+	r->ino = ++ram_inodes;
+	model_ram_charge(sizeof *r, "ram fs node");
+	return r;
+}
+static void ram_destroy(struct ram_node *r)
+{
+	if (r->data) { io_free(r->data, r->cap); model_ram_release(r->cap); }
+	io_free(r, sizeof *r);
+	model_ram_release(sizeof *r);
+}
+static struct ram_node *ram_root(const struct model_vfs_node *n)
+{
+	size_t i = (size_t)(n - model_cfg.vfs);
+	if (!ram_roots) {
+		ram_roots = io_alloc(sizeof(void *) * (model_cfg.n_vfs + 1));
+		for (size_t k = 0; k < model_cfg.n_vfs; k++) ram_roots[k] = 0;
+	}
+	if (!ram_roots[i]) ram_roots[i] = ram_new("", VN_DIR);
+	return ram_roots[i];
+}
+static struct ram_node *ram_child(struct ram_node *d, const char *name, size_t len)
+{
+	for (struct ram_node *c = d->first; c; c = c->next) {
+		if (io_strlen(c->name) == len) {
+			size_t i = 0;
+			while (i < len && c->name[i] == name[i]) i++;
+			if (i == len) return c;
+		}
+	}
+	return 0;
+}
+/* lookup of rel; with want_parent, the parent directory and the last element */
+static struct ram_node *ram_lookup(const struct model_vfs_node *n, const char *rel, int want_parent,
+                                   const char **last)
+{
+	struct ram_node *cur = ram_root(n);
+	const char *p = rel;
+	while (*p) {
+		const char *e = p;
+		while (*e && *e != '/') e++;
+		if (want_parent && !*e) { if (last) *last = p; return cur->type == VN_DIR ? cur : 0; }
+		if (cur->type != VN_DIR) return 0;
+		cur = ram_child(cur, p, (size_t)(e - p));
+		if (!cur) return 0;
+		p = *e ? e + 1 : e;
+	}
+	if (want_parent) return 0;
+	return cur;
+}
+static void ram_link(struct ram_node *dir, struct ram_node *c)
+{
+	c->parent = dir;
+	c->next = dir->first;
+	dir->first = c;
+}
+static void ram_unlink_node(struct ram_node *c)
+{
+	struct ram_node **pp = &c->parent->first;
+	while (*pp && *pp != c) pp = &(*pp)->next;
+	if (*pp) *pp = c->next;
+	c->parent = 0;
+	c->unlinked = 1;
+	if (c->open_count == 0) ram_destroy(c);
+}
+static int ram_reserve(struct ram_node *r, size_t len)
+{
+	if (len <= r->cap) return 0;
+	size_t cap = r->cap ? r->cap : 4096;
+	while (cap < len) cap *= 2;
+	model_ram_charge(cap - r->cap, "ram fs file");
+	char *d = io_alloc(cap);
+	if (r->data) { io_memcpy(d, r->data, r->len); io_free(r->data, r->cap); }
+	io_memset(d + r->len, 0, cap - r->len);
+	r->data = d; r->cap = cap;
+	return 0;
+}
+
+/* ---- single-file nodes ---- */
+static int single_type(const struct model_vfs_node *n)
+{
+	const char *t = n->type;
+	if (!io_strcmp(t, "symlink")) return VN_SYMLINK;
+	if (!io_strcmp(t, "inline") || !io_strcmp(t, "rom")) return VN_FILE;
+	if (!io_strcmp(t, "rtc") || !io_strcmp(t, "zero") || !io_strcmp(t, "null")) return VN_FILE;
+	return VN_CHR;   /* log, terminal, rng: transactional files */
+}
+
+static char *slurp_host(const char *host, size_t *len)
+{
+	*len = 0;
+	if (!host) return 0;
+	long fd = model_sys(SYS_open, (long)host, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
+	if (fd < 0) { model_error("cannot read %s", host); return 0; }
+	struct lx_stat st;
+	model_sys(SYS_fstat, fd, (long)&st);
+	size_t cap = (size_t)st.st_size + 1;
+	char *buf = io_alloc(cap);
+	size_t got = 0;
+	while (got < (size_t)st.st_size) {
+		long r = model_sys(SYS_read, fd, (long)(buf + got), (long)((size_t)st.st_size - got));
+		if (r <= 0) break;
+		got += (size_t)r;
+	}
+	model_sys(SYS_close, fd);
+	*len = got;
+	return buf;
+}
+
+struct content { const struct model_vfs_node *n; char *data; size_t len; };
+static struct content contents[64];
+static const char *single_content(const struct model_vfs_node *n, size_t *len)
+{
+	for (int i = 0; i < 64; i++) {
+		if (contents[i].n == n) { *len = contents[i].len; return contents[i].data; }
+		if (!contents[i].n) {
+			contents[i].n = n;
+			contents[i].data = slurp_host(n->host, &contents[i].len);
+			*len = contents[i].len;
+			return contents[i].data;
+		}
+	}
+	*len = 0;
+	return 0;
+}
+
+/* rtc_file_system.h: "%Y-%m-%d %H:%M:%S\n" */
+static size_t rtc_text(char *buf)
+{
+	struct lx_timespec ts;
+	model_sys(SYS_clock_gettime, 0L, (long)&ts);
+	long s = ts.tv_sec, days = s / 86400, rem = s % 86400;
+	long z = days + 719468, era = z / 146097, doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	long d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	if (m <= 2) y++;
+	long v[6] = { y, m, d, rem / 3600, rem / 60 % 60, rem % 60 };
+	int w[6] = { 4, 2, 2, 2, 2, 2 };
+	char sep[6] = { '-', '-', ' ', ':', ':', '\n' };
+	size_t o = 0;
+	for (int i = 0; i < 6; i++) {
+		for (int k = w[i] - 1; k >= 0; k--) { long t = v[i]; for (int j = 0; j < k; j++) t /= 10; buf[o++] = (char)('0' + t % 10); }
+		buf[o++] = sep[i];
+	}
+	buf[o] = 0;
+	return o;
+}
+
+/* ---- stat ---- */
+void vfs_fill_stat(const struct vstat *vs, const char *abs, struct fb_stat *st)
+{
+	enum { FS_BLOCK_SIZE = 4096 * 16 };
+	io_memset(st, 0, sizeof *st);
+	unsigned mode = (vs->r ? 0400 : 0) | (vs->w ? 0200 : 0) | (vs->x ? 0100 : 0);
+	switch (vs->type) {
+	case VN_DIR:     mode |= FB_S_IFDIR; break;
+	case VN_FILE:    mode |= FB_S_IFREG; break;
+	case VN_CHR:     mode |= FB_S_IFCHR; break;
+	case VN_SYMLINK: mode |= FB_S_IFLNK; break;
+	}
+	st->st_mode = (uint16_t)mode;
+	st->st_size = (int64_t)vs->size;
+	st->st_blksize = FS_BLOCK_SIZE;
+	st->st_blocks = (st->st_size + FS_BLOCK_SIZE - 1) / FS_BLOCK_SIZE;
+	/* vfs_plugin.cc pseudo_inode_from_path: xorshift64 over the path bytes */
+	uint64_t sum = 0;
+	for (const unsigned char *s = (const unsigned char *)abs; *s; s++) {
+		sum ^= *s;
+		uint64_t x = sum;
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+		sum = x;
+	}
+	st->st_ino = sum;
+	st->st_dev = vs->dev;
+	st->st_mtim.tv_sec = (int64_t)(vs->mtime_ms / 1000);
+	st->st_mtim.tv_nsec = (long)((vs->mtime_ms % 1000) * 1000000);
+	st->st_nlink = 1;
+}
+
+int vfs_stat(const char *abs, struct vstat *st)
+{
+	struct vloc L;
+	io_memset(st, 0, sizeof *st);
+	if (locate(abs, &L)) return FB_ENOENT;
+	switch (L.kind) {
+	case L_VDIR: case L_SPECIAL:
+		st->type = VN_DIR; st->r = st->w = st->x = 1;
+		return 0;
+	case L_SINGLE: {
+		const struct model_vfs_node *n = L.n;
+		st->type = single_type(n);
+		st->r = 1; st->w = 1;
+		if (!io_strcmp(n->type, "inline")) { st->w = 0; st->x = 1; }
+		if (!io_strcmp(n->type, "rom") || !io_strcmp(n->type, "rtc")) st->w = 0;
+		if (!io_strcmp(n->type, "inline") || !io_strcmp(n->type, "rom")) {
+			size_t len; single_content(n, &len); st->size = len;
+		}
+		if (st->type == VN_SYMLINK) st->size = n->target ? io_strlen(n->target) : 0;
+		st->dev = (uint64_t)(uintptr_t)n;
+		return 0;
+	}
+	case L_RAM: {
+		struct ram_node *r = ram_lookup(L.n, L.rel, 0, 0);
+		if (!r) return FB_ENOENT;
+		st->type = r->type; st->r = st->w = st->x = 1;
+		st->size = r->type == VN_SYMLINK ? io_strlen(r->target) : r->len;
+		st->dev = (uint64_t)(uintptr_t)ram_root(L.n);
+		st->fileno = r->ino;
+		return 0;
+	}
+	case L_HOST: {
+		struct lx_stat hs;
+		int e = host_lstat(L.n, L.rel, &hs);
+		if (e) return e;
+		unsigned t = hs.st_mode & 0170000;
+		st->type = t == 0040000 ? VN_DIR : t == 0120000 ? VN_SYMLINK : VN_FILE;
+		st->r = !!(hs.st_mode & 0400);
+		st->w = !!(hs.st_mode & 0200) && L.n->writeable;
+		st->x = !!(hs.st_mode & 0100);
+		st->size = (uint64_t)hs.st_size;
+		st->dev = hs.st_dev;
+		st->fileno = hs.st_ino;
+		st->mtime_ms = (uint64_t)hs.st_mtim.tv_sec * 1000 + (uint64_t)hs.st_mtim.tv_nsec / 1000000;
+		return 0;
+	}
+	}
+	return FB_ENOENT;
+}
+
+long vfs_readlink(const char *abs, char *buf, size_t len)
+{
+	struct vloc L;
+	if (locate(abs, &L)) return -FB_ENOENT;
+	const char *t = 0;
+	char hbuf[VFS_PATH_MAX];
+	if (L.kind == L_SINGLE && !io_strcmp(L.n->type, "symlink")) t = L.n->target ? L.n->target : "";
+	else if (L.kind == L_RAM) {
+		struct ram_node *r = ram_lookup(L.n, L.rel, 0, 0);
+		if (!r) return -FB_ENOENT;
+		if (r->type != VN_SYMLINK) return -FB_EINVAL;
+		t = r->target;
+	} else if (L.kind == L_HOST) {
+		const char *name;
+		if (!L.rel[0]) return -FB_EINVAL;
+		long pfd = host_parent(L.n, L.rel, &name);
+		if (pfd < 0) return pfd;
+		long r = model_sys(SYS_readlinkat, pfd, (long)name, (long)hbuf, (long)sizeof hbuf - 1);
+		model_sys(SYS_close, pfd);
+		if (r < 0) return io_sys_result(r);
+		hbuf[r] = 0;
+		t = hbuf;
+	} else return -FB_EINVAL;
+	size_t n = io_strlen(t);
+	if (n > len) n = len;
+	io_memcpy(buf, t, n);
+	return (long)n;
+}
+
+/* ---- resolution (file_operations.cc resolve_symlinks and friends) ---- */
+static int resolve_one(const char *link_abs, char *out)
+{
+	char target[VFS_PATH_MAX + 1];
+	long n = vfs_readlink(link_abs, target, VFS_PATH_MAX);
+	if (n < 1) return n < 0 ? (int)-n : FB_ENOENT;
+	if (n == VFS_PATH_MAX) return FB_ENAMETOOLONG;
+	target[n] = 0;
+	if (target[0] == '/') return vfs_canon(cwd_buf, target, out);
+	char dir[VFS_PATH_MAX];
+	path_parent(link_abs, dir);
+	return vfs_canon(dir, target, out);
+}
+
+int vfs_resolve_all(const char *path, char *out)
+{
+	char next[VFS_PATH_MAX], cur[VFS_PATH_MAX];
+	int e = vfs_canon(cwd_buf, path, next);
+	if (e) return e;
+	for (int follow = 0;; follow++) {
+		if (follow == 10) return FB_ELOOP;
+		io_strlcpy(cur, next, sizeof cur);
+		next[0] = '/'; next[1] = 0;
+		int resolved = 0;
+		const char *p = cur;
+		while (*p) {
+			while (*p == '/') p++;
+			if (!*p) break;
+			const char *q = p;
+			while (*q && *q != '/') q++;
+			char elem[VFS_PATH_MAX];
+			size_t len = (size_t)(q - p);
+			io_memcpy(elem, p, len); elem[len] = 0;
+			if ((e = path_append(next, elem))) return e;
+			if (!resolved) {
+				struct vstat st;
+				if ((e = vfs_stat(next, &st))) return e;
+				if (st.type == VN_SYMLINK) {
+					char t[VFS_PATH_MAX];
+					if ((e = resolve_one(next, t))) return e;
+					io_strlcpy(next, t, sizeof next);
+					resolved = 1;
+				}
+			}
+			p = q;
+		}
+		if (!resolved) break;
+	}
+	io_strlcpy(out, next, VFS_PATH_MAX);
+	return 0;
+}
+
+int vfs_resolve_parent(const char *path, char *out)
+{
+	char abs[VFS_PATH_MAX], dir[VFS_PATH_MAX];
+	int e = vfs_canon(cwd_buf, path, abs);
+	if (e) return e;
+	path_parent(abs, dir);
+	if ((e = vfs_resolve_all(dir, out))) return e;
+	if (abs[1] == 0) return 0;
+	return path_append(out, path_last(abs));
+}
+
+/* ---- modifying operations ---- */
+static int host_writeable(const struct vloc *L) { return L->n->writeable; }
+
+int vfs_mkdir(const char *abs)
+{
+	struct vloc L;
+	struct vstat st;
+	if (!vfs_stat(abs, &st)) return FB_EEXIST;
+	if (locate(abs, &L)) return FB_ENOENT;
+	if (L.kind == L_RAM) {
+		const char *last;
+		struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
+		if (!d) return FB_ENOENT;
+		if (io_strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
+		ram_link(d, ram_new(last, VN_DIR));
+		return 0;
+	}
+	if (L.kind == L_HOST) {
+		if (!host_writeable(&L)) return FB_EPERM;
+		const char *name;
+		long pfd = host_parent(L.n, L.rel, &name);
+		if (pfd < 0) return (int)-pfd;
+		long r = model_sys(SYS_mkdirat, pfd, (long)name, 0700L);
+		model_sys(SYS_close, pfd);
+		return r < 0 ? (int)-io_sys_result(r) : 0;
+	}
+	return FB_EPERM;
+}
+
+int vfs_unlink(const char *abs)
+{
+	struct vloc L;
+	if (locate(abs, &L)) return FB_ENOENT;
+	if (L.kind == L_RAM) {
+		if (!L.rel[0]) return FB_EPERM;
+		struct ram_node *r = ram_lookup(L.n, L.rel, 0, 0);
+		if (!r) return FB_ENOENT;
+		if (r->type == VN_DIR && r->first) return FB_ENOTEMPTY;
+		ram_unlink_node(r);
+		return 0;
+	}
+	if (L.kind == L_HOST) {
+		if (!L.rel[0]) return FB_EPERM;
+		struct lx_stat hs;
+		int e = host_lstat(L.n, L.rel, &hs);
+		if (e) return e;
+		if (!host_writeable(&L)) return FB_EPERM;
+		const char *name;
+		long pfd = host_parent(L.n, L.rel, &name);
+		if (pfd < 0) return (int)-pfd;
+		long r = model_sys(SYS_unlinkat, pfd, (long)name,
+		                   (long)(((hs.st_mode & 0170000) == 0040000) ? LX_AT_REMOVEDIR : 0));
+		model_sys(SYS_close, pfd);
+		return r < 0 ? (int)-io_sys_result(r) : 0;
+	}
+	if (L.kind == L_NONE) return FB_ENOENT;
+	return FB_EPERM;
+}
+
+int vfs_rename(const char *from, const char *to)
+{
+	struct vloc A, B;
+	if (locate(from, &A)) return FB_ENOENT;
+	if (locate(to, &B)) return FB_ENOENT;
+	if (A.kind != B.kind || A.n != B.n || (A.kind != L_RAM && A.kind != L_HOST)) {
+		struct vstat st;
+		if (vfs_stat(from, &st)) return FB_ENOENT;
+		return FB_EXDEV;
+	}
+	if (A.kind == L_RAM) {
+		if (!io_strcmp(from, to)) return ram_lookup(A.n, A.rel, 0, 0) ? 0 : FB_ENOENT;
+		const char *last;
+		struct ram_node *td = ram_lookup(B.n, B.rel, 1, &last);
+		struct ram_node *fn = ram_lookup(A.n, A.rel, 0, 0);
+		if (!td || !fn || !A.rel[0]) return FB_ENOENT;
+		if (io_strlen(last) >= RAM_MAX_NAME) return FB_EPERM;
+		for (struct ram_node *p = td; p; p = p->parent) if (p == fn) return FB_EINVAL;
+		struct ram_node *old = ram_child(td, last, io_strlen(last));
+		if (old == fn) return 0;
+		if (old) ram_unlink_node(old);
+		struct ram_node **pp = &fn->parent->first;
+		while (*pp && *pp != fn) pp = &(*pp)->next;
+		if (*pp) *pp = fn->next;
+		io_strlcpy(fn->name, last, sizeof fn->name);
+		ram_link(td, fn);
+		return 0;
+	}
+	if (!host_writeable(&A)) return FB_EPERM;
+	const char *n1, *n2;
+	long p1 = host_parent(A.n, A.rel, &n1);
+	if (p1 < 0) return (int)-p1;
+	long p2 = host_parent(B.n, B.rel, &n2);
+	if (p2 < 0) { model_sys(SYS_close, p1); return (int)-p2; }
+	long r = model_sys(SYS_renameat, p1, (long)n1, p2, (long)n2);
+	model_sys(SYS_close, p1); model_sys(SYS_close, p2);
+	return r < 0 ? (int)-io_sys_result(r) : 0;
+}
+
+int vfs_symlink(const char *target, const char *abs)
+{
+	struct vloc L;
+	struct vstat st;
+	if (!vfs_stat(abs, &st)) return FB_EEXIST;
+	if (locate(abs, &L)) return FB_ENOENT;
+	if (io_strlen(target) >= VFS_PATH_MAX) return FB_ENAMETOOLONG;
+	if (L.kind == L_RAM) {
+		const char *last;
+		struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
+		if (!d) return FB_ENOENT;
+		if (io_strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
+		struct ram_node *s = ram_new(last, VN_SYMLINK);
+		io_strlcpy(s->target, target, sizeof s->target);
+		ram_link(d, s);
+		return 0;
+	}
+	if (L.kind == L_HOST) {
+		if (!host_writeable(&L)) return FB_EPERM;
+		const char *name;
+		long pfd = host_parent(L.n, L.rel, &name);
+		if (pfd < 0) return (int)-pfd;
+		/* the host symlink is only ever read back by this resolver, never followed by the kernel */
+		long r = model_sys(SYS_symlinkat, (long)target, pfd, (long)name);
+		model_sys(SYS_close, pfd);
+		return r < 0 ? (int)-io_sys_result(r) : 0;
+	}
+	return FB_EPERM;
+}
+
+/* ---- open files ---- */
+int vfs_open(const char *abs, int fl, struct vhandle *h)
+{
+	struct vloc L;
+	io_memset(h, 0, sizeof *h);
+	h->hostfd = -1;
+	if (locate(abs, &L)) return FB_ENOENT;
+	h->node = L.n;
+	int acc = fl & FB_O_ACCMODE;
+	switch (L.kind) {
+	case L_VDIR: case L_SPECIAL:
+		h->kind = MODEL_FD_DIR;
+		return 0;
+	case L_SINGLE: {
+		const char *t = L.n->type;
+		if ((fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
+		if (!io_strcmp(t, "symlink")) return FB_ENOENT;
+		if (!io_strcmp(t, "null")) h->kind = MODEL_FD_NULL;
+		else if (!io_strcmp(t, "zero")) h->kind = MODEL_FD_ZERO;
+		else if (!io_strcmp(t, "log")) h->kind = MODEL_FD_LOG;
+		else if (!io_strcmp(t, "rng")) h->kind = MODEL_FD_RNG;
+		else if (!io_strcmp(t, "terminal")) h->kind = MODEL_FD_TERMINAL;
+		else if (!io_strcmp(t, "rtc")) h->kind = MODEL_FD_RTC;
+		else {
+			h->kind = MODEL_FD_FILE;
+			h->data = single_content(L.n, &h->data_len);
+		}
+		return 0;
+	}
+	case L_RAM: {
+		struct ram_node *r = ram_lookup(L.n, L.rel, 0, 0);
+		if (r && (fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
+		if (!r) {
+			if (!(fl & FB_O_CREAT)) return FB_ENOENT;
+			const char *last;
+			struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
+			if (!d) return FB_ENOENT;
+			if (io_strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
+			r = ram_new(last, VN_FILE);
+			ram_link(d, r);
+		}
+		if (r->type == VN_DIR) { h->kind = MODEL_FD_DIR; h->rn = r; r->open_count++; return 0; }
+		if (r->type == VN_SYMLINK) return FB_ENOENT;
+		h->kind = MODEL_FD_FILE; h->rn = r; r->open_count++;
+		return 0;
+	}
+	case L_HOST: {
+		struct lx_stat hs;
+		int e = host_lstat(L.n, L.rel, &hs);
+		if (!e && (fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
+		if (!e && (hs.st_mode & 0170000) == 0040000) { h->kind = MODEL_FD_DIR; return 0; }
+		if (e && !(e == FB_ENOENT && (fl & FB_O_CREAT))) return e;
+		if (!e && (hs.st_mode & 0170000) != 0100000) return FB_ENOENT;  /* host symlinks/fifos/devices: not opened */
+		if (!L.n->writeable && (acc != FB_O_RDONLY || (fl & FB_O_CREAT))) return FB_EPERM;
+		int lx = acc == FB_O_WRONLY ? LX_O_WRONLY : acc == FB_O_RDWR ? LX_O_RDWR : LX_O_RDONLY;
+		if (fl & FB_O_CREAT) lx |= LX_O_CREAT;
+		lx |= LX_O_NOFOLLOW | LX_O_NONBLOCK;
+		long fd = host_openat(L.n, L.rel, lx, 0600);
+		if (fd < 0) return (int)-fd;
+		h->kind = MODEL_FD_FILE; h->hostfd = (int)fd;
+		return 0;
+	}
+	}
+	return FB_ENOENT;
+}
+
+void vfs_close(struct vhandle *h)
+{
+	if (h->kind == MODEL_FD_LOG && h->linepos) {
+		h->linebuf[h->linepos] = 0;
+		model_log("%s", h->linebuf);
+		h->linepos = 0;
+	}
+	if (h->rn) {
+		struct ram_node *r = h->rn;
+		h->rn = 0;
+		if (--r->open_count == 0 && r->unlinked) ram_destroy(r);
+	}
+	if (h->hostfd >= 0 && h->kind != MODEL_FD_TERMINAL) model_sys(SYS_close, (long)h->hostfd);
+	h->hostfd = -1;
+}
+
+long vfs_read(struct vhandle *h, void *buf, size_t n)
+{
+	switch (h->kind) {
+	case MODEL_FD_NULL: case MODEL_FD_LOG: return 0;
+	case MODEL_FD_ZERO: io_memset(buf, 0, n); return (long)n;
+	case MODEL_FD_RNG: {
+		long r = model_sys(SYS_getrandom, (long)buf, (long)n, 0L);
+		return io_sys_result(r);
+	}
+	case MODEL_FD_TERMINAL: {
+		if (!io_host_ready(0, LX_POLLIN)) return -FB_EAGAIN;
+		return io_sys_result(model_sys(SYS_read, 0L, (long)buf, (long)n));
+	}
+	case MODEL_FD_RTC: {
+		char t[32];
+		size_t l = rtc_text(t);
+		if (n < l) l = n;
+		io_memcpy(buf, t, l);
+		return (long)l;
+	}
+	case MODEL_FD_DIR: return -FB_EISDIR;
+	case MODEL_FD_FILE:
+		if (h->rn) {
+			if (h->seek >= h->rn->len) return 0;
+			size_t l = h->rn->len - h->seek;
+			if (l > n) l = n;
+			io_memcpy(buf, h->rn->data + h->seek, l);
+			h->seek += l;
+			return (long)l;
+		}
+		if (h->hostfd >= 0) {
+			long r = io_sys_result(model_sys(SYS_pread64, (long)h->hostfd, (long)buf, (long)n, (long)h->seek));
+			if (r > 0) h->seek += (uint64_t)r;
+			return r;
+		}
+		{
+			if (h->seek >= h->data_len) return 0;
+			size_t l = h->data_len - h->seek;
+			if (l > n) l = n;
+			io_memcpy(buf, h->data + h->seek, l);
+			h->seek += l;
+			return (long)l;
+		}
+	}
+	return -FB_EINVAL;
+}
+
+long vfs_write(struct vhandle *h, const void *buf, size_t n)
+{
+	switch (h->kind) {
+	case MODEL_FD_NULL: case MODEL_FD_ZERO: return (long)n;
+	case MODEL_FD_RNG: case MODEL_FD_RTC: return -FB_EINVAL;
+	case MODEL_FD_LOG: {
+		/* log_file_system.h: lines are flushed at '\n' or when the line buffer is full */
+		const char *s = buf;
+		for (size_t i = 0; i < n; i++) {
+			if (s[i] == '\n' || h->linepos >= sizeof h->linebuf - 2) {
+				if (s[i] != '\n') h->linebuf[h->linepos++] = s[i];
+				h->linebuf[h->linepos] = 0;
+				model_log("%s", h->linebuf);
+				h->linepos = 0;
+				continue;
+			}
+			h->linebuf[h->linepos++] = s[i];
+		}
+		return (long)n;
+	}
+	case MODEL_FD_TERMINAL:
+		return io_sys_result(model_sys(SYS_write, 1L, (long)buf, (long)n));
+	case MODEL_FD_DIR: return -FB_EISDIR;
+	case MODEL_FD_FILE:
+		if (h->rn) {
+			struct ram_node *r = h->rn;
+			ram_reserve(r, h->seek + n);
+			if (h->seek > r->len) io_memset(r->data + r->len, 0, h->seek - r->len);
+			io_memcpy(r->data + h->seek, buf, n);
+			h->seek += n;
+			if (h->seek > r->len) r->len = h->seek;
+			return (long)n;
+		}
+		if (h->hostfd >= 0) {
+			long r = io_sys_result(model_sys(SYS_pwrite64, (long)h->hostfd, (long)buf, (long)n, (long)h->seek));
+			if (r > 0) h->seek += (uint64_t)r;
+			return r;
+		}
+		return -FB_EINVAL;   /* inline/rom: WRITE_ERR_INVALID */
+	}
+	return -FB_EINVAL;
+}
+
+int vfs_ftruncate(struct vhandle *h, uint64_t len)
+{
+	if (h->kind != MODEL_FD_FILE) return h->kind == MODEL_FD_NULL ? 0 : FB_EPERM;
+	if (h->rn) {
+		struct ram_node *r = h->rn;
+		ram_reserve(r, len);
+		if (len > r->len) io_memset(r->data + r->len, 0, len - r->len);
+		r->len = len;
+		return 0;
+	}
+	if (h->hostfd >= 0) {
+		long r = model_sys(SYS_ftruncate, (long)h->hostfd, (long)len);
+		return r < 0 ? (int)-io_sys_result(r) : 0;
+	}
+	return FB_EPERM;
+}
+
+int vfs_read_ready(struct vhandle *h)
+{
+	if (h->kind == MODEL_FD_TERMINAL) return io_host_ready(0, LX_POLLIN);
+	return 1;
+}
+int vfs_write_ready(struct vhandle *h) { (void)h; return 1; }
+
+int vfs_has_dataspace(const struct vhandle *h)
+{
+	if (h->rn) return 1;                                              /* ram_file_system.h: a copy */
+	if (h->node && !io_strcmp(h->node->type, "rom")) return 1;        /* rom_file_system.h */
+	return 0;                                                         /* fs, inline, devices: none */
+}
+
+/* ---- directories ---- */
+struct dent { char name[VFS_PATH_MAX]; int type; uint64_t fileno; };
+
+/* the idx-th entry of directory abs: configured nodes first, then the backing file system */
+static int dir_entry(const char *abs, int idx, struct dent *out)
+{
+	size_t al = io_strlen(abs);
+	int k = 0;
+	/* configured children, each name once */
+	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
+		const char *p = model_cfg.vfs[i].path;
+		if (!prefix_len(abs, p) || io_strlen(p) <= al) continue;
+		const char *c = p + (al == 1 ? 1 : al + 1);
+		size_t cl = 0;
+		while (c[cl] && c[cl] != '/') cl++;
+		int dup = 0;
+		for (size_t j = 0; j < i && !dup; j++) {
+			const char *q = model_cfg.vfs[j].path;
+			if (!prefix_len(abs, q) || io_strlen(q) <= al) continue;
+			const char *d = q + (al == 1 ? 1 : al + 1);
+			size_t dl = 0;
+			while (d[dl] && d[dl] != '/') dl++;
+			if (dl == cl) { size_t m = 0; while (m < cl && c[m] == d[m]) m++; if (m == cl) dup = 1; }
+		}
+		if (dup) continue;
+		if (k++ == idx) {
+			io_memcpy(out->name, c, cl); out->name[cl] = 0;
+			char child[VFS_PATH_MAX];
+			io_strlcpy(child, abs, sizeof child);
+			path_append(child, out->name);
+			struct vstat st;
+			out->type = vfs_stat(child, &st) ? VN_DIR : st.type;
+			out->fileno = 1;
+			return 1;
+		}
+	}
+	struct vloc L;
+	if (locate(abs, &L)) return 0;
+	if (L.kind == L_RAM) {
+		struct ram_node *d = ram_lookup(L.n, L.rel, 0, 0);
+		if (!d || d->type != VN_DIR) return 0;
+		for (struct ram_node *c = d->first; c; c = c->next)
+			if (k++ == idx) {
+				io_strlcpy(out->name, c->name, sizeof out->name);
+				out->type = c->type; out->fileno = c->ino;
+				return 1;
+			}
+		return 0;
+	}
+	if (L.kind == L_HOST) {
+		long fd = host_openat(L.n, L.rel, LX_O_RDONLY | LX_O_DIRECTORY, 0);
+		if (fd < 0) return 0;
+		char buf[4096];
+		int found = 0;
+		for (;;) {
+			long r = model_sys(SYS_getdents64, fd, (long)buf, (long)sizeof buf);
+			if (r <= 0) break;
+			for (long o = 0; o < r;) {
+				uint64_t ino = *(uint64_t *)(buf + o);
+				unsigned short reclen = *(unsigned short *)(buf + o + 16);
+				unsigned char type = *(unsigned char *)(buf + o + 18);
+				const char *name = buf + o + 19;
+				o += reclen;
+				if (!io_strcmp(name, ".") || !io_strcmp(name, "..")) continue;
+				if (k++ == idx) {
+					io_strlcpy(out->name, name, sizeof out->name);
+					out->type = type == 4 ? VN_DIR : type == 10 ? VN_SYMLINK : VN_FILE;
+					out->fileno = ino;
+					found = 1;
+					break;
+				}
+			}
+			if (found) break;
+		}
+		model_sys(SYS_close, fd);
+		return found;
+	}
+	return 0;
+}
+
+int vfs_readdir(struct vhandle *h, const char *dir_abs, struct fb_dirent *de)
+{
+	struct dent d;
+	if (!dir_entry(dir_abs, h->dir_index, &d)) return 0;
+	h->dir_index++;
+	io_memset(de, 0, sizeof *de);
+	de->d_type = d.type == VN_DIR ? FB_DT_DIR : d.type == VN_FILE ? FB_DT_REG :
+	             d.type == VN_SYMLINK ? FB_DT_LNK : d.type == VN_CHR ? FB_DT_CHR : FB_DT_UNKNOWN;
+	de->d_fileno = d.fileno;
+	de->d_reclen = sizeof *de;
+	io_strlcpy(de->d_name, d.name, sizeof de->d_name);
+	de->d_namlen = (uint16_t)io_strlen(de->d_name);
+	return 1;
+}
+
+int vfs_num_dirent(const char *abs)
+{
+	struct dent d;
+	int n = 0;
+	while (dir_entry(abs, n, &d)) n++;
+	return n;
+}
+
+/* ---- the interface of model.h ---- */
+int model_vfs_resolve(const char *path, int follow_last, const struct model_vfs_node **node,
+                      char *host_path, size_t host_path_len, char *view_path, size_t view_path_len)
+{
+	char abs[VFS_PATH_MAX];
+	int e = follow_last ? vfs_resolve_all(path, abs) : vfs_resolve_parent(path, abs);
+	if (e) return e;
+	struct vloc L;
+	if (locate(abs, &L)) return FB_ENOENT;
+	if (node) *node = L.n;
+	if (view_path) io_strlcpy(view_path, abs, view_path_len);
+	if (host_path && host_path_len) {
+		host_path[0] = 0;
+		if (L.kind == L_HOST && L.n->host) {
+			/* refuse a host path if any element on the host is a symlink */
+			long fd = host_openat(L.n, L.rel, LX_O_PATH, 0);
+			if (fd < 0) return (int)-fd;
+			model_sys(SYS_close, fd);
+			size_t hl = io_strlen(L.n->host);
+			io_strlcpy(host_path, L.n->host, host_path_len);
+			if (L.rel[0] && hl + 1 < host_path_len) {
+				host_path[hl] = '/';
+				io_strlcpy(host_path + hl + 1, L.rel, host_path_len - hl - 1);
+			}
+		} else if (L.kind == L_SINGLE && L.n->host) {
+			io_strlcpy(host_path, L.n->host, host_path_len);
+		}
+	}
+	return 0;
+}
+
+void vfs_init(void)
+{
+	const char *cwd = model_libc_attr("cwd");
+	if (cwd) {
+		char abs[VFS_PATH_MAX];
+		if (!vfs_canon("/", cwd, abs)) vfs_set_cwd(abs);
+	}
+}

@@ -1,0 +1,5 @@
+module genodego/sandbox
+
+go 1.26.0
+
+require github.com/opencontainers/runtime-spec v1.2.1

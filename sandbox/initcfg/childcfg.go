@@ -1,0 +1,219 @@
+package initcfg
+
+import (
+	"fmt"
+	"strings"
+
+	"genodego/sandbox/node"
+)
+
+// ChildConfig is the inline <config> of a POSIX (libc) child: its VFS, libc
+// settings, argv and environment. Other sub nodes (server policies and the
+// like) are kept verbatim in Extra.
+type ChildConfig struct {
+	Attrs []node.Attr
+	VFS   *node.Node // <vfs>, nil: none
+	Libc  *Libc
+	Args  []string
+	Env   []EnvVar
+	Extra []*node.Node
+}
+
+// Libc is <libc>: attributes such as stdin, stdout, stderr, cwd, rtc, rng,
+// pipe, socket, pid, and sub nodes such as <passwd>, <pthread>, <stack>.
+type Libc struct {
+	Attrs    []node.Attr
+	Children []*node.Node
+}
+
+// Get returns a libc attribute.
+func (l *Libc) Get(name string) string {
+	for _, a := range l.Attrs {
+		if a.Name == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Set sets a libc attribute.
+func (l *Libc) Set(name, value string) {
+	for i := range l.Attrs {
+		if l.Attrs[i].Name == name {
+			l.Attrs[i].Value = value
+			return
+		}
+	}
+	l.Attrs = append(l.Attrs, node.Attr{Name: name, Value: value})
+}
+
+type EnvVar struct{ Name, Value string }
+
+// Node renders the child config. Arguments that are plain words become
+// "+ arg WORD" (<arg name="WORD"/>), others quoted content; the empty
+// argument uses the legacy value attribute, the only form that carries it.
+// Environment variables use the 26.02 form "+ env NAME | : value".
+func (c *ChildConfig) Node() *node.Node {
+	n := &node.Node{Type: "config"}
+	for _, a := range c.Attrs {
+		n.Attrs = append(n.Attrs, node.Attr{Name: a.Name, Value: a.Value})
+	}
+	if c.VFS != nil {
+		n.Add(c.VFS.Clone())
+	}
+	if c.Libc != nil {
+		l := &node.Node{Type: "libc"}
+		for _, a := range c.Libc.Attrs {
+			l.Attrs = append(l.Attrs, node.Attr{Name: a.Name, Value: a.Value})
+		}
+		for _, ch := range c.Libc.Children {
+			l.Add(ch.Clone())
+		}
+		n.Add(l)
+	}
+	for _, a := range c.Args {
+		switch {
+		case a == "":
+			n.Add(node.New("arg", "value", ""))
+		case plainWord(a):
+			n.Add(node.New("arg", "name", a))
+		default:
+			n.Add(&node.Node{Type: "arg", Content: a})
+		}
+	}
+	for _, e := range c.Env {
+		n.Add(&node.Node{Type: "env", Attrs: []node.Attr{{Name: "name", Value: e.Name}}, Content: e.Value})
+	}
+	for _, x := range c.Extra {
+		n.Add(x.Clone())
+	}
+	return n
+}
+
+// plainWord reports whether s can be a node name in both HID and XML.
+func plainWord(s string) bool {
+	if s == "" || strings.TrimSpace(s) != s {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '|' || c == '"' || c == '&' || c == 0x7f {
+			return false
+		}
+		if c == ':' && (i+1 == len(s) || s[i+1] == ' ') {
+			return false
+		}
+	}
+	return true
+}
+
+// ArgProblem tells why a string cannot be passed as one argv element (or
+// environment value) through Genode 26.02's config, or "".
+func ArgProblem(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
+			return fmt.Sprintf("contains control character 0x%02x, which HID cannot carry", c)
+		}
+	}
+	if s != "" && (strings.HasPrefix(s, "\n") || strings.HasSuffix(s, "\n") || strings.Contains(s, "\n\n")) {
+		return "contains an empty line, which Genode 26.02 drops from quoted content"
+	}
+	return ""
+}
+
+// DecodeChildConfig decodes a child's <config> as libc reads it
+// (repos/libports/include/libc/args.h): <arg name>, quoted content of
+// <arg>, legacy <arg value> (preceded by its name if any), <env name> with
+// quoted content, and legacy <env key value>.
+func DecodeChildConfig(n *node.Node) (*ChildConfig, error) {
+	c := &ChildConfig{}
+	for _, a := range n.Attrs {
+		c.Attrs = append(c.Attrs, node.Attr{Name: a.Name, Value: a.Value})
+	}
+	for _, ch := range n.Children {
+		switch ch.Type {
+		case "vfs":
+			if c.VFS != nil {
+				return nil, errAt(ch, "more than one <vfs>")
+			}
+			c.VFS = ch.Clone()
+		case "libc":
+			if c.Libc != nil {
+				return nil, errAt(ch, "more than one <libc>")
+			}
+			l := &Libc{}
+			for _, a := range ch.Attrs {
+				l.Attrs = append(l.Attrs, node.Attr{Name: a.Name, Value: a.Value})
+			}
+			for _, x := range ch.Children {
+				l.Children = append(l.Children, x.Clone())
+			}
+			c.Libc = l
+		case "arg":
+			name, hasName := ch.Attr("name")
+			if v, ok := ch.Attr("value"); ok {
+				if hasName {
+					c.Args = append(c.Args, name)
+				}
+				c.Args = append(c.Args, v)
+				continue
+			}
+			if hasName {
+				c.Args = append(c.Args, name)
+			}
+			if ch.Content != "" {
+				c.Args = append(c.Args, ch.Content)
+			}
+			if !hasName && ch.Content == "" {
+				return nil, errAt(ch, "<arg> without name, value or content")
+			}
+		case "env":
+			if k, ok := ch.Attr("key"); ok {
+				v, ok := ch.Attr("value")
+				if !ok {
+					return nil, errAt(ch, "<env key> lacks 'value'")
+				}
+				c.Env = append(c.Env, EnvVar{k, v})
+				continue
+			}
+			name, ok := ch.Attr("name")
+			if !ok {
+				return nil, errAt(ch, "<env> lacks 'name' (or legacy 'key' and 'value')")
+			}
+			c.Env = append(c.Env, EnvVar{name, ch.Content})
+		default:
+			c.Extra = append(c.Extra, ch.Clone())
+		}
+	}
+	return c, nil
+}
+
+// ----- VFS building blocks -----
+
+func Dir(name string, children ...*node.Node) *node.Node {
+	return node.New("dir", "name", name).Add(children...)
+}
+
+// FSLabel is a File_system session as used on Genode: <fs label="L -> /"/>,
+// routed by the hosting init to a file-system server.
+func FSLabel(label string, writeable bool) *node.Node {
+	n := node.New("fs", "label", label+" -> /")
+	if !writeable {
+		n.Set("writeable", "no")
+	}
+	return n
+}
+
+// FSHost is the host model's stand-in for a file-system session:
+// <fs host="/abs/dir" writeable="yes|no"/>.
+func FSHost(dir string, writeable bool) *node.Node {
+	return node.New("fs", "host", dir, "writeable", yes(writeable))
+}
+
+func RAMFS() *node.Node { return node.New("ram") }
+
+func Inline(name, content string) *node.Node {
+	return &node.Node{Type: "inline", Attrs: []node.Attr{{Name: "name", Value: name}}, Content: content}
+}
+
+func Plugin(typ string, kv ...string) *node.Node { return node.New(typ, kv...) }

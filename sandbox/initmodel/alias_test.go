@@ -1,0 +1,7 @@
+package initmodel
+
+import "genodego/sandbox/node"
+
+type nodeT = node.Node
+
+func nodeNew(t string, kv ...string) *node.Node { return node.New(t, kv...) }

@@ -1,0 +1,448 @@
+package oci
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"genodego/sandbox/initcfg"
+	"genodego/sandbox/node"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// makeBundle creates a bundle with a small rootfs and two host directories
+// for bind mounts, and writes config.json.
+func makeBundle(t testing.TB, config []byte) string {
+	t.Helper()
+	b := t.TempDir()
+	for _, d := range []string{"rootfs/bin", "rootfs/usr", "rootfs/srv", "rootfs/etc", "data", "cache"} {
+		if err := os.MkdirAll(filepath.Join(b, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{"rootfs/bin/sh", "rootfs/bin/app"} {
+		os.WriteFile(filepath.Join(b, f), []byte("#!/bin/sh\necho \"$0 $*\"\n"), 0o755)
+	}
+	os.WriteFile(filepath.Join(b, "rootfs/etc/passwd"), []byte("root:x:0:0::/:/bin/sh\n"), 0o644)
+	os.WriteFile(filepath.Join(b, "data/file"), []byte("x"), 0o644)
+	os.Symlink("/bin", filepath.Join(b, "rootfs/usr/bin"))
+	os.Symlink("../../../../bin/sh", filepath.Join(b, "rootfs/usr/sh-escape"))
+	if config != nil {
+		os.WriteFile(filepath.Join(b, "config.json"), config, 0o644)
+	}
+	return b
+}
+
+func translateBundle(t testing.TB, bundle string, mode Mode) (*Result, error) {
+	s, unknown, err := LoadBundle(bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Translate(s, unknown, Options{ID: "c1", Bundle: bundle, Version: "1", Mode: mode})
+}
+
+func golden(t *testing.T, name string, got string) {
+	t.Helper()
+	p := filepath.Join("testdata", "golden", name)
+	if *update {
+		os.WriteFile(p, []byte(got), 0o644)
+		return
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatalf("%v (run with -update)", err)
+	}
+	if string(want) != got {
+		t.Fatalf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func render(r *Result, err error, bundle string) string {
+	var out string
+	if err != nil {
+		out = "error: " + err.Error() + "\n"
+	} else {
+		out = string(r.Start.Node().EncodeHID())
+		out += "--- no-ops\n" + strings.Join(r.NoOps, "\n") + "\n"
+		var keys []string
+		for k := range r.Annotations {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out += "--- annotations\n"
+		for _, k := range keys {
+			out += k + "=" + r.Annotations[k] + "\n"
+		}
+	}
+	return strings.ReplaceAll(out, bundle, "$BUNDLE")
+}
+
+func TestGolden(t *testing.T) {
+	for _, c := range []struct {
+		fixture, golden string
+		mode            Mode
+	}{
+		{"runc-default.json", "runc-default.txt", Genode},
+		{"runc-default-genode.json", "runc-default-genode.txt", Genode},
+		{"webapp.json", "webapp.txt", Genode},
+		{"webapp.json", "webapp-host.txt", Host},
+	} {
+		t.Run(c.golden, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", c.fixture))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := makeBundle(t, data)
+			r, err := translateBundle(t, b, c.mode)
+			golden(t, c.golden, render(r, err, b))
+			if err == nil {
+				// the start node round-trips through HID and XML
+				n := r.Start.Node()
+				for _, enc := range [][]byte{n.EncodeHID(), n.EncodeXML()} {
+					back, perr := node.Parse(enc)
+					if perr != nil || !node.Equal(back, n) {
+						t.Fatalf("round trip: %v\n%s", perr, enc)
+					}
+					cfg, derr := initcfg.FromNode(node.New("config").Add(back))
+					if derr != nil {
+						t.Fatal(derr)
+					}
+					if got := cfg.Starts[0].Config.Args; !equalStrings(got, specArgs(t, data)) {
+						t.Fatalf("args %q", got)
+					}
+				}
+			}
+		})
+	}
+}
+
+func specArgs(t *testing.T, data []byte) []string {
+	var s specs.Spec
+	json.Unmarshal(data, &s)
+	return s.Process.Args
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// The container's own view is exactly its rootfs plus its mounts (and the
+// /dev nodes libc needs): no other host directory appears in the VFS.
+func TestViewIsRootfsPlusMounts(t *testing.T) {
+	data, _ := os.ReadFile("testdata/webapp.json")
+	b := makeBundle(t, data)
+	r, err := translateBundle(t, b, Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hosts []string
+	var walk func(n *node.Node, at string)
+	walk = func(n *node.Node, at string) {
+		for _, c := range n.Children {
+			switch c.Type {
+			case "dir":
+				name, _ := c.Attr("name")
+				walk(c, at+"/"+name)
+			case "fs":
+				h, _ := c.Attr("host")
+				w, _ := c.Attr("writeable")
+				hosts = append(hosts, at+"="+strings.TrimPrefix(h, b)+":"+w)
+			case "ram":
+				hosts = append(hosts, at+"=ram")
+			}
+		}
+	}
+	walk(r.Start.Config.VFS, "")
+	sort.Strings(hosts)
+	want := []string{"/srv/data/cache=/cache:yes", "/srv/data=/data:no", "/tmp=ram", "=/rootfs:yes"}
+	sort.Strings(want)
+	if !equalStrings(hosts, want) {
+		t.Fatalf("view %q, want %q", hosts, want)
+	}
+	if r.HostBinary != filepath.Join(b, "rootfs/bin/app") || r.Binary != "/bin/app" {
+		t.Fatalf("binary %s %s", r.Binary, r.HostBinary)
+	}
+}
+
+func baseSpec() *specs.Spec {
+	return &specs.Spec{
+		Version: "1.2.1",
+		Process: &specs.Process{Args: []string{"sh"}, Cwd: "/", Env: []string{"PATH=/bin"}},
+		Root:    &specs.Root{Path: "rootfs"},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func H(s *specs.Spec) *specs.Hooks {
+	if s.Hooks == nil {
+		s.Hooks = &specs.Hooks{}
+	}
+	return s.Hooks
+}
+
+func L(s *specs.Spec) *specs.Linux {
+	if s.Linux == nil {
+		s.Linux = &specs.Linux{}
+	}
+	return s.Linux
+}
+
+func R(s *specs.Spec) *specs.LinuxResources {
+	if L(s).Resources == nil {
+		s.Linux.Resources = &specs.LinuxResources{}
+	}
+	return s.Linux.Resources
+}
+
+func C(s *specs.Spec) *specs.LinuxCPU {
+	if R(s).CPU == nil {
+		s.Linux.Resources.CPU = &specs.LinuxCPU{}
+	}
+	return s.Linux.Resources.CPU
+}
+
+func M(s *specs.Spec) *specs.LinuxMemory {
+	if R(s).Memory == nil {
+		s.Linux.Resources.Memory = &specs.LinuxMemory{}
+	}
+	return s.Linux.Resources.Memory
+}
+
+// Each refused field, alone, yields exactly its refusal; all together, one
+// error lists every one of them.
+func TestRefusals(t *testing.T) {
+	cases := []struct {
+		field string
+		mod   func(s *specs.Spec)
+	}{
+		{"ociVersion", func(s *specs.Spec) { s.Version = "2.0.0" }},
+		{"hostname", func(s *specs.Spec) { s.Hostname = "h" }},
+		{"domainname", func(s *specs.Spec) { s.Domainname = "d" }},
+		{"hooks.prestart", func(s *specs.Spec) { H(s).Prestart = []specs.Hook{{Path: "/x"}} }},
+		{"hooks.poststop", func(s *specs.Spec) { H(s).Poststop = []specs.Hook{{Path: "/x"}} }},
+		{"windows", func(s *specs.Spec) { s.Windows = &specs.Windows{} }},
+		{"solaris", func(s *specs.Spec) { s.Solaris = &specs.Solaris{} }},
+		{"vm", func(s *specs.Spec) { s.VM = &specs.VM{} }},
+		{"zos", func(s *specs.Spec) { s.ZOS = &specs.ZOS{} }},
+		{"process.apparmorProfile", func(s *specs.Spec) { s.Process.ApparmorProfile = "p" }},
+		{"process.selinuxLabel", func(s *specs.Spec) { s.Process.SelinuxLabel = "l" }},
+		{"process.scheduler", func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{Policy: "SCHED_FIFO"} }},
+		{"process.ioPriority", func(s *specs.Spec) { s.Process.IOPriority = &specs.LinuxIOPriority{Class: "IOPRIO_CLASS_RT"} }},
+		{"process.execCPUAffinity", func(s *specs.Spec) { s.Process.ExecCPUAffinity = &specs.CPUAffinity{Initial: "0"} }},
+		{"process.rlimits[0]", func(s *specs.Spec) { s.Process.Rlimits = []specs.POSIXRlimit{{Type: "RLIMIT_AS", Hard: 1, Soft: 1}} }},
+		{"process.commandLine", func(s *specs.Spec) { s.Process.CommandLine = "x" }},
+		{"process.user.username", func(s *specs.Spec) { s.Process.User.Username = "x" }},
+		{"process.env[1]", func(s *specs.Spec) { s.Process.Env = append(s.Process.Env, "NOVALUE") }},
+		{"process.env[1]", func(s *specs.Spec) { s.Process.Env = append(s.Process.Env, "A=\x01") }},
+		{"process.env[1]", func(s *specs.Spec) { s.Process.Env = append(s.Process.Env, "A|B=1") }},
+		{"process.args[1]", func(s *specs.Spec) { s.Process.Args = append(s.Process.Args, "a\r\nb") }},
+		{"process.args[1]", func(s *specs.Spec) { s.Process.Args = append(s.Process.Args, "trailing\n") }},
+		{"process.args", func(s *specs.Spec) { s.Process.Args = nil }},
+		{"process.args[0]", func(s *specs.Spec) { s.Process.Args = []string{"missing"} }},
+		{"process.args[0]", func(s *specs.Spec) { s.Process.Args = []string{"/etc/passwd"} }},
+		{"process.cwd", func(s *specs.Spec) { s.Process.Cwd = "relative" }},
+		{"process", func(s *specs.Spec) { s.Process = nil }},
+		{"root.path", func(s *specs.Spec) { s.Root = nil }},
+		{"root.path", func(s *specs.Spec) { s.Root.Path = "nonexistent" }},
+		{"mounts[0]", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/proc", Type: "proc"}} }},
+		{"mounts[0]", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/x", Type: "overlay"}} }},
+		{"mounts[0].source", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/x", Type: "bind", Source: "data/file"}} }},
+		{"mounts[0].source", func(s *specs.Spec) {
+			s.Mounts = []specs.Mount{{Destination: "/x", Type: "bind", Source: "/nonexistent/dir"}}
+		}},
+		{"mounts[0].options", func(s *specs.Spec) {
+			s.Mounts = []specs.Mount{{Destination: "/x", Type: "bind", Source: "data", Options: []string{"rbind", "idmap"}}}
+		}},
+		{"mounts[0].options", func(s *specs.Spec) {
+			s.Mounts = []specs.Mount{{Destination: "/t", Type: "tmpfs", Options: []string{"ro"}}}
+		}},
+		{"mounts[0].destination", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/", Type: "tmpfs"}} }},
+		{"mounts[1].destination", func(s *specs.Spec) {
+			s.Mounts = []specs.Mount{{Destination: "/t", Type: "tmpfs"}, {Destination: "/t/", Type: "tmpfs"}}
+		}},
+		{"mounts[0].uidMappings", func(s *specs.Spec) {
+			s.Mounts = []specs.Mount{{Destination: "/t", Type: "tmpfs", UIDMappings: []specs.LinuxIDMapping{{Size: 1}}}}
+		}},
+		{"linux.sysctl.net.ipv4.ip_forward", func(s *specs.Spec) { L(s).Sysctl = map[string]string{"net.ipv4.ip_forward": "1"} }},
+		{"linux.namespaces[0].path", func(s *specs.Spec) {
+			L(s).Namespaces = []specs.LinuxNamespace{{Type: "network", Path: "/proc/1/ns/net"}}
+		}},
+		{"linux.devices[0]", func(s *specs.Spec) { L(s).Devices = []specs.LinuxDevice{{Path: "/dev/fuse"}} }},
+		{"linux.seccomp", func(s *specs.Spec) { L(s).Seccomp = &specs.LinuxSeccomp{DefaultAction: "SCMP_ACT_ERRNO"} }},
+		{"linux.maskedPaths[0]", func(s *specs.Spec) { L(s).MaskedPaths = []string{"/etc/secret"} }},
+		{"linux.readonlyPaths[0]", func(s *specs.Spec) { L(s).ReadonlyPaths = []string{"/etc"} }},
+		{"linux.mountLabel", func(s *specs.Spec) { L(s).MountLabel = "x" }},
+		{"linux.intelRdt", func(s *specs.Spec) { L(s).IntelRdt = &specs.LinuxIntelRdt{} }},
+		{"linux.personality", func(s *specs.Spec) { L(s).Personality = &specs.LinuxPersonality{Domain: "LINUX32"} }},
+		{"linux.timeOffsets", func(s *specs.Spec) { L(s).TimeOffsets = map[string]specs.LinuxTimeOffset{"boottime": {}} }},
+		{"linux.resources.devices[0]", func(s *specs.Spec) {
+			R(s).Devices = []specs.LinuxDeviceCgroup{{Allow: true, Access: "rwm"}}
+		}},
+		{"linux.resources.memory.swap", func(s *specs.Spec) {
+			M(s).Limit, M(s).Swap = ptr(int64(1<<20)), ptr(int64(2<<20))
+		}},
+		{"linux.resources.memory.kernel", func(s *specs.Spec) {
+			M(s).Kernel = ptr(int64(1))
+		}},
+		{"linux.resources.memory.kernelTCP", func(s *specs.Spec) {
+			M(s).KernelTCP = ptr(int64(1))
+		}},
+		{"linux.resources.memory.limit", func(s *specs.Spec) {
+			M(s).Limit = ptr(int64(-5))
+		}},
+		{"linux.resources.cpu.shares", func(s *specs.Spec) { C(s).Shares = ptr(uint64(2)) }},
+		{"linux.resources.cpu.quota", func(s *specs.Spec) { C(s).Quota = ptr(int64(2)) }},
+		{"linux.resources.cpu.period", func(s *specs.Spec) { C(s).Period = ptr(uint64(2)) }},
+		{"linux.resources.cpu.burst", func(s *specs.Spec) { C(s).Burst = ptr(uint64(2)) }},
+		{"linux.resources.cpu.realtime", func(s *specs.Spec) {
+			C(s).RealtimeRuntime = ptr(int64(2))
+		}},
+		{"linux.resources.cpu.idle", func(s *specs.Spec) { C(s).Idle = ptr(int64(1)) }},
+		{"linux.resources.cpu.mems", func(s *specs.Spec) { C(s).Mems = "0" }},
+		{"linux.resources.cpu.cpus", func(s *specs.Spec) { C(s).Cpus = "0,2" }},
+		{"linux.resources.pids.limit", func(s *specs.Spec) { R(s).Pids = &specs.LinuxPids{Limit: 5} }},
+		{"linux.resources.blockIO", func(s *specs.Spec) { R(s).BlockIO = &specs.LinuxBlockIO{} }},
+		{"linux.resources.hugepageLimits", func(s *specs.Spec) {
+			R(s).HugepageLimits = []specs.LinuxHugepageLimit{{Pagesize: "2MB"}}
+		}},
+		{"linux.resources.network", func(s *specs.Spec) { R(s).Network = &specs.LinuxNetwork{} }},
+		{"linux.resources.rdma", func(s *specs.Spec) { R(s).Rdma = map[string]specs.LinuxRdma{"x": {}} }},
+		{"linux.resources.unified", func(s *specs.Spec) { R(s).Unified = map[string]string{"a": "b"} }},
+		{"annotations.org.genode.caps", func(s *specs.Spec) { s.Annotations = map[string]string{AnnCaps: "many"} }},
+		{"annotations.org.genode.priority", func(s *specs.Spec) { s.Annotations = map[string]string{AnnPriority: "3"} }},
+		{"annotations.org.genode.routes", func(s *specs.Spec) { s.Annotations = map[string]string{AnnRoutes: "+ service Nic"} }},
+		{"annotations.org.genode.skip-kernel-fs", func(s *specs.Spec) { s.Annotations = map[string]string{AnnSkipKernelFS: "maybe"} }},
+		{"annotations.org.genode.version", func(s *specs.Spec) { s.Annotations = map[string]string{AnnVersion: "a|b"} }},
+		{"annotations.org.genode.typo", func(s *specs.Spec) { s.Annotations = map[string]string{"org.genode.typo": "1"} }},
+	}
+	b := makeBundle(t, nil)
+	all := baseSpec()
+	allWant := map[string]bool{}
+	for _, c := range cases {
+		s := baseSpec()
+		c.mod(s)
+		_, err := Translate(s, nil, Options{ID: "c1", Bundle: b})
+		var re *RefusedError
+		if !errors.As(err, &re) {
+			t.Errorf("%s: got %v, want a refusal", c.field, err)
+			continue
+		}
+		found := false
+		for _, r := range re.Refusals {
+			if r.Field == c.field && r.Reason != "" {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: refusals %+v", c.field, re.Refusals)
+		}
+		if c.field != "process" && c.field != "root.path" && c.field != "process.args" && !strings.HasPrefix(c.field, "mounts") && !strings.HasPrefix(c.field, "process.env") && !strings.HasPrefix(c.field, "process.args") && !strings.HasPrefix(c.field, "annotations") && c.field != "process.cwd" && c.field != "ociVersion" {
+			c.mod(all)
+			allWant[c.field] = true
+		}
+	}
+	// one error lists every refused field
+	_, err := Translate(all, []string{"linux.memoryPolicy"}, Options{ID: "c1", Bundle: b})
+	var re *RefusedError
+	if !errors.As(err, &re) {
+		t.Fatalf("combined: %v", err)
+	}
+	allWant["linux.memoryPolicy"] = true
+	got := map[string]bool{}
+	for _, r := range re.Refusals {
+		got[r.Field] = true
+	}
+	for f := range allWant {
+		if !got[f] {
+			t.Errorf("combined error lacks %s:\n%v", f, err)
+		}
+	}
+}
+
+func TestUnknownFields(t *testing.T) {
+	_, unknown, err := ParseSpec([]byte(`{"ociVersion":"1.3.0","process":{"args":["sh"],"cwd":"/","futureThing":1},"linux":{"memoryPolicy":{"mode":"MPOL_BIND"}},"terminal":false}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalStrings(unknown, []string{"linux.memoryPolicy", "process.futureThing"}) {
+		t.Fatalf("%q", unknown)
+	}
+}
+
+func TestNoOpsAndResolution(t *testing.T) {
+	b := makeBundle(t, nil)
+	s := baseSpec()
+	s.Process.Args = []string{"app"}
+	s.Process.Env = []string{"PATH=/nowhere:/usr/bin"} // /usr/bin is a symlink to /bin in the rootfs
+	r, err := Translate(s, nil, Options{ID: "c1", Bundle: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Binary != "/bin/app" { // /usr/bin/app with the link resolved
+		t.Fatalf("binary %s", r.Binary)
+	}
+	// a relative program is resolved against cwd
+	s.Process.Args = []string{"./app"}
+	s.Process.Cwd = "/bin"
+	if r, err = Translate(s, nil, Options{ID: "c1", Bundle: b}); err != nil || r.Binary != "/bin/app" {
+		t.Fatalf("%v %v", r, err)
+	}
+	// symlinks that climb out of the rootfs stay inside it
+	if h, err := resolveInRoot(filepath.Join(b, "rootfs"), "/usr/sh-escape"); err != nil || h != filepath.Join(b, "rootfs/bin/sh") {
+		t.Fatalf("escape resolved to %s %v", h, err)
+	}
+	if h, err := resolveInRoot(filepath.Join(b, "rootfs"), "/../../bin/sh"); err != nil || h != filepath.Join(b, "rootfs/bin/sh") {
+		t.Fatalf("%s %v", h, err)
+	}
+}
+
+func FuzzTranslate(f *testing.F) {
+	for _, n := range []string{"runc-default.json", "runc-default-genode.json", "webapp.json"} {
+		d, _ := os.ReadFile(filepath.Join("testdata", n))
+		f.Add(d)
+	}
+	b := makeBundle(f, nil)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, unknown, err := ParseSpec(data)
+		if err != nil {
+			return
+		}
+		r, err := Translate(s, unknown, Options{ID: "c1", Bundle: b})
+		if err != nil {
+			var re *RefusedError
+			if !errors.As(err, &re) || len(re.Refusals) == 0 || re.Error() == "" {
+				t.Fatalf("unclear error %T %v", err, err)
+			}
+			return
+		}
+		n := r.Start.Node()
+		back, err := node.ParseHID(n.EncodeHID())
+		if err != nil || !node.Equal(back, n) {
+			t.Fatalf("start node does not round-trip: %v\n%s", err, n.EncodeHID())
+		}
+		cfg, err := initcfg.FromNode(node.New("config").Add(back))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !equalStrings(cfg.Starts[0].Config.Args, s.Process.Args) {
+			t.Fatalf("args %q != %q", cfg.Starts[0].Config.Args, s.Process.Args)
+		}
+	})
+}

@@ -1,0 +1,45 @@
+package oci
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Refusal is one field of the runtime spec that Genode cannot honour.
+type Refusal struct {
+	Field  string // JSON path, e.g. "linux.resources.cpu.quota"
+	Reason string
+}
+
+// RefusedError lists every field of a spec that Genode cannot honour.
+type RefusedError struct{ Refusals []Refusal }
+
+func (e *RefusedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "the container configuration has %d field(s) Genode cannot honour:", len(e.Refusals))
+	for _, r := range e.Refusals {
+		fmt.Fprintf(&b, "\n  %s: %s", r.Field, r.Reason)
+	}
+	return b.String()
+}
+
+type collector struct {
+	refused []Refusal
+	noops   []string
+}
+
+func (c *collector) refuse(field, format string, args ...any) {
+	c.refused = append(c.refused, Refusal{Field: field, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (c *collector) noop(field string) { c.noops = append(c.noops, field) }
+
+func (c *collector) err() error {
+	if len(c.refused) == 0 {
+		return nil
+	}
+	r := append([]Refusal(nil), c.refused...)
+	sort.SliceStable(r, func(i, j int) bool { return r[i].Field < r[j].Field })
+	return &RefusedError{Refusals: r}
+}
