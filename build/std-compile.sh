@@ -21,7 +21,7 @@ echo "$pkgs" | xargs -P 2 -I{} sh -c '
 	else
 		echo "FAIL compile $1"; sed "s/^/    /" "'"$out"'/$name.log" | head -20
 	fi' _ {}
-fail=$(ls "$out"/*.log 2>/dev/null | wc -l)
-built=$(ls "$out"/*.test 2>/dev/null | wc -l)
+fail=$(find "$out" -name "*.log" | wc -l)
+built=$(find "$out" -name "*.test" | wc -l)
 echo "std-compile: genode/$arch: $((total-fail)) of $total test packages compile ($built test binaries; packages whose tests are all excluded for genode produce none)" | tee "$out.summary"
 [ "$fail" -eq 0 ]
