@@ -41,7 +41,7 @@ elfcheck:
 
 unit-tests:           ## our own Go code, natively (the model's conformance suite is test-model)
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
-	go test genodego/host/launch/... genodego/host/cmd/...
+	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/initmodel/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
 
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
@@ -51,7 +51,7 @@ host-tools:           ## genode-run, go_genode_amd64_exec, genode-init
 	@mkdir -p _build/bin
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
 	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
-	go build -o _build/bin/genode-init genodego/sandbox/cmd/genode-init
+	go build -o _build/bin/genode-init genodego/host/cmd/genode-init
 
 test-model: model host-tools elfcheck  ## conformance suite: one C program per modeled Genode behaviour
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host

@@ -29,7 +29,7 @@ import (
 	"syscall"
 
 	"genodego/sandbox/initcfg"
-	"genodego/sandbox/initmodel"
+	"genodego/host/initmodel"
 )
 
 func main() {
