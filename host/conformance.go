@@ -24,6 +24,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -181,4 +182,14 @@ func UpdateREADME(readme []byte, table string) ([]byte, error) {
 		return nil, fmt.Errorf("README lacks the table markers %q ... %q", tableBegin, tableEnd)
 	}
 	return []byte(s[:i] + tableBegin + "\n" + table + s[j:]), nil
+}
+
+// CompileCommand is the gcc command (host/README.md) that builds the C program src into a genode-like binary out,
+// linked against the model's libc.lib.so and posix.lib.so in modelDir. --no-as-needed: nothing in a program refers
+// to posix.lib.so, and a distribution gcc links as needed.
+func CompileCommand(root, modelDir, src, out string) *exec.Cmd {
+	return exec.Command("gcc", "-O1", "-fno-pie", "-no-pie", "-fno-stack-protector", "-nostdlib", "-nostartfiles",
+		"-I", filepath.Join(root, "host", "include"), src,
+		"-L", modelDir, "-Wl,--no-as-needed", "-l:libc.lib.so", "-l:posix.lib.so", "-lgcc", "-Wl,--dynamic-linker=ld.lib.so",
+		"-Wl,-Ttext-segment=0x1000000", "-Wl,--hash-style=sysv", "-Wl,--export-dynamic-symbol=main", "-o", out)
 }

@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,12 +110,7 @@ func runTest(t *testing.T, root, md, confDir string, ct *Test) {
 		}
 	}
 
-	// The compile command of host/README.md. --no-as-needed: nothing in a
-	// program refers to posix.lib.so, and a distribution gcc links as needed.
-	cc := exec.Command("gcc", "-O1", "-fno-pie", "-no-pie", "-fno-stack-protector", "-nostdlib", "-nostartfiles",
-		"-I", filepath.Join(root, "host", "include"), ct.Source,
-		"-L", md, "-Wl,--no-as-needed", "-l:libc.lib.so", "-l:posix.lib.so", "-lgcc", "-Wl,--dynamic-linker=ld.lib.so",
-		"-Wl,-Ttext-segment=0x1000000", "-Wl,--hash-style=sysv", "-Wl,--export-dynamic-symbol=main", "-o", bin)
+	cc := CompileCommand(root, md, ct.Source, bin)
 	if out, err := cc.CombinedOutput(); err != nil {
 		t.Fatalf("compile %s: %v\n%s\n%s", ct.Source, err, strings.Join(cc.Args, " "), out)
 	}

@@ -28,8 +28,8 @@ import (
 	"os/signal"
 	"syscall"
 
-	"genodego/sandbox/initcfg"
 	"genodego/host/initmodel"
+	"genodego/sandbox/initcfg"
 )
 
 func main() {
