@@ -10,7 +10,8 @@ ELFCHECK := $(TOP)/_build/bin/genode-elfcheck
 HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/internal/obj/x86
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
-	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean
+	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
+	std-report bench-runtime
 
 all: toolchain
 
@@ -41,7 +42,7 @@ elfcheck:
 
 unit-tests:           ## our own Go code, natively (the model's conformance suite is test-model)
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
-	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/initmodel/...
+	go test genodego/host/launch/... genodego/host/cmd/... genodego/test/bench/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
 
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
@@ -54,7 +55,7 @@ host-tools:           ## genode-run, go_genode_amd64_exec, genode-init
 	go build -o _build/bin/genode-init genodego/host/cmd/genode-init
 
 test-model: model host-tools elfcheck  ## conformance suite: one C program per modeled Genode behaviour
-	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host
+	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host genodego/host/initmodel/...
 	go run genodego/host/cmd/genode-conformance-table -check
 
 dist-list: toolchain
@@ -82,6 +83,15 @@ check-elf: hello elfcheck compile-tests  ## hello (amd64, arm64) and every std t
 
 host-tests: toolchain  ## the patched toolchain still works for linux/amd64
 	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) go test -short $(HOST_TEST_PKGS)
+
+std-report: toolchain model host-tools  ## std tests on genode/amd64 (model) and linux/amd64: test/results/std-genode-amd64.md
+	go run genodego/build/cmd/stdreport -root $(TOP) $(STDREPORT_FLAGS)
+
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+bench-runtime: toolchain model host-tools  ## genode/native benchmark ratios against the port's goals
+	@[ -x _build/bin/benchstat ] || GOBIN=$(TOP)/_build/bin GOWORK=off GOFLAGS= go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) \
+		|| echo "bench-runtime: no benchstat; ratios computed without it"
+	go run genodego/build/cmd/benchruntime -root $(TOP) $(BENCH_FLAGS)
 
 test: syscalls-check unit-tests test-model dist-list build-std vet-std check-elf host-tests
 

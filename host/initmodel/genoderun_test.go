@@ -1,75 +1,144 @@
 package initmodel
 
 import (
-	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"genodego/host"
-	"genodego/sandbox/driver"
 	"genodego/sandbox/initcfg"
 )
 
-// The genode-run launcher starts a genode binary (a C program built against the model's libc) as init's child,
-// and its exit code comes back through the state report.
-func TestGenodeRunLauncher(t *testing.T) {
-	root, _ := filepath.Abs("../..")
-	modelDir := filepath.Join(root, "_build", "model")
-	if _, err := os.Stat(filepath.Join(modelDir, "libc.lib.so")); err != nil {
-		if os.Getenv("GENODE_MODEL_REQUIRED") != "" {
-			t.Fatalf("GENODE_MODEL_REQUIRED is set but %s/libc.lib.so is missing (run `make model`)", modelDir)
-		}
-		t.Skip("model libraries not built (make model)")
+// The lifecycle tests run genode binaries: testdata/child.c, built against the model's libc, as init's children
+// through host/cmd/genode-run. Both are built once per test binary, on first use.
+var tools struct {
+	once     sync.Once
+	dir      string // holds genode-run and the ROM "child"
+	modelDir string
+	skip     string // why the tests cannot run
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if tools.dir != "" {
+		os.RemoveAll(tools.dir)
 	}
-	tmp := t.TempDir()
-	bin := filepath.Join(tmp, "genode-run")
-	build := exec.Command("go", "build", "-o", bin, "genodego/host/cmd/genode-run")
+	os.Exit(code)
+}
+
+func buildTools() {
+	root, _ := filepath.Abs("../..")
+	tools.modelDir = filepath.Join(root, "_build", "model")
+	if d := os.Getenv("GENODE_MODEL_DIR"); d != "" {
+		tools.modelDir = d // as genode-run takes it
+	}
+	if _, err := os.Stat(filepath.Join(tools.modelDir, "libc.lib.so")); err != nil {
+		tools.skip = fmt.Sprintf("model libraries not built: %s/libc.lib.so is missing (run `make model`)", tools.modelDir)
+		return
+	}
+	dir, err := os.MkdirTemp("", "initmodel-test-")
+	if err != nil {
+		tools.err = err
+		return
+	}
+	tools.dir = dir
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "genode-run"), "genodego/host/cmd/genode-run")
 	build.Dir = filepath.Join(root, "host")
 	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("genode-run does not build: %v\n%s", err, out)
+		tools.err = fmt.Errorf("genode-run does not build: %v\n%s", err, out)
+		return
 	}
-	src := filepath.Join(tmp, "exitcode.c")
-	prog := `#include "genode/libc.h"
-int main(int argc, char **argv)
-{
-	int code = 0;
-	for (const char *p = argc > 1 ? argv[1] : ""; *p >= '0' && *p <= '9'; p++)
-		code = code * 10 + (*p - '0');
-	return code;
-}
-`
-	if err := os.WriteFile(src, []byte(prog), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	child := filepath.Join(tmp, "exitcode")
-	if out, err := host.CompileCommand(root, modelDir, src, child).CombinedOutput(); err != nil {
-		t.Fatalf("compile: %v\n%s", err, out)
-	}
-	t.Setenv("GENODE_MODEL_DIR", modelDir)
-	dir := t.TempDir()
-	d, err := driver.Open(filepath.Join(dir, "init.config"), filepath.Join(dir, "state"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := &syncBuf{}
-	m := New(Options{ConfigPath: d.ConfigPath, StatePath: d.StatePath, Log: log, Poll: 5 * time.Millisecond, Launcher: GenodeRun{Path: bin}})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go m.Run(ctx)
-	d.Add(&initcfg.Start{Name: "f", Binary: child, Caps: 100, RAM: 8 * initcfg.MiB,
-		Config: &initcfg.ChildConfig{VFS: nodeVFS(), Args: []string{"exitcode", "7"}}})
-	wctx, wcancel := context.WithTimeout(ctx, 20*time.Second)
-	defer wcancel()
-	s, err := d.WaitFor(wctx, "f", func(s driver.Status) bool { return s.State == driver.Stopped })
-	if err != nil {
-		t.Fatalf("%v\n%s", err, log.String())
-	}
-	if s.ExitCode != 7 {
-		t.Fatalf("exit %d\n%s", s.ExitCode, log.String())
+	cc := host.CompileCommand(root, tools.modelDir, filepath.Join(root, "host", "initmodel", "testdata", "child.c"), filepath.Join(dir, "child"))
+	if out, err := cc.CombinedOutput(); err != nil {
+		tools.err = fmt.Errorf("testdata/child.c does not compile: %v\n%s", err, out)
 	}
 }
 
-func nodeVFS() *nodeT { return nodeNew("vfs").Add(initcfg.Dir("dev", nodeNew("log"))) }
+// needTools builds genode-run and the child, or skips the test (fails it with GENODE_MODEL_REQUIRED set) when the
+// model is not built.
+func needTools(t *testing.T) {
+	t.Helper()
+	tools.once.Do(buildTools)
+	if tools.skip != "" {
+		if os.Getenv("GENODE_MODEL_REQUIRED") != "" {
+			t.Fatalf("GENODE_MODEL_REQUIRED is set but %s", tools.skip)
+		}
+		t.Skip(tools.skip)
+	}
+	if tools.err != nil {
+		t.Fatal(tools.err)
+	}
+}
+
+// genodeRun is the launcher the tests use.
+func genodeRun() Launcher {
+	return GenodeRun{Path: filepath.Join(tools.dir, "genode-run"), Flags: []string{"-model", tools.modelDir}}
+}
+
+// childBinary is the child's host path.
+func childBinary() string { return filepath.Join(tools.dir, "child") }
+
+// childVFS is the view every test child gets: its LOG session as stdout and stderr, and extra file systems.
+func childVFS(extra ...*nodeT) (*nodeT, *initcfg.Libc) {
+	vfs := nodeNew("vfs").Add(initcfg.Dir("dev", nodeNew("log"), nodeNew("null")))
+	vfs.Add(extra...)
+	libc := &initcfg.Libc{Attrs: []nodeAttr{{Name: "stdin", Value: "/dev/null"}, {Name: "stdout", Value: "/dev/log"}, {Name: "stderr", Value: "/dev/log"}}}
+	return vfs, libc
+}
+
+// genodeChild is a start node for the ROM "child" running steps (testdata/child.c).
+func genodeChild(name string, steps ...string) *initcfg.Start {
+	vfs, libc := childVFS()
+	return &initcfg.Start{Name: name, Binary: "child", Caps: 100, RAM: 4 * initcfg.MiB,
+		Config: &initcfg.ChildConfig{VFS: vfs, Libc: libc, Args: append([]string{"child"}, steps...)}}
+}
+
+// childSteps is a child config in HID (arguments as quoted content) for tests that write init's config by hand.
+func childSteps(indent string, steps ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s+ vfs\n%s  + dir dev | + log\n", indent, indent)
+	fmt.Fprintf(&b, "%s+ libc | stdout: /dev/log | stderr: /dev/log\n", indent)
+	fmt.Fprintf(&b, "%s+ arg child\n", indent)
+	for _, s := range steps {
+		fmt.Fprintf(&b, "%s+ arg\n%s  : %s\n", indent, indent, s)
+	}
+	return b.String()
+}
+
+// waitGone waits until no process runs the child binary: killed children really end.
+func waitGone(t *testing.T) {
+	t.Helper()
+	bin := childBinary()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var left []string
+		cmds, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, c := range cmds {
+			if b, err := os.ReadFile(c); err == nil && containsArg(b, bin) {
+				left = append(left, filepath.Base(filepath.Dir(c)))
+			}
+		}
+		if len(left) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("child processes still running: %v", left)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func containsArg(cmdline []byte, arg string) bool {
+	for _, a := range strings.Split(string(cmdline), "\x00") {
+		if a == arg {
+			return true
+		}
+	}
+	return false
+}

@@ -1,13 +1,16 @@
 package initmodel
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"genodego/sandbox/initcfg"
@@ -18,14 +21,16 @@ import (
 type ChildSpec struct {
 	Name       string
 	ID         uint64
-	Start      *node.Node // the whole <start> node as init holds it
-	Binary     string     // ROM name of the binary (<binary name> or the start name)
-	HostBinary string     // the binary's host path, resolved through the ROM route
-	Args       []string   // argv from the child's <config>
-	Env        []string   // NAME=value from the child's <config>
-	Cwd        string     // host directory for the process, "" for the run dir
-	RunDir     string     // private directory of this instance
-	Log        io.Writer  // the child's LOG session
+	Start      *node.Node    // the whole <start> node as init holds it
+	Binary     string        // ROM name of the binary (<binary name> or the start name)
+	RAM        initcfg.Bytes // quotas as init assigns them (<default> applied)
+	Caps       uint64
+	HostBinary string    // the binary's host path, resolved through the ROM route
+	Args       []string  // argv from the child's <config>
+	Env        []string  // NAME=value from the child's <config>
+	Cwd        string    // host directory for the process, "" for the run dir
+	RunDir     string    // private directory of this instance
+	Log        io.Writer // the child's LOG session
 }
 
 // Process is a running child.
@@ -94,9 +99,121 @@ func (Exec) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
 
 // GenodeRun runs each child with host/cmd/genode-run, handing it the start
 // node as its configuration file and the resolved binary with -binary.
+// genode-run already labels the component's LOG lines "[name] ", so the
+// launcher drops that label instead of doubling it.
 type GenodeRun struct {
 	Path  string   // genode-run executable
-	Flags []string // extra flags, e.g. -strict
+	Flags []string // extra flags, e.g. -strict or -model DIR
+}
+
+// genodeRunProc is one genode-run process. genode-run puts the component
+// in a process group of its own, so killing genode-run's group alone would
+// leave the component running.
+type genodeRunProc struct {
+	cmd    *exec.Cmd
+	tmpDir string // genode-run's TMPDIR, where it makes its run directory
+	done   chan struct{}
+	once   sync.Once
+}
+
+func (p *genodeRunProc) Wait() int {
+	code := (&execProc{cmd: p.cmd}).Wait()
+	close(p.done)
+	// a killed genode-run leaves its run directory behind
+	dirs, _ := filepath.Glob(filepath.Join(p.tmpDir, "genode-run-*"))
+	for _, d := range dirs {
+		os.RemoveAll(d)
+	}
+	return code
+}
+
+// Kill ends the component at once, as Genode's init destroys a child.
+// genode-run is stopped first so that it cannot start the component while
+// it is looked for (a fork racing with the stop is restarted by the kernel
+// and never completes); then the component's group and genode-run's die.
+func (p *genodeRunProc) Kill() {
+	p.once.Do(func() {
+		select {
+		case <-p.done:
+			return
+		default:
+		}
+		pid := p.cmd.Process.Pid
+		syscall.Kill(-pid, syscall.SIGSTOP)
+		for _, c := range childPIDs(pid) {
+			syscall.Kill(-c, syscall.SIGKILL)
+			syscall.Kill(c, syscall.SIGKILL) // not yet in a group of its own
+		}
+		syscall.Kill(-pid, syscall.SIGKILL)
+	})
+}
+
+// withQuotas is the start node with the quotas init assigns written out:
+// genode-run refuses a start node without them, and a child of init may
+// take them from <default>.
+func withQuotas(c *ChildSpec) *node.Node {
+	start := c.Start
+	set := func(attr, resource, value string) {
+		if _, ok := start.Attr(attr); ok {
+			return
+		}
+		for _, r := range start.All("resource") {
+			if v, _ := r.Attr("name"); v == resource {
+				return
+			}
+		}
+		if start == c.Start {
+			start = start.Clone()
+		}
+		start.Set(attr, value)
+	}
+	if c.RAM > 0 {
+		set("ram", "RAM", c.RAM.String())
+	}
+	if c.Caps > 0 {
+		set("caps", "CAP", strconv.FormatUint(c.Caps, 10))
+	}
+	return start
+}
+
+// childPIDs lists the children of process pid (all its threads' children).
+func childPIDs(pid int) []int {
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	var pids []int
+	for _, t := range tasks {
+		b, err := os.ReadFile(t)
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(f); err == nil && n > 0 {
+				pids = append(pids, n)
+			}
+		}
+	}
+	return pids
+}
+
+// unlabel removes genode-run's "[name] " from the start of each line.
+type unlabel struct {
+	w     io.Writer
+	label []byte
+	buf   []byte
+}
+
+func (u *unlabel) Write(p []byte) (int, error) {
+	u.buf = append(u.buf, p...)
+	for {
+		i := bytes.IndexByte(u.buf, '\n')
+		if i < 0 {
+			return len(p), nil
+		}
+		line := bytes.TrimPrefix(u.buf[:i+1], u.label)
+		if _, err := u.w.Write(line); err != nil {
+			return len(p), err
+		}
+		u.buf = u.buf[i+1:]
+	}
 }
 
 func (g GenodeRun) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
@@ -104,17 +221,24 @@ func (g GenodeRun) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
 		return nil, fmt.Errorf("binary %q not found", c.Binary)
 	}
 	cfg := filepath.Join(c.RunDir, c.Name+".config")
-	if err := os.WriteFile(cfg, c.Start.EncodeHID(), 0o644); err != nil {
+	if err := os.WriteFile(cfg, withQuotas(c).EncodeHID(), 0o644); err != nil {
 		return nil, err
 	}
 	args := append([]string{g.Path}, g.Flags...)
 	args = append(args, "-binary", c.HostBinary, cfg)
-	cmd := &exec.Cmd{Path: g.Path, Args: args, Dir: c.RunDir, Stdout: c.Log, Stderr: c.Log, Env: os.Environ()}
+	var log io.Writer = &unlabel{w: c.Log, label: []byte("[" + c.Name + "] ")}
+	if c.Log == nil {
+		log = nil
+	}
+	// genode-run's run directory goes into the child's: a killed genode-run
+	// cannot remove it.
+	env := append(os.Environ(), "TMPDIR="+c.RunDir)
+	cmd := &exec.Cmd{Path: g.Path, Args: args, Dir: c.RunDir, Stdout: log, Stderr: log, Env: env}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
-	return &execProc{cmd: cmd}, nil
+	return &genodeRunProc{cmd: cmd, tmpDir: c.RunDir, done: make(chan struct{})}, nil
 }
 
 // childSpec extracts argv, environment and working directory as libc

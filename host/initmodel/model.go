@@ -232,10 +232,12 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 			w.ram, _ = initcfg.ParseBytes(v)
 		}
 		for _, r := range ch.All("resource") {
-			if v, _ := r.Attr("name"); v == "RAM" {
-				if q, ok := r.Attr("quantum"); ok {
-					w.ram, _ = initcfg.ParseBytes(q)
-				}
+			q, ok := r.Attr("quantum")
+			switch v, _ := r.Attr("name"); {
+			case ok && v == "RAM":
+				w.ram, _ = initcfg.ParseBytes(q)
+			case ok && v == "CAP":
+				w.caps, _ = strconv.ParseUint(q, 10, 64)
 			}
 		}
 		wants = append(wants, w)
@@ -358,7 +360,7 @@ func (m *Init) resolveBinary(c *child, defRoute *node.Node) string {
 }
 
 func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
-	spec := &ChildSpec{Name: c.name, ID: c.id, Start: c.start, Binary: c.binary}
+	spec := &ChildSpec{Name: c.name, ID: c.id, Start: c.start, Binary: c.binary, RAM: c.ram, Caps: c.caps}
 	spec.HostBinary = m.resolveBinary(c, defRoute)
 	var hostRoot, cwd string
 	spec.Args, spec.Env, cwd, hostRoot = childSpec(c.start)

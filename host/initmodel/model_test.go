@@ -32,7 +32,15 @@ type env struct {
 	cancel context.CancelFunc
 }
 
+// start runs the model with genode-run as its launcher and the ROM "child" (testdata/child.c) available.
 func start(t *testing.T, base *initcfg.Config) *env {
+	t.Helper()
+	needTools(t)
+	return startWith(t, base, Options{ROMDir: tools.dir, Launcher: genodeRun()})
+}
+
+// startWith runs the model with o's ROMDir and Launcher.
+func startWith(t *testing.T, base *initcfg.Config, o Options) *env {
 	t.Helper()
 	dir := t.TempDir()
 	e := &env{t: t, dir: dir, log: &syncBuf{}, done: make(chan int, 1)}
@@ -43,7 +51,8 @@ func start(t *testing.T, base *initcfg.Config) *env {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
-	m := New(Options{ConfigPath: e.drv.ConfigPath, StatePath: e.drv.StatePath, RunDir: filepath.Join(dir, "run"), Log: e.log, Poll: 5 * time.Millisecond})
+	o.ConfigPath, o.StatePath, o.RunDir, o.Log, o.Poll = e.drv.ConfigPath, e.drv.StatePath, filepath.Join(dir, "run"), e.log, 5*time.Millisecond
+	m := New(o)
 	go func() {
 		code, _ := m.Run(ctx)
 		e.done <- code
@@ -56,11 +65,6 @@ func start(t *testing.T, base *initcfg.Config) *env {
 		}
 	})
 	return e
-}
-
-func shChild(name, script string) *initcfg.Start {
-	return &initcfg.Start{Name: name, Binary: "/bin/sh", Caps: 100, RAM: 4 * initcfg.MiB,
-		Config: &initcfg.ChildConfig{Args: []string{"sh", "-c", script}, Env: []initcfg.EnvVar{{Name: "PATH", Value: "/usr/bin:/bin"}}}}
 }
 
 func (e *env) wait(name string, state string) driver.Status {
@@ -98,7 +102,7 @@ func (e *env) waitReport() *initcfg.State {
 
 func TestStartAndExitCode(t *testing.T) {
 	e := start(t, nil)
-	if err := e.drv.Add(shChild("c1", "echo hello; exit 3")); err != nil {
+	if err := e.drv.Add(genodeChild("c1", "print", "hello", "exit", "3")); err != nil {
 		t.Fatal(err)
 	}
 	s := e.wait("c1", driver.Stopped)
@@ -118,7 +122,7 @@ func TestStartAndExitCode(t *testing.T) {
 		t.Fatalf("report: %+v", st)
 	}
 	raw, _ := os.ReadFile(e.drv.StatePath)
-	if !bytes.HasPrefix(raw, []byte("state | version: ")) || !bytes.Contains(raw, []byte("+ child c1 | binary: /bin/sh | id: 1 | exited: 3")) {
+	if !bytes.HasPrefix(raw, []byte("state | version: ")) || !bytes.Contains(raw, []byte("+ child c1 | binary: child | id: 1 | exited: 3")) {
 		t.Fatalf("report format:\n%s", raw)
 	}
 }
@@ -126,10 +130,28 @@ func TestStartAndExitCode(t *testing.T) {
 func TestRunningRemoveRestart(t *testing.T) {
 	e := start(t, nil)
 	marker := filepath.Join(e.dir, "starts")
-	if err := e.drv.Add(shChild("srv", "echo x >> "+marker+"; exec sleep 60")); err != nil {
+	srv := genodeChild("srv", "append", "/data/starts", "x", "forever")
+	srv.Config.VFS.Add(initcfg.Dir("data", initcfg.FSHost(e.dir, true)))
+	if err := e.drv.Add(srv); err != nil {
 		t.Fatal(err)
 	}
 	s1 := e.wait("srv", driver.Running)
+	// a child reported running may not have reached its first step yet
+	waitStarts := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			b, _ := os.ReadFile(marker)
+			if strings.Count(string(b), "x") == n {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("start %d not observed: %q\n%s", n, b, e.log.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	waitStarts(1)
 	// ram change: live, same instance
 	if err := e.drv.SetRAM("srv", 8*initcfg.MiB); err != nil {
 		t.Fatal(err)
@@ -146,17 +168,7 @@ func TestRunningRemoveRestart(t *testing.T) {
 	if s2.ID == s1.ID {
 		t.Fatal("restart kept the instance")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		b, _ := os.ReadFile(marker)
-		if strings.Count(string(b), "x") == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("second start not observed: %q", b)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitStarts(2)
 	// route change restarts
 	if err := e.drv.Update(func(c *initcfg.Config) error {
 		c.Starts[0].Route = &initcfg.Route{Rules: []initcfg.Rule{{Any: true, Targets: []initcfg.Target{{Kind: initcfg.Parent}}}}}
@@ -168,6 +180,7 @@ func TestRunningRemoveRestart(t *testing.T) {
 	if c := st.Child("srv"); c.ID == s2.ID {
 		t.Fatal("route change did not restart")
 	}
+	waitStarts(3)
 	// removal kills and leaves the report
 	if err := e.drv.Remove("srv"); err != nil {
 		t.Fatal(err)
@@ -179,13 +192,15 @@ func TestRunningRemoveRestart(t *testing.T) {
 	if !strings.Contains(e.log.String(), `child "srv" killed (removed)`) {
 		t.Fatal(e.log.String())
 	}
+	// every instance's component has ended, not just its launcher
+	waitGone(t)
 }
 
 func TestFiftyChildren(t *testing.T) {
 	e := start(t, nil)
 	if err := e.drv.Update(func(c *initcfg.Config) error {
 		for i := 0; i < 50; i++ {
-			c.Starts = append(c.Starts, shChild(fmt.Sprintf("c%02d", i), fmt.Sprintf("exit %d", i)))
+			c.Starts = append(c.Starts, genodeChild(fmt.Sprintf("c%02d", i), "exit", fmt.Sprint(i)))
 		}
 		return nil
 	}); err != nil {
@@ -213,7 +228,7 @@ func TestFiftyChildren(t *testing.T) {
 func TestEmptyAndMalformedConfig(t *testing.T) {
 	for _, bad := range []string{"", "config | version: 99\n+ start x\n", "<config><start name=\"x\"></config>", "con\x01fig\n-\n"} {
 		e := start(t, nil)
-		if err := e.drv.Add(shChild("victim", "exec sleep 60")); err != nil {
+		if err := e.drv.Add(genodeChild("victim", "forever")); err != nil {
 			t.Fatal(err)
 		}
 		e.wait("victim", driver.Running)
@@ -230,6 +245,7 @@ func TestEmptyAndMalformedConfig(t *testing.T) {
 		if !strings.Contains(e.log.String(), "config is empty or cannot be parsed") {
 			t.Fatalf("%q: %s", bad, e.log.String())
 		}
+		waitGone(t)
 		// the report is no longer updated: it still shows the child
 		if st := e.state(); st.Child("victim") == nil {
 			t.Fatalf("%q: report was rewritten", bad)
@@ -243,7 +259,7 @@ func TestDriverNeverWritesEmpty(t *testing.T) {
 	if err := driver.WriteFileAtomic(filepath.Join(t.TempDir(), "x"), nil); err == nil {
 		t.Fatal("empty write accepted")
 	}
-	e := start(t, nil)
+	e := startWith(t, nil, Options{}) // starts no child
 	before, _ := os.ReadFile(e.drv.ConfigPath)
 	err := e.drv.Update(func(c *initcfg.Config) error {
 		c.Starts = append(c.Starts, &initcfg.Start{Name: "bad|name"})
@@ -259,11 +275,13 @@ func TestDriverNeverWritesEmpty(t *testing.T) {
 }
 
 func TestUnknownElementAndExitPropagate(t *testing.T) {
+	needTools(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "init.config")
-	os.WriteFile(cfg, []byte("config\n+ report | ids: yes\n+ bogus\n+ start p | caps: 100 | ram: 1M\n  + binary /bin/sh\n  + exit | propagate: yes\n  + config\n    + arg sh\n    + arg -c\n    + arg\n      : exit 7\n-\n"), 0o644)
+	os.WriteFile(cfg, []byte("config\n+ report | ids: yes\n+ bogus\n+ start p | caps: 100 | ram: 1M\n  + binary child\n  + exit | propagate: yes\n  + config\n"+
+		childSteps("    ", "exit", "7")+"-\n"), 0o644)
 	log := &syncBuf{}
-	m := New(Options{ConfigPath: cfg, StatePath: filepath.Join(dir, "state"), Log: log, Poll: 5 * time.Millisecond})
+	m := New(Options{ConfigPath: cfg, StatePath: filepath.Join(dir, "state"), Log: log, Poll: 5 * time.Millisecond, ROMDir: tools.dir, Launcher: genodeRun()})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	code, err := m.Run(ctx)
@@ -278,15 +296,17 @@ func TestUnknownElementAndExitPropagate(t *testing.T) {
 }
 
 func TestXMLConfigAndReport(t *testing.T) {
+	needTools(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "init.config")
 	os.WriteFile(cfg, []byte(`<config version="5" generate_xml="yes">
 	<report ids="yes" child_ram="yes"/>
 	<default caps="100" ram="2M"/>
-	<start name="x"><binary name="/bin/sh"/><config><arg value="sh"/><arg value="-c"/><arg value="exit 0"/></config></start>
+	<start name="x"><binary name="child"/><config><vfs><dir name="dev"><log/></dir></vfs><libc stdout="/dev/log" stderr="/dev/log"/><arg value="child"/><arg value="exit"/><arg value="0"/></config></start>
 </config>`), 0o644)
 	state := filepath.Join(dir, "state")
-	m := New(Options{ConfigPath: cfg, StatePath: state, Log: &syncBuf{}, Poll: 5 * time.Millisecond})
+	log := &syncBuf{}
+	m := New(Options{ConfigPath: cfg, StatePath: state, Log: log, Poll: 5 * time.Millisecond, ROMDir: tools.dir, Launcher: genodeRun()})
 	ctx, cancel := context.WithCancel(context.Background())
 	go m.Run(ctx)
 	defer cancel()
@@ -294,14 +314,14 @@ func TestXMLConfigAndReport(t *testing.T) {
 	for {
 		b, _ := os.ReadFile(state)
 		if bytes.Contains(b, []byte(`exited="0"`)) {
-			want := "<state version=\"5\">\n\t<child name=\"x\" binary=\"/bin/sh\" id=\"1\" exited=\"0\">\n\t\t<ram assigned=\"2M\" quota=\"2M\" used=\"0\" avail=\"2M\"/>\n\t</child>\n</state>\n"
+			want := "<state version=\"5\">\n\t<child name=\"x\" binary=\"child\" id=\"1\" exited=\"0\">\n\t\t<ram assigned=\"2M\" quota=\"2M\" used=\"0\" avail=\"2M\"/>\n\t</child>\n</state>\n"
 			if string(b) != want {
 				t.Fatalf("got\n%s\nwant\n%s", b, want)
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no exit in report: %s", b)
+			t.Fatalf("no exit in report: %s\n%s", b, log.String())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

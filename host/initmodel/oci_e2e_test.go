@@ -13,24 +13,28 @@ import (
 	"genodego/sandbox/oci"
 )
 
-// A bundle translated in host mode runs on the model: the binary comes from
-// the rootfs through the ROM route, cwd is inside the rootfs, argv and the
-// environment are exactly the spec's.
+// A bundle translated in host mode runs on the model: the binary (the genode child, testdata/child.c) comes from
+// the rootfs through the ROM route, cwd is inside the rootfs, argv and the environment are exactly the spec's.
 func TestOCIBundleOnModel(t *testing.T) {
 	b := t.TempDir()
 	os.MkdirAll(filepath.Join(b, "rootfs/bin"), 0o755)
 	os.MkdirAll(filepath.Join(b, "rootfs/srv"), 0o755)
 	os.WriteFile(filepath.Join(b, "rootfs/srv/here"), nil, 0o644)
-	os.WriteFile(filepath.Join(b, "rootfs/bin/app"), []byte("#!/bin/sh\necho \"argv0=$0 args=$* greeting=$GREETING\"\nls\nexit 42\n"), 0o755)
+	e := start(t, nil)
+	app, err := os.ReadFile(childBinary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(b, "rootfs/bin/app"), app, 0o755)
 	s := &specs.Spec{Version: "1.2.1",
-		Process: &specs.Process{Args: []string{"app", "one", "two words"}, Cwd: "/srv",
+		Process: &specs.Process{Args: []string{"app", "args", "2", "one", "two words", "env", "GREETING",
+			"print", "environ:", "environ", "print", "ls:", "ls", ".", "exit", "42"}, Cwd: "/srv",
 			Env: []string{"PATH=/bin:/usr/bin", "GREETING=a: b | c"}},
 		Root: &specs.Root{Path: "rootfs"}}
 	r, err := oci.Translate(s, nil, oci.Options{ID: "box", Bundle: b, Mode: oci.Host})
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := start(t, nil)
 	if err := e.drv.Add(r.Start); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +44,8 @@ func TestOCIBundleOnModel(t *testing.T) {
 	}
 	time.Sleep(20 * time.Millisecond)
 	log := e.log.String()
-	for _, want := range []string{"[box] argv0=" + filepath.Join(b, "rootfs/bin/app") + " args=one two words greeting=a: b | c", "[box] here"} {
+	for _, want := range []string{"[box] argv0=app args=one two words", "[box] GREETING=a: b | c",
+		"[box] environ:\n[box] PATH=/bin:/usr/bin\n[box] GREETING=a: b | c\n[box] ls:\n[box] here\n"} {
 		if !strings.Contains(log, want) {
 			t.Fatalf("missing %q in\n%s", want, log)
 		}

@@ -1,0 +1,3 @@
+module genodego/test/bench
+
+go 1.26.0
