@@ -42,7 +42,7 @@ elfcheck:
 
 unit-tests:           ## our own Go code, natively (the model's conformance suite is test-model)
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
-	go test genodego/host/launch/... genodego/host/cmd/... genodego/test/bench/...
+	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/skips/... genodego/test/bench/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
 
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
@@ -53,6 +53,7 @@ host-tools:           ## genode-run, go_genode_amd64_exec, genode-init
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
 	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
 	go build -o _build/bin/genode-init genodego/host/cmd/genode-init
+	go build -o _build/bin/genode-ldcheck genodego/host/cmd/genode-ldcheck
 
 test-model: model host-tools elfcheck  ## conformance suite: one C program per modeled Genode behaviour
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host genodego/host/initmodel/...
@@ -95,11 +96,13 @@ bench-runtime: toolchain model host-tools  ## genode/native benchmark ratios aga
 
 test: syscalls-check unit-tests test-model dist-list build-std vet-std check-elf host-tests
 
-demo: hello elfcheck
-	@echo "== genode/amd64 hello, checked against ld.lib.so's contract"
+demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
+	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"
 	$(ELFCHECK) _build/bin/hello.genode-amd64 _build/bin/hello.genode-arm64
 	@readelf -lW _build/bin/hello.genode-amd64 | sed -n '/Program Headers/,/Section to Segment/p'
 	@readelf -dW _build/bin/hello.genode-amd64 | grep -E 'NEEDED|HASH'
+	@echo "== run on the model of Genode's libc (go run through go_genode_amd64_exec)"
+	cd test/hello && $(GENODE_ENV) PATH=$(TOP)/_build/bin:$(GOROOT_GENODE)/bin:$$PATH GOOS=genode GOARCH=amd64 go run . from-the-demo
 
 clean:
 	rm -rf _build

@@ -11,7 +11,7 @@ package host
 //	W/sentinel/  files OUTSIDE every view; a config may name it ${SENTINEL}
 //	             only as a target the component must not reach
 //
-// ${CONFDIR} stands for this directory. After the run, everything in W but
+// ${CONFDIR} stands for this directory, ${BIN} for W/bin (the compiled test). After the run, everything in W but
 // view/ must be exactly as the harness left it: a component that escaped its
 // view and created or changed a file fails the test, whatever it printed.
 
@@ -121,7 +121,8 @@ func runTest(t *testing.T, root, md, confDir string, ct *Test) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := strings.NewReplacer("${VIEW}", view, "${SENTINEL}", sentinel, "${CONFDIR}", confDir).Replace(string(raw))
+	cfg := strings.NewReplacer("${VIEW}", view, "${SENTINEL}", sentinel, "${CONFDIR}", confDir,
+		"${BIN}", filepath.Dir(bin)).Replace(string(raw))
 	comp, err := launch.Load([]byte(cfg), launch.Options{File: ct.Config, Dir: confDir, Binary: bin, Strict: ct.Strict})
 	if err != nil {
 		t.Fatalf("config: %v", err)

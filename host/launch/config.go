@@ -31,13 +31,30 @@ type VFSNode struct {
 	Line    int // line of the config node, for diagnostics
 }
 
+// SubKV is one attribute of a <libc> sub node.
+type SubKV struct{ Node, Name, Value string }
+
+// FD is one <libc><fd id path readable writeable cloexec seek> node.
+type FD struct {
+	ID                  uint64
+	Path                string
+	HasPath             bool
+	Readable, Writeable bool
+	Cloexec             bool
+	Seek                uint64
+}
+
 // Component is a resolved component: everything the flat file says.
 type Component struct {
-	Name       string
-	Binary     string // absolute host path
-	RAM        uint64
-	Caps       uint64
-	Libc       []KV
+	Name   string
+	Binary string // absolute host path
+	RAM    uint64
+	Caps   uint64
+	Libc   []KV
+	// LibcSub holds the attributes of <libc><passwd> and <libc><group> (getpwent.cc, getgrent.cc).
+	LibcSub []SubKV
+	// FDs are the <libc><fd> nodes (kernel.cc _init_file_descriptors), in document order.
+	FDs        []FD
 	Args       []string
 	Env        []KV
 	VFS        []VFSNode
@@ -503,6 +520,44 @@ func (r *resolver) libc(libc *node.Node) error {
 			c.Libc = append(c.Libc, KV{"mmap_align_log2", strconv.FormatUint(n, 10)})
 		case "pthread":
 			// CPU placement only; one CPU is as good as another on the model.
+		case "passwd", "group":
+			// getpwent.cc/getgrent.cc read these attributes (values as given; numbers parsed by the model).
+			known := map[string]bool{"name": true, "passwd": true, "uid": true, "gid": true, "change": true,
+				"class": true, "gecos": true, "home": true, "shell": true, "expire": true, "fields": true}
+			if ch.Type == "group" {
+				known = map[string]bool{"name": true, "passwd": true, "gid": true}
+			}
+			for _, a := range ch.Attrs {
+				if !known[a.Name] {
+					return r.attrErr(ch, a.Name, "unknown <%s> attribute", ch.Type)
+				}
+				c.LibcSub = append(c.LibcSub, SubKV{ch.Type, a.Name, a.Value})
+			}
+		case "fd":
+			var fd FD
+			for _, a := range ch.Attrs {
+				var err error
+				switch a.Name {
+				case "id":
+					fd.ID, err = parseUnsigned(a.Value)
+				case "path":
+					fd.Path, fd.HasPath = a.Value, true
+				case "readable":
+					fd.Readable, err = parseBool(a.Value)
+				case "writeable":
+					fd.Writeable, err = parseBool(a.Value)
+				case "cloexec":
+					fd.Cloexec, err = parseBool(a.Value)
+				case "seek":
+					fd.Seek, err = parseUnsigned(a.Value)
+				default:
+					return r.attrErr(ch, a.Name, "unknown <fd> attribute (kernel.cc reads id, path, readable, writeable, cloexec, seek)")
+				}
+				if err != nil {
+					return r.attrErr(ch, a.Name, "%v", err)
+				}
+			}
+			c.FDs = append(c.FDs, fd)
 		default:
 			return r.nodeErr(ch, "<libc> sub node <%s> is not modelled", ch.Type)
 		}

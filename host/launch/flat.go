@@ -77,6 +77,19 @@ func (c *Component) Flat(runDir, execConfig string) []byte {
 	for _, kv := range c.Libc {
 		line(&b, "libc", kv.Name, kv.Value)
 	}
+	for _, kv := range c.LibcSub {
+		line(&b, "libc_sub", kv.Node, kv.Name, kv.Value)
+	}
+	for _, fd := range c.FDs {
+		yn := func(v bool) string {
+			if v {
+				return "1"
+			}
+			return "0"
+		}
+		line(&b, "libc_fd", fmt.Sprint(fd.ID), yn(fd.HasPath), fd.Path, yn(fd.Readable), yn(fd.Writeable),
+			yn(fd.Cloexec), fmt.Sprint(fd.Seek))
+	}
 	for _, a := range c.Args {
 		line(&b, "arg", a)
 	}

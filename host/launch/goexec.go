@@ -160,6 +160,9 @@ func (t *hostTree) emit(n *node.Node) {
 
 // GoExecComponent resolves a GoExec run into a component.
 func GoExecComponent(g GoExec, strict bool) (*Component, error) {
+	if err := applySkipList(&g); err != nil {
+		return nil, err
+	}
 	start := g.Config()
 	c, err := Resolve(start, Options{File: "(go_genode_amd64_exec)", Dir: g.PkgDir, Strict: strict})
 	if err != nil {

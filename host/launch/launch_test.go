@@ -337,7 +337,9 @@ func TestConfigErrors(t *testing.T) {
 		{"libc unknown attr", "start hello | ram: 1M | caps: 1\n+ config\n  + libc | stdout: /dev/log\n         stdot: /dev/log\n-\n", []string{"test.config:4:", "<start hello / config / libc>", `"stdot"`, "unknown <libc> attribute"}},
 		{"libc relative path", "start hello | ram: 1M | caps: 1\n+ config | + libc | rtc: dev/rtc\n-\n", []string{`"rtc"`, "not an absolute VFS path"}},
 		{"libc bad pid", "start hello | ram: 1M | caps: 1\n+ config | + libc | pid: one\n-\n", []string{`"pid"`, "not a number"}},
-		{"libc fd", "start hello | ram: 1M | caps: 1\n+ config\n  + libc\n    + fd | id: 3 | path: /x\n-\n", []string{"<fd> is not modelled"}},
+		{"libc fd attr", "start hello | ram: 1M | caps: 1\n+ config\n  + libc\n    + fd | id: 3 | path: /x | mode: rw\n-\n", []string{`"mode"`, "unknown <fd> attribute"}},
+		{"libc passwd attr", "start hello | ram: 1M | caps: 1\n+ config\n  + libc\n    + passwd | login: x\n-\n", []string{`"login"`, "unknown <passwd> attribute"}},
+		{"libc other sub node", "start hello | ram: 1M | caps: 1\n+ config\n  + libc\n    + frob\n-\n", []string{"<frob> is not modelled"}},
 		{"static", "start hello | ram: 1M | caps: 1 | ld: no\n-\n", []string{"statically linked"}},
 	}
 	for _, tc := range cases {
@@ -510,5 +512,22 @@ func TestRunNoModel(t *testing.T) {
 	st, err := c.Run(context.Background(), RunOptions{ModelDir: t.TempDir(), Stderr: &bytes.Buffer{}})
 	if st != StatusLauncherError || err == nil || !strings.Contains(err.Error(), "make model") {
 		t.Errorf("status %d, %v", st, err)
+	}
+}
+
+func TestLibcSubNodesFlat(t *testing.T) {
+	d := fixture(t)
+	c, err := load(t, d, "start hello | caps: 10 | ram: 1M\n+ config\n  + libc\n    + passwd | name: a b | uid: 7\n    + group | gid: 3\n    + fd | id: 4 | path: /d/a b | readable: yes | seek: 9\n    + fd | id: 5\n-\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat := string(c.Flat("/run", ""))
+	for _, want := range []string{
+		"libc_sub\tpasswd\tname\ta%20b\n", "libc_sub\tpasswd\tuid\t7\n", "libc_sub\tgroup\tgid\t3\n",
+		"libc_fd\t4\t1\t/d/a%20b\t1\t0\t0\t9\n", "libc_fd\t5\t0\t\t0\t0\t0\t0\n",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("flat config lacks %q:\n%s", want, flat)
+		}
 	}
 }

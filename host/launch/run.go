@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -105,19 +106,24 @@ func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
 	}
 	// Own process group: the component and everything it forks end together,
 	// as a Genode component's forked children (hosted by the component) do.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Pdeathsig: a launcher killed outright (SIGKILL) takes the component with
+	// it; the model does the same for the component's forked children.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// Pass the host's termination requests on (go test sends SIGQUIT on its
+	// timeout, an interactive user SIGINT); installed before the start, so no
+	// request between start and wait is lost (or ends the launcher alone).
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	// Pdeathsig follows the thread that started the child, not the process.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	if err := cmd.Start(); err != nil {
 		return StatusLauncherError, err
 	}
 	pgid := cmd.Process.Pid
 	killGroup := func(sig syscall.Signal) { _ = syscall.Kill(-pgid, sig) }
 	defer killGroup(syscall.SIGKILL)
-
-	// Pass the host's termination requests on (go test sends SIGQUIT on its
-	// timeout, an interactive user SIGINT).
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGHUP)
-	defer signal.Stop(sigs)
 
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()

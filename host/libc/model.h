@@ -25,7 +25,10 @@ struct model_vfs_node {
 	const char *host;      /* fs/inline/rom: host path, else NULL */
 	int         writeable; /* fs: 1 if writeable="yes" */
 	const char *target;    /* symlink target, else NULL */
-	const char *extra;     /* remaining name=value fields, space separated, else NULL */
+	const char *extra;     /* remaining name=value fields, space separated (space and '%' in a field %-encoded), else NULL */
+	/* appended: the same fields, whole and decoded (see model_vfs_field) */
+	const char **fields;
+	size_t       n_fields;
 };
 struct model_config {
 	const char *component;
@@ -130,4 +133,18 @@ void        model_fd_after_fork_child(void) __attribute__((weak));
 /* Start-up order: core's constructor (priority 101) parses the config and sets up the stack area and the main
  * thread before any other constructor of libc.lib.so runs; main is called later from posix.lib.so's
  * constructor, on the main thread's stack-area stack, after model_io_init(). */
+/* ---- appended by the issue-3 helper ---- */
+/* An attribute of a <libc> sub node (<passwd>, <group>): flat-config key "libc_sub" node name value; NULL if absent. */
+const char *model_libc_sub_attr(const char *node, const char *name);
+/* ITIMER_REAL (alarm.cc): arm (0 disarms) in ms, time left in ms, and the check the blocked main thread makes. */
+void     model_alarm_arm(uint64_t ms);
+uint64_t model_alarm_left_ms(void);
+void     model_alarm_check(void);
+uint64_t model_uptime_us(void);
+/* <libc><fd id path readable writeable cloexec seek> nodes (kernel.cc), flat-config key "libc_fd". */
+struct model_libc_fd { int id; const char *path; int readable, writeable, cloexec; uint64_t seek; };
+const struct model_libc_fd *model_libc_fds(size_t *n);
+/* The value of a VFS node's name=value field (e.g. "label"), decoded; NULL if absent. */
+const char *model_vfs_field(const struct model_vfs_node *v, const char *name);
+
 #endif

@@ -22,6 +22,21 @@ const char *model_libc_attr(const char *name)
 	return NULL;
 }
 
+static size_t n_libc_fds;
+static struct model_libc_fd *libc_fds;
+
+const struct model_libc_fd *model_libc_fds(size_t *n) { *n = n_libc_fds; return libc_fds; }
+
+static size_t n_sub;
+static const char **sub_nodes, **sub_names, **sub_values;
+
+const char *model_libc_sub_attr(const char *node, const char *name)
+{
+	for (size_t i = 0; i < n_sub; i++)
+		if (!strcmp(sub_nodes[i], node) && !strcmp(sub_names[i], name)) return sub_values[i];
+	return NULL;
+}
+
 int64_t model_libc_number(const char *name, int64_t dflt)
 {
 	const char *v = model_libc_attr(name);
@@ -128,6 +143,23 @@ void model_config_load(char **envp)
 			libc_names[n_libc] = f[1];
 			libc_values[n_libc] = f[2];
 			n_libc++;
+		} else if (!strcmp(key, "libc_fd") && nf >= 8) {
+			libc_fds = realloc(libc_fds, (n_libc_fds + 1) * sizeof *libc_fds);
+			struct model_libc_fd *d = &libc_fds[n_libc_fds++];
+			d->id = (int)number(f[1], line, key);
+			d->path = number(f[2], line, key) ? f[3] : NULL;
+			d->readable = (int)number(f[4], line, key);
+			d->writeable = (int)number(f[5], line, key);
+			d->cloexec = (int)number(f[6], line, key);
+			d->seek = number(f[7], line, key);
+		} else if (!strcmp(key, "libc_sub") && nf >= 4) {
+			grow((void ***)&sub_nodes, n_sub);
+			grow((void ***)&sub_names, n_sub);
+			grow((void ***)&sub_values, n_sub);
+			sub_nodes[n_sub] = f[1];
+			sub_names[n_sub] = f[2];
+			sub_values[n_sub] = f[3];
+			n_sub++;
 		} else if (!strcmp(key, "arg") && nf >= 2) {
 			grow((void ***)&args, n_arg);
 			args[n_arg++] = f[1];
@@ -152,18 +184,27 @@ void model_config_load(char **envp)
 				else if (!strncmp(f[i], "writeable=", 10)) v->writeable = !strcmp(f[i] + 10, "yes");
 				else if (!strncmp(f[i], "target=", 7)) v->target = f[i] + 7;
 				else {
+					/* kept whole in fields[]; in the joined extra, space and '%' stay encoded */
+					v->fields = realloc(v->fields, (v->n_fields + 1) * sizeof *v->fields);
+					v->fields[v->n_fields++] = f[i];
 					size_t l = strlen(f[i]);
-					extra = realloc(extra, extra_len + l + 2);
+					extra = realloc(extra, extra_len + 3 * l + 2);
 					if (extra_len) extra[extra_len++] = ' ';
-					memcpy(extra + extra_len, f[i], l + 1);
-					extra_len += l;
+					for (size_t k = 0; k < l; k++) {
+						if (f[i][k] == ' ' || f[i][k] == '%') {
+							snprintf_int(extra + extra_len, 4, "%%%02X", (unsigned char)f[i][k]);
+							extra_len += 3;
+						} else extra[extra_len++] = f[i][k];
+					}
+					extra[extra_len] = 0;
 				}
 			}
 			v->extra = extra;
 		} else
 			model_die(125, "model: GENODE_MODEL_CONFIG line %u: unknown or incomplete key '%s'", line, key);
 	}
-	if (!args) { grow((void ***)&args, 0); args[n_arg++] = (char *)(model_cfg.component ? model_cfg.component : "main"); }
+	/* args.h: without <arg> nodes argc is 0 and argv[0] is NULL */
+	if (!args) grow((void ***)&args, 0);
 	if (!envs) grow((void ***)&envs, 0);
 	args[n_arg] = NULL;
 	envs[n_env] = NULL;
@@ -172,4 +213,12 @@ void model_config_load(char **envp)
 	model_cfg.envp = envs;
 	model_cfg.vfs = vfs;
 	if (!model_cfg.component) model_cfg.component = "component";
+}
+
+const char *model_vfs_field(const struct model_vfs_node *v, const char *name)
+{
+	size_t l = strlen(name);
+	for (size_t i = 0; i < v->n_fields; i++)
+		if (!strncmp(v->fields[i], name, l) && v->fields[i][l] == '=') return v->fields[i] + l + 1;
+	return NULL;
 }

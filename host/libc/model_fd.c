@@ -105,6 +105,34 @@ int io_wait_hostfd(int hostfd, int events, long timeout_ms)
 /* ---- start-up: <libc stdin/stdout/stderr> (kernel.cc _init_file_descriptors) ---- */
 static long open_resolved(const char *resolved, int flags, int want);
 
+static long close_fd(int fd);
+static long init_path(const char *p, int fd, int flags)
+{
+	char abs[VFS_PATH_MAX];
+	if (vfs_resolve_parent(p, abs)) { model_warning("failed to resolve path for %s", p); return -1; }
+	struct vstat st;
+	if (vfs_stat(abs, &st)) { model_warning("failed to call 'stat' on %s", abs); return -1; }
+	long r = open_resolved(abs, flags, fd);
+	if (r >= 0 && r != fd) { model_error("could not allocate fd %d for %s, got fd %ld", fd, abs, r); close_fd((int)r); return -1; }
+	return r;
+}
+
+/* <fd id path readable writeable cloexec seek> (kernel.cc): opened at id with the given access */
+static void init_fd_nodes(void)
+{
+	size_t n;
+	const struct model_libc_fd *d = model_libc_fds(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (!d[i].path) { model_warning("unknown path for file descriptor %d", d[i].id); continue; }
+		int flags = d[i].readable ? (d[i].writeable ? FB_O_RDWR : FB_O_RDONLY) : (d[i].writeable ? FB_O_WRONLY : 0);
+		long r = init_path(d[i].path, d[i].id, flags);
+		if (r < 0) continue;
+		struct model_fd *f = io_fd((int)r);
+		f->cloexec = d[i].cloexec;
+		if (d[i].seek) f->h.seek = d[i].seek;
+	}
+}
+
 static void init_std(const char *attr, int fd, int flags)
 {
 	const char *p = model_libc_attr(attr);
@@ -126,6 +154,7 @@ void io_init(void)
 		init_std("stdin", 0, FB_O_RDONLY);
 		init_std("stdout", 1, FB_O_WRONLY);
 		init_std("stderr", 2, FB_O_RDWR);
+		init_fd_nodes();
 		for (int i = 0; i <= 2; i++)
 			if (!io_fd(i)) { io_fd_alloc(i); fds[i]->kind = FD_RESERVED; }
 	}

@@ -7,6 +7,13 @@
  *    frees the whole mapping whatever the length;
  *  - mprotect -> warning + ENOSYS; madvise(MADV_DONTNEED) -> 0, other advice -> warning + ENOSYS;
  *  - file-backed mmap: the I/O part's model_file_mmap().
+ *  - placement: as on Genode, anonymous memory is a page-aligned block of the libc's Mem_alloc (one per RW/RWX),
+ *    whose backing dataspaces are attached by the component's region map without an address: core picks the
+ *    best-fitting (smallest) free range of the address space, trying natural alignment first
+ *    (region_map_component.cc, allocator_avl.cc). The model keeps that address-space map (see "address space"
+ *    below) and maps each chunk at the address Genode would pick, so mmap results lie low (below the linker
+ *    area at the binary, between it and the stack area, then above the stack area), never at Linux's 0x7f...;
+ *    munmap returns the block to the Mem_alloc (reused by later mmaps, zeroed then), never the chunk.
  *
  * RAM quota accounting (the model's rule, documented in host/libc/README.md):
  *  - anonymous mmap is served, as on Genode, by the libc's Mem_alloc, which grows its backing store in chunks of at
@@ -23,6 +30,8 @@
 #include <sys/mman.h>
 #include <string.h>
 #include <stdlib.h>
+#include <stdint.h>
+#include <link.h>
 
 #define PAGE 4096UL
 #define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uintptr_t)(a) - 1))
@@ -58,25 +67,154 @@ void *model_raw_alloc(size_t size)
 	return (void *)r;
 }
 
-/* ---------- Genode's Mem_alloc chunk growth, for charging ---------- */
+/* ---------- best-fit range allocators (Genode's Allocator_avl) ---------- */
 
-struct pool { uint64_t capacity, used; size_t chunk_words; };
-static struct pool pools[2] = { { 0, 0, 4 * 1024 }, { 0, 0, 4 * 1024 } };  /* [0] RW, [1] RWX */
-#define MAX_CHUNK_WORDS (1024 * 1024)
+#define RA_MAX 4096
+struct range { uintptr_t start, end; };                 /* free range [start, end) */
+struct ralloc { int n; struct range r[RA_MAX]; };          /* sorted by start, never adjacent */
 
-static void pool_take(struct pool *p, size_t size)
+static void ra_add(struct ralloc *a, uintptr_t start, uintptr_t end)
 {
-	if (p->used + size > p->capacity) {
-		size_t req = size + 1024 + 4096 + 64;   /* alignment, slab block and Dataspace metadata */
-		if (req < p->chunk_words * sizeof(long)) {
-			req = p->chunk_words * sizeof(long);
-			p->chunk_words = p->chunk_words * 2 < MAX_CHUNK_WORDS ? p->chunk_words * 2 : MAX_CHUNK_WORDS;
-		}
-		req = ALIGN_UP(req, PAGE);
-		model_ram_charge(req, "mmap");
-		p->capacity += req;
+	if (start >= end) return;
+	int i = 0;
+	while (i < a->n && a->r[i].start < start) i++;
+	int merge_prev = i > 0 && a->r[i - 1].end == start;
+	int merge_next = i < a->n && a->r[i].start == end;
+	if (merge_prev && merge_next) {
+		a->r[i - 1].end = a->r[i].end;
+		memmove(&a->r[i], &a->r[i + 1], (size_t)(a->n - i - 1) * sizeof a->r[0]);
+		a->n--;
+	} else if (merge_prev) a->r[i - 1].end = end;
+	else if (merge_next) a->r[i].start = start;
+	else {
+		if (a->n == RA_MAX) model_die(125, "model: address-space bookkeeping full");
+		memmove(&a->r[i + 1], &a->r[i], (size_t)(a->n - i) * sizeof a->r[0]);
+		a->r[i] = (struct range){ start, end };
+		a->n++;
 	}
-	p->used += size;
+}
+
+/* remove [start, end) from whatever free ranges it overlaps */
+static void ra_remove(struct ralloc *a, uintptr_t start, uintptr_t end)
+{
+	for (int i = 0; i < a->n; i++) {
+		struct range r = a->r[i];
+		if (r.end <= start || r.start >= end) continue;
+		memmove(&a->r[i], &a->r[i + 1], (size_t)(a->n - i - 1) * sizeof a->r[0]);
+		a->n--;
+		if (r.start < start) ra_add(a, r.start, start);
+		if (r.end > end) ra_add(a, end, r.end);
+		i = -1;   /* restart: the array changed */
+	}
+}
+
+/* Allocator_avl::alloc_aligned: the smallest free range holding an aligned block of size (the lowest on ties) */
+static uintptr_t ra_alloc(struct ralloc *a, size_t size, size_t align)
+{
+	int best = -1;
+	for (int i = 0; i < a->n; i++) {
+		uintptr_t at = ALIGN_UP(a->r[i].start, align);
+		if (at < a->r[i].start || at + size > a->r[i].end || at + size < at) continue;
+		if (best < 0 || a->r[i].end - a->r[i].start < a->r[best].end - a->r[best].start) best = i;
+	}
+	if (best < 0) return 0;
+	uintptr_t at = ALIGN_UP(a->r[best].start, align);
+	ra_remove(a, at, at + size);
+	return at;
+}
+
+/* ---------- the component's address space ---------- */
+
+/*
+ * A 64-bit component's address space as core's region map sees it: ld.lib.so low (the model reserves the first
+ * MiB for it and the null page), the linker area of Pd_session::LINKER_AREA_SIZE (350 MiB) at the binary's link
+ * address (ldso), the stack area (256 MiB at 0x40000000), and the user range up to the canonical-address limit.
+ * Everything else is free for the region map's attach without an address.
+ */
+#define LDSO_END        0x100000UL
+#define LINKER_AREA     (350UL << 20)
+#define USER_END        0x7fffffffe000UL
+
+static struct ralloc space;
+static int space_ready;
+
+static int lowest_load(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	uintptr_t *out = data, lo = UINTPTR_MAX;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD && info->dlpi_addr + info->dlpi_phdr[i].p_vaddr < lo)
+			lo = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+	*out = lo;
+	return 1;   /* the first object is the program */
+}
+
+static void space_init(void)
+{
+	if (space_ready) return;
+	uintptr_t bin = UINTPTR_MAX;
+	dl_iterate_phdr(lowest_load, &bin);
+	if (bin == UINTPTR_MAX || bin >= MODEL_STACK_AREA_BASE) bin = 0x1000000UL;
+	bin &= ~0xfffffUL;
+	space.n = 0;
+	ra_add(&space, LDSO_END, USER_END);
+	ra_remove(&space, bin, bin + LINKER_AREA);
+	ra_remove(&space, MODEL_STACK_AREA_BASE, MODEL_STACK_AREA_BASE + 0x10000000UL);
+	space_ready = 1;
+}
+
+static unsigned log2_floor(size_t v) { unsigned l = 0; while (v >>= 1) l++; return l; }
+
+/*
+ * Region_map::attach without an address (region_map_component.cc): natural alignment first, then successively
+ * less, down to a page. The host backs the range at that address; a range the host already uses (the model's
+ * own libraries, glibc's heap) is marked used and the search goes on.
+ */
+static uintptr_t space_attach(size_t size, int exec)
+{
+	space_init();
+	for (;;) {
+		uintptr_t at = 0;
+		for (unsigned l = log2_floor(size); l >= 12 && !at; l--) at = ra_alloc(&space, size, 1UL << l);
+		if (!at) return 0;
+		long r = model_sys(SYS_mmap, (long)at, (long)size,
+		                   (long)(PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0)),
+		                   (long)(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE | MAP_POPULATE), -1L, 0L);
+		if (r == (long)at) return at;
+		if (r >= 0) model_sys(SYS_munmap, r, (long)size);   /* an old kernel ignoring NOREPLACE's address */
+		/* host-occupied (or unusable): leave it marked used and look further */
+	}
+}
+
+/* ---------- Genode's Mem_alloc (libc_mem_alloc.cc, internal/mem_alloc.h) ---------- */
+
+struct pool { struct ralloc free; size_t chunk_words; struct range chunks[1024]; int nchunks; };
+static struct pool pools[2];    /* [0] RW, [1] RWX */
+#define MIN_CHUNK_WORDS (4 * 1024)
+#define MAX_CHUNK_WORDS (1024 * 1024)
+#define DATASPACE_MD 64          /* the Dataspace record Mem_alloc keeps at the start of each chunk */
+
+/* alloc(size, 1 << align_log2); grows the pool by one charged chunk when the free ranges cannot serve it */
+static uintptr_t pool_alloc(struct pool *p, size_t size, unsigned align_log2, int exec)
+{
+	size_t align = 1UL << align_log2;
+	uintptr_t at = ra_alloc(&p->free, size, align);
+	if (at) return at;
+	if (!p->chunk_words) p->chunk_words = MIN_CHUNK_WORDS;
+	/* room for the alignment, a slab block and the Dataspace metadata */
+	size_t req = size + (align > 1024 ? align : 1024) + 4096 + DATASPACE_MD;
+	if (req < p->chunk_words * sizeof(long)) {
+		req = p->chunk_words * sizeof(long);
+		p->chunk_words = p->chunk_words * 2 < MAX_CHUNK_WORDS ? p->chunk_words * 2 : MAX_CHUNK_WORDS;
+	}
+	req = ALIGN_UP(req, PAGE);
+	model_ram_charge(req, "mmap");
+	uintptr_t base = space_attach(req, exec);
+	if (!base) return 0;
+	if (p->nchunks < (int)(sizeof p->chunks / sizeof p->chunks[0]))
+		p->chunks[p->nchunks++] = (struct range){ base, base + req };
+	ra_add(&p->free, base + DATASPACE_MD, base + req);
+	return ra_alloc(&p->free, size, align);
 }
 
 /* ---------- the mmap registry ---------- */
@@ -120,6 +258,8 @@ static void region_add(uintptr_t start, size_t len, int exec, int file)
 #define F_MAP_SHARED 0x1
 #define F_MAP_FIXED 0x10
 #define F_MAP_ANON 0x1000
+#define F_MAP_ALIGNMENT_SHIFT 24
+#define F_MAP_ALIGNMENT_MASK (0xffU << 24)
 #define F_PROT_EXEC 0x4
 #define F_MADV_DONTNEED 4
 
@@ -134,14 +274,21 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)
 		int exec = (prot & F_PROT_EXEC) != 0;
 		size_t size = ALIGN_UP(len, PAGE);
 		if (size == 0) { model_errno(F_ENOMEM); return (void *)-1L; }
+		/* MAP_ALIGNED(n) (FreeBSD's flag bits 24..31) asks the Mem_alloc for that alignment, else a page */
+		unsigned align_log2 = ((unsigned)flags & F_MAP_ALIGNMENT_MASK) >> F_MAP_ALIGNMENT_SHIFT;
+		if (align_log2 == 0) align_log2 = 12;
+		if (align_log2 >= 48) { model_errno(F_ENOMEM); return (void *)-1L; }
 		lock();
-		pool_take(&pools[exec], size);
+		uintptr_t at = pool_alloc(&pools[exec], size, align_log2, exec);
 		unlock();
-		long r = model_sys(SYS_mmap, 0L, (long)size, (long)(PROT_READ | PROT_WRITE | (exec ? PROT_EXEC : 0)),
-		                   (long)(MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE), -1L, 0L);
-		if (r < 0) { model_errno(F_ENOMEM); return (void *)-1L; }
-		region_add((uintptr_t)r, size, exec, 0);
-		return (void *)r;
+		if (!at) {
+			model_warning("libc: could not expand dataspace pool");
+			model_errno(F_ENOMEM);
+			return (void *)-1L;
+		}
+		memset((void *)at, 0, size);   /* file_operations.cc zeroes the block (it may be reused) */
+		region_add(at, size, exec, 0);
+		return (void *)at;
 	}
 	/* the I/O part copies the file into memory it gets from this mmap (registered and charged there) */
 	return model_file_mmap(addr, len, prot, flags, fd, off);
@@ -152,16 +299,15 @@ int munmap(void *start, size_t len)
 	MODEL_ENTER("munmap"); (void)len;
 	lock();
 	struct region *r = region_take((uintptr_t)start);
-	if (r && !r->file) pools[r->exec].used -= r->len;
+	if (r && !r->file) ra_add(&pools[r->exec].free, r->start, r->start + r->len);
 	unlock();
 	if (!r) {
 		model_warning("munmap: could not lookup plugin for address %p", start);
 		return model_errno(F_EINVAL);
 	}
-	int ret = 0;
-	model_sys(SYS_munmap, (long)r->start, (long)r->len);
+	/* the block goes back to the Mem_alloc; its chunk stays attached and charged, as on Genode */
 	free(r);
-	return ret;
+	return 0;
 }
 
 int msync(void *start, size_t len, int flags)
@@ -204,14 +350,25 @@ void model_mem_after_fork_child(void)
 	while (r) {
 		struct region *next = r->next;
 		if (r->file) { r->next = keep; keep = r; }
-		else {
-			model_sys(SYS_munmap, (long)r->start, (long)r->len);
-			pools[r->exec].used -= r->len;
-			free(r);
-		}
+		else free(r);
 		r = next;
 	}
 	regions = keep;
+	/* the chunks go (those holding a file mapping, which the model keeps, stay attached), the pools start over */
+	for (int e = 0; e < 2; e++) {
+		for (int i = 0; i < pools[e].nchunks; i++) {
+			struct range c = pools[e].chunks[i];
+			int held = 0;
+			for (struct region *f = regions; f; f = f->next) held |= f->start >= c.start && f->start < c.end;
+			if (!held) {
+				model_sys(SYS_munmap, (long)c.start, (long)(c.end - c.start));
+				ra_add(&space, c.start, c.end);
+			}
+		}
+		pools[e].nchunks = 0;
+		pools[e].free.n = 0;
+		pools[e].chunk_words = 0;
+	}
 	unlock();
 }
 

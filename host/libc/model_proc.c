@@ -442,6 +442,8 @@ int fork(void)
 	int r = glibc.fork();
 	if (r < 0) return model_errno(model_errno_from_linux(-r));
 	if (r == 0) {
+		/* hosted by the component: ends with it (PR_SET_PDEATHSIG) */
+		model_sys(SYS_prctl, 1L, 9L);
 		child_exit_slot = slot;
 		model_pid = pid;
 		children = NULL;
@@ -530,10 +532,11 @@ static void sb_add(struct sbuf *b, const char *s)
 	b->len += n;
 }
 
-static int run_elfcheck(const char *host_path)
+/* ld.lib.so's own checks of a new image (host/cmd/genode-ldcheck): not the port's symbol-table or instruction rules */
+static int run_ldcheck(const char *host_path)
 {
 	char tool[4096];
-	snprintf_int(tool, sizeof tool, "%s/../bin/genode-elfcheck", lib_dir ? lib_dir : ".");
+	snprintf_int(tool, sizeof tool, "%s/../bin/genode-ldcheck", lib_dir ? lib_dir : ".");
 	char *argv[] = { tool, (char *)"-q", (char *)host_path, NULL };
 	int pid;
 	if (glibc.posix_spawn(&pid, tool, NULL, NULL, argv, model_host_envp) != 0) {
@@ -596,7 +599,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		snprintf_int(path, sizeof path, "%s", words[0]);
 	}
 	if (level == 4) { model_warning("invalid executable binary format: %s", view); return model_errno(F_ENOEXEC); }
-	if (run_elfcheck(host) != 0) {
+	if (run_ldcheck(host) != 0) {
 		model_error("Dynamic_linker::respawn could not obtain binary entry point");
 		return model_errno(F_EACCES);
 	}

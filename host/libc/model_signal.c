@@ -182,3 +182,26 @@ int sigismember(const struct f_sigset *s, int n)
 	if (bad_sig(n)) return model_errno(F_EINVAL);
 	return (s->bits[(n - 1) / 32] >> ((n - 1) % 32)) & 1;
 }
+
+/* ---- ITIMER_REAL (alarm.cc): a one-shot timeout that charges SIGALRM; handlers run in the blocked main thread ---- */
+static uint64_t alarm_deadline_us;
+
+uint64_t model_alarm_left_ms(void)
+{
+	uint64_t d = __atomic_load_n(&alarm_deadline_us, __ATOMIC_SEQ_CST), now = model_uptime_us();
+	return d && d > now ? (d - now) / 1000 : 0;
+}
+
+void model_alarm_arm(uint64_t ms)
+{
+	__atomic_store_n(&alarm_deadline_us, ms ? model_uptime_us() + ms * 1000 : 0, __ATOMIC_SEQ_CST);
+}
+
+void model_alarm_check(void)
+{
+	uint64_t d = __atomic_load_n(&alarm_deadline_us, __ATOMIC_SEQ_CST);
+	if (!d || model_uptime_us() < d) return;
+	__atomic_store_n(&alarm_deadline_us, 0, __ATOMIC_SEQ_CST);
+	pending[14 /* SIGALRM */] = 1;
+	execute_handlers();
+}

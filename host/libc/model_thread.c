@@ -295,7 +295,7 @@ int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
 	int result = 0;
 	for (;;) {
 		int seen = __atomic_load_n(&event_seq, __ATOMIC_SEQ_CST);
-		if (is_main) model_funnel_serve();
+		if (is_main) { model_funnel_serve(); model_alarm_check(); }
 		if (ready && ready(arg)) { result = 1; break; }
 		long slice = POLL_MS;
 		if (timeout_ms >= 0) {

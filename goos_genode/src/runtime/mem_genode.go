@@ -44,9 +44,22 @@ func genodeMappingsUnlock() {
 	genodeMappings.lock.Store(0)
 }
 
+// _MAP_ALIGNED(n) asks for 1<<n alignment (FreeBSD's flag bits 24..31,
+// honoured by Genode's mmap: file_operations.cc).
+const _MAP_ALIGNMENT_SHIFT = 24
+
 //go:nosplit
 func genodeMapAnon(n uintptr) unsafe.Pointer {
-	p, err := mmap(nil, n, _PROT_READ|_PROT_WRITE, _MAP_ANON|_MAP_PRIVATE, -1, 0)
+	flags := int32(_MAP_ANON | _MAP_PRIVATE)
+	// Heap arenas must be heapArenaBytes-aligned. Without asking, the
+	// libc's allocator hands out a block just past its chunk's metadata,
+	// and sysReserveAligned would then reserve twice the size and trim
+	// it, which Genode cannot: the slack would stay committed for good.
+	// Aligned by the libc, the slack of its chunk serves later mmaps.
+	if n >= heapArenaBytes && n%heapArenaBytes == 0 {
+		flags |= logHeapArenaBytes << _MAP_ALIGNMENT_SHIFT
+	}
+	p, err := mmap(nil, n, _PROT_READ|_PROT_WRITE, flags, -1, 0)
 	if err != 0 {
 		return nil
 	}

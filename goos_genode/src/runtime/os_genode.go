@@ -29,10 +29,11 @@ import (
 
 func genodeRt0()
 
-// Read by genodeMain/genodeRt0 (assembly).
+// Written by genodeMain, read by genodeRt0 (assembly).
 var (
 	genodeArgc uintptr
 	genodeArgv uintptr
+	genodeEnvp uintptr
 )
 
 const (
@@ -51,6 +52,10 @@ const (
 	// cap is Go's "thread exhaustion" fatal error, which is clearer than
 	// a failing pthread_create. debug.SetMaxThreads may change it.
 	genodeMaxThreads = 200
+
+	// genodeMaxEnv bounds the environment genodeRt0 copies onto m0's
+	// stack (8 bytes an entry, out of genodeStackSize).
+	genodeMaxEnv = 4096
 )
 
 type mOS struct {
@@ -197,8 +202,7 @@ func readRandom(r []byte) int {
 	return n
 }
 
-// goenvs: posix.lib.so lays out argv and envp System V style, envp
-// right after argv's NULL (libc/args.h populate_args_and_env).
+// goenvs: genodeRt0 has laid argv and envp out System V style.
 func goenvs() {
 	goenvs_unix()
 }
@@ -267,8 +271,9 @@ func mdestroy(mp *m) {
 // stack lookup is involved.
 
 // sigPending has bit 1<<sig set for every signal the libc delivered to
-// sigtramp and Go has not handled yet. Written by sigtramp (assembly).
-var sigPending uint64
+// sigtramp and Go has not handled yet. Written by sigtramp (assembly,
+// a locked OR of the word at offset 0). Typed, so it is always aligned.
+var sigPending atomic.Uint64
 
 // sigKickFd is the write end of the netpoll wake-up pipe, or -1; the
 // main-thread pump writes a byte to it when signals are pending.
@@ -281,7 +286,7 @@ func sigtramp()
 //
 //go:nosplit
 func sigKick() {
-	if atomic.Load64(&sigPending) != 0 && netpollInited.Load() != 0 {
+	if sigPending.Load() != 0 && netpollInited.Load() != 0 {
 		netpollBreak()
 	}
 }
@@ -291,10 +296,10 @@ func sigKick() {
 //
 //go:nowritebarrierrec
 func sigDeliver() {
-	if atomic.Load64(&sigPending) == 0 {
+	if sigPending.Load() == 0 {
 		return
 	}
-	set := atomic.Xchg64(&sigPending, 0)
+	set := sigPending.Swap(0)
 	for sig := uint32(1); sig < _NSIG; sig++ {
 		if set&(1<<sig) != 0 {
 			sigDeliver1(sig)
@@ -316,7 +321,8 @@ func init() {
 func sigDeliver1(sig uint32) {
 	h := sigDeliverHandler
 	if h == nil {
-		atomic.Or64(&sigPending, 1<<sig)
+		for old := sigPending.Load(); !sigPending.CompareAndSwap(old, old|1<<sig); old = sigPending.Load() {
+		}
 		return
 	}
 	systemstack(func() {

@@ -24,11 +24,14 @@ TEXT runtime·settls(SB),NOSPLIT,$0
 // DI = argc, SI = argv, DX = envp. It starts the runtime on a new pthread
 // and then keeps the main thread in the libc for good.
 TEXT runtime·genodeMain(SB),NOSPLIT|NOFRAME,$0
-	MOVQ	DI, runtime·genodeArgc(SB)
+	MOVLQSX	DI, AX		// int argc: the upper half of DI is junk
+	MOVQ	AX, runtime·genodeArgc(SB)
 	MOVQ	SI, runtime·genodeArgv(SB)
+	MOVQ	DX, runtime·genodeEnvp(SB)
 	// Locals: 0(SP) pthread_attr_t, 8(SP) pthread_t, 16(SP) a byte.
 	// The entry SP is 8 mod 16; 40 more keeps C calls aligned.
 	SUBQ	$40, SP
+	CALL	runtime·genodeForkInit(SB)
 	LEAQ	0(SP), DI
 	CALL	runtime·libc_pthread_attr_init_trampoline(SB)
 	TESTL	AX, AX
@@ -45,38 +48,81 @@ TEXT runtime·genodeMain(SB),NOSPLIT|NOFRAME,$0
 	CALL	runtime·libc_pthread_create_trampoline(SB)
 	TESTL	AX, AX
 	JNE	fail
-pump:
-	// poll(NULL, 0, -1) blocks in the libc kernel, serving the other
-	// threads' I/O, and returns EINTR once an emulated signal ran
-	// its handler (sigtramp) on this thread.
-	XORL	DI, DI
-	XORL	SI, SI
-	MOVL	$-1, DX
-	XORL	AX, AX
-	CALL	runtime·libc_poll_trampoline(SB)
-	MOVQ	runtime·sigPending(SB), AX
-	TESTQ	AX, AX
-	JEQ	pump
-	// Wake the netpoller, which delivers pending signals.
-	MOVL	runtime·sigKickFd(SB), DI
-	TESTL	DI, DI
-	JS	pump
-	LEAQ	16(SP), SI
-	MOVB	$0, 0(SI)
-	MOVL	$1, DX
-	CALL	runtime·libc_write_trampoline(SB)
-	JMP	pump
+	// From here on the main thread serves the process from inside the
+	// libc (exec_genode_amd64.s).
+	JMP	runtime·genodePump(SB)
 fail:
 	MOVL	$1, DI
 	CALL	runtime·libc_exit_trampoline(SB)
 	JMP	fail
 
 // genodeRt0 is the pthread start routine of the thread that runs m0
-// (C ABI). It enters rt0_go as asm_amd64.s's main would.
+// (C ABI). posix.lib.so passes argv and envp as two separate arrays
+// (libc/args.h), but the runtime finds the environment past argv's NULL
+// (goenvs_unix, getGodebugEarly). So this copies both vectors, System V
+// style, to the top of this thread's stack and enters rt0_go with the
+// copy, as asm_amd64.s's main would with the kernel's. The strings are
+// not copied; rt0_go never returns, so the vector stays valid.
 TEXT runtime·genodeRt0(SB),NOSPLIT|NOFRAME,$0
-	MOVQ	runtime·genodeArgc(SB), DI
-	MOVQ	runtime·genodeArgv(SB), SI
+	MOVQ	runtime·genodeEnvp(SB), R8
+	XORL	CX, CX		// envc
+	TESTQ	R8, R8
+	JEQ	counted
+count:
+	CMPQ	CX, $const_genodeMaxEnv
+	JEQ	toolong
+	MOVQ	(R8)(CX*8), AX
+	TESTQ	AX, AX
+	JEQ	counted
+	INCQ	CX
+	JMP	count
+counted:
+	MOVQ	runtime·genodeArgc(SB), BX
+	MOVQ	runtime·genodeArgv(SB), R9
+	LEAQ	2(BX)(CX*1), DX
+	SHLQ	$3, DX
+	SUBQ	DX, SP
+	ANDQ	$~15, SP
+	XORL	AX, AX
+copyargv:
+	CMPQ	AX, BX
+	JEQ	argvdone
+	MOVQ	(R9)(AX*8), DX
+	MOVQ	DX, (SP)(AX*8)
+	INCQ	AX
+	JMP	copyargv
+argvdone:
+	MOVQ	$0, (SP)(AX*8)
+	LEAQ	8(SP)(BX*8), DI
+	XORL	AX, AX
+copyenv:
+	CMPQ	AX, CX
+	JEQ	envdone
+	MOVQ	(R8)(AX*8), DX
+	MOVQ	DX, (DI)(AX*8)
+	INCQ	AX
+	JMP	copyenv
+envdone:
+	MOVQ	$0, (DI)(AX*8)
+	MOVQ	BX, DI
+	MOVQ	SP, SI
 	JMP	runtime·rt0_go(SB)
+toolong:
+	ANDQ	$~15, SP
+	MOVL	$2, DI
+	LEAQ	genodeEnvMsg<>(SB), SI
+	MOVL	$40, DX
+	CALL	runtime·libc_write_trampoline(SB)
+	MOVL	$1, DI
+	CALL	runtime·libc_exit_trampoline(SB)
+	JMP	toolong
+
+DATA	genodeEnvMsg<>+0(SB)/8, $"runtime:"
+DATA	genodeEnvMsg<>+8(SB)/8, $" too man"
+DATA	genodeEnvMsg<>+16(SB)/8, $"y enviro"
+DATA	genodeEnvMsg<>+24(SB)/8, $"nment va"
+DATA	genodeEnvMsg<>+32(SB)/8, $"riables\n"
+GLOBL	genodeEnvMsg<>(SB), RODATA|NOPTR, $40
 
 // mstart_stub is the pthread start routine of every other M (C ABI):
 // DI = the m, and we run on its pthread stack, its g0 stack.

@@ -18,8 +18,10 @@
 // R0 = argc, R1 = argv, R2 = envp. It starts the runtime on a new pthread
 // and then keeps the main thread in the libc for good.
 TEXT runtime·genodeMain(SB),NOSPLIT|NOFRAME,$0
-	MOVD	R0, runtime·genodeArgc(SB)
+	SXTW	R0, R3		// int argc: the upper half of R0 is junk
+	MOVD	R3, runtime·genodeArgc(SB)
 	MOVD	R1, runtime·genodeArgv(SB)
+	MOVD	R2, runtime·genodeEnvp(SB)
 	// Locals: 0(RSP) pthread_attr_t, 8(RSP) pthread_t, 16(RSP) a byte.
 	SUB	$32, RSP
 	MOVD	RSP, R0
@@ -60,11 +62,60 @@ fail:
 	B	fail
 
 // genodeRt0 is the pthread start routine of the thread that runs m0
-// (C ABI). It enters rt0_go as asm_arm64.s's main would.
+// (C ABI). posix.lib.so passes argv and envp as two separate arrays
+// (libc/args.h), but the runtime finds the environment past argv's NULL
+// (goenvs_unix, getGodebugEarly). So this copies both vectors, System V
+// style, to the top of this thread's stack and enters rt0_go with the
+// copy, as asm_arm64.s's main would with the kernel's.
 TEXT runtime·genodeRt0(SB),NOSPLIT|NOFRAME,$0
+	MOVD	runtime·genodeEnvp(SB), R8
+	MOVD	$0, R3		// envc
+	CBZ	R8, counted
+count:
+	CMP	$const_genodeMaxEnv, R3
+	BEQ	toolong
+	MOVD	(R8)(R3<<3), R4
+	CBZ	R4, counted
+	ADD	$1, R3
+	B	count
+counted:
 	MOVD	runtime·genodeArgc(SB), R0
-	MOVD	runtime·genodeArgv(SB), R1
+	MOVD	runtime·genodeArgv(SB), R9
+	ADD	R0, R3, R4
+	ADD	$2, R4
+	LSL	$3, R4
+	MOVD	RSP, R5
+	SUB	R4, R5
+	AND	$~15, R5
+	MOVD	R5, RSP
+	MOVD	$0, R6
+copyargv:
+	CMP	R0, R6
+	BEQ	argvdone
+	MOVD	(R9)(R6<<3), R7
+	MOVD	R7, (R5)(R6<<3)
+	ADD	$1, R6
+	B	copyargv
+argvdone:
+	MOVD	ZR, (R5)(R6<<3)
+	ADD	$1, R6
+	ADD	R6<<3, R5, R10	// the environment part
+	MOVD	$0, R6
+copyenv:
+	CMP	R3, R6
+	BEQ	envdone
+	MOVD	(R8)(R6<<3), R7
+	MOVD	R7, (R10)(R6<<3)
+	ADD	$1, R6
+	B	copyenv
+envdone:
+	MOVD	ZR, (R10)(R6<<3)
+	MOVD	R5, R1
 	B	runtime·rt0_go(SB)
+toolong:
+	MOVD	$1, R0
+	BL	runtime·libc_exit_trampoline(SB)
+	B	toolong
 
 // mstart_stub is the pthread start routine of every other M (C ABI):
 // R0 = the m, and we run on its pthread stack, its g0 stack.

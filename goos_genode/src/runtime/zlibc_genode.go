@@ -12,6 +12,14 @@ func libc___error_trampoline()
 
 //go:cgo_import_dynamic libc___error __error "libc.lib.so"
 
+func libc__exit_trampoline()
+
+//go:cgo_import_dynamic libc__exit _exit "libc.lib.so"
+
+func libc_chdir_trampoline()
+
+//go:cgo_import_dynamic libc_chdir chdir "libc.lib.so"
+
 func libc_clock_gettime_trampoline()
 
 //go:cgo_import_dynamic libc_clock_gettime clock_gettime "libc.lib.so"
@@ -20,6 +28,14 @@ func libc_close_trampoline()
 
 //go:cgo_import_dynamic libc_close close "libc.lib.so"
 
+func libc_dup2_trampoline()
+
+//go:cgo_import_dynamic libc_dup2 dup2 "libc.lib.so"
+
+func libc_execve_trampoline()
+
+//go:cgo_import_dynamic libc_execve execve "libc.lib.so"
+
 func libc_exit_trampoline()
 
 //go:cgo_import_dynamic libc_exit exit "libc.lib.so"
@@ -27,6 +43,10 @@ func libc_exit_trampoline()
 func libc_fcntl_trampoline()
 
 //go:cgo_import_dynamic libc_fcntl fcntl "libc.lib.so"
+
+func libc_fork_trampoline()
+
+//go:cgo_import_dynamic libc_fork fork "libc.lib.so"
 
 func libc_getentropy_trampoline()
 
@@ -79,6 +99,10 @@ func libc_pthread_attr_setdetachstate_trampoline()
 func libc_pthread_attr_setstacksize_trampoline()
 
 //go:cgo_import_dynamic libc_pthread_attr_setstacksize pthread_attr_setstacksize "libc.lib.so"
+
+func libc_pthread_cond_broadcast_trampoline()
+
+//go:cgo_import_dynamic libc_pthread_cond_broadcast pthread_cond_broadcast "libc.lib.so"
 
 func libc_pthread_cond_init_trampoline()
 

@@ -8,14 +8,24 @@
 
 TEXT ·libc___error_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc___error(SB)
+TEXT ·libc__exit_trampoline(SB),NOSPLIT,$0-0
+	JMP	libc__exit(SB)
+TEXT ·libc_chdir_trampoline(SB),NOSPLIT,$0-0
+	JMP	libc_chdir(SB)
 TEXT ·libc_clock_gettime_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_clock_gettime(SB)
 TEXT ·libc_close_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_close(SB)
+TEXT ·libc_dup2_trampoline(SB),NOSPLIT,$0-0
+	JMP	libc_dup2(SB)
+TEXT ·libc_execve_trampoline(SB),NOSPLIT,$0-0
+	JMP	libc_execve(SB)
 TEXT ·libc_exit_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_exit(SB)
 TEXT ·libc_fcntl_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_fcntl(SB)
+TEXT ·libc_fork_trampoline(SB),NOSPLIT,$0-0
+	JMP	libc_fork(SB)
 TEXT ·libc_getentropy_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_getentropy(SB)
 TEXT ·libc_getpid_trampoline(SB),NOSPLIT,$0-0
@@ -42,6 +52,8 @@ TEXT ·libc_pthread_attr_setdetachstate_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_pthread_attr_setdetachstate(SB)
 TEXT ·libc_pthread_attr_setstacksize_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_pthread_attr_setstacksize(SB)
+TEXT ·libc_pthread_cond_broadcast_trampoline(SB),NOSPLIT,$0-0
+	JMP	libc_pthread_cond_broadcast(SB)
 TEXT ·libc_pthread_cond_init_trampoline(SB),NOSPLIT,$0-0
 	JMP	libc_pthread_cond_init(SB)
 TEXT ·libc_pthread_cond_signal_trampoline(SB),NOSPLIT,$0-0

@@ -152,10 +152,15 @@ func (w WaitStatus) TrapCause() int { return -1 }
 //sys	waitpid(pid int, wstatus *_C_int, options int) (wpid int, err error)
 
 // Wait4 waits with waitpid: Genode's libc has no wait4 and keeps no
-// resource usage for children, so *rusage is zeroed.
+// resource usage for children, so *rusage is zeroed. With WNOHANG and no
+// exited child Genode's waitpid returns -1 without setting errno; that is
+// FreeBSD's 0.
 func Wait4(pid int, wstatus *WaitStatus, options int, rusage *Rusage) (wpid int, err error) {
 	var status _C_int
 	wpid, err = waitpid(pid, &status, options)
+	if wpid == -1 && options&WNOHANG != 0 {
+		wpid, err = 0, nil
+	}
 	if wstatus != nil {
 		*wstatus = WaitStatus(status)
 	}

@@ -84,6 +84,10 @@ func libc_fpathconf_trampoline()
 
 //go:cgo_import_dynamic libc_fpathconf fpathconf "libc.lib.so"
 
+func libc_free_trampoline()
+
+//go:cgo_import_dynamic libc_free free "libc.lib.so"
+
 func libc_fstat_trampoline()
 
 //go:cgo_import_dynamic libc_fstat fstat "libc.lib.so"
@@ -203,6 +207,10 @@ func libc_lseek_trampoline()
 func libc_lstat_trampoline()
 
 //go:cgo_import_dynamic libc_lstat lstat "libc.lib.so"
+
+func libc_malloc_trampoline()
+
+//go:cgo_import_dynamic libc_malloc malloc "libc.lib.so"
 
 func libc_mkdir_trampoline()
 

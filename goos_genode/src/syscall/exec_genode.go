@@ -1,0 +1,157 @@
+// Copyright 2026 The Go-on-Genode Authors. All rights reserved.
+// Use of this source code is governed by a BSD-style
+// license that can be found in the LICENSE file.
+
+package syscall
+
+import (
+	"internal/abi"
+	"unsafe"
+)
+
+// Process creation on Genode. fork works only on the component's main
+// thread and the child gets the malloc heap but not the Go heap
+// (libc/fork.cc), so no Go code runs in the child: forkAndExecInChild
+// copies everything the child needs into one malloc'd block and the
+// runtime has the main thread fork; the child (runtime assembly) moves
+// the descriptors, changes the directory and calls execve, and reports
+// a failure's errno on the pipe as exec_unix.go expects.
+
+type SysProcAttr struct {
+	Chroot     string      // Chroot; not available on Genode.
+	Credential *Credential // Credential; not available on Genode.
+	Ptrace     bool        // Enable tracing; not available on Genode.
+	Setsid     bool        // Create session; not available on Genode.
+	// Setpgid sets the process group ID of the child to Pgid,
+	// or, if Pgid == 0, to the new child's process ID.
+	// Not available on Genode.
+	Setpgid bool
+	// Setctty sets the controlling terminal of the child to
+	// file descriptor Ctty. Not available on Genode.
+	Setctty bool
+	Noctty  bool // Detach fd 0 from controlling terminal; not available.
+	Ctty    int  // Controlling TTY fd
+	// Foreground places the child process group in the foreground.
+	// Not available on Genode.
+	Foreground bool
+	Pgid       int // Child's process group ID if Setpgid.
+}
+
+// runtime_genodeFork is runtime.syscall_genodeFork: it forks on the main
+// thread, which runs the request req in the child, and returns the pid
+// or -1 and fork's errno.
+func runtime_genodeFork(req unsafe.Pointer) (pid int, errno uintptr)
+
+// forkReq is runtime.genodeForkReq.
+type forkReq struct {
+	path  uintptr
+	argv  uintptr
+	envp  uintptr
+	dir   uintptr
+	fds   uintptr
+	nfd   int64
+	errfd int64
+}
+
+// cstrlen is the length of a NUL-terminated string made by
+// BytePtrFromString.
+func cstrlen(p *byte) int {
+	n := 0
+	for *(*byte)(unsafe.Add(unsafe.Pointer(p), n)) != 0 {
+		n++
+	}
+	return n
+}
+
+// forkBlock is a bump allocator over one malloc'd block.
+type forkBlock struct {
+	base uintptr
+	off  uintptr
+}
+
+func (b *forkBlock) alloc(n uintptr) uintptr {
+	b.off = (b.off + 7) &^ 7
+	p := b.base + b.off
+	b.off += n
+	return p
+}
+
+func (b *forkBlock) str(s *byte) uintptr {
+	n := uintptr(cstrlen(s)) + 1
+	p := b.alloc(n)
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(p)), n), unsafe.Slice(s, n))
+	return p
+}
+
+func (b *forkBlock) vec(v []*byte) uintptr {
+	p := b.alloc(uintptr(len(v)+1) * 8)
+	a := unsafe.Slice((*uintptr)(unsafe.Pointer(p)), len(v)+1)
+	for i, s := range v {
+		if s == nil {
+			a[i] = 0
+			continue
+		}
+		a[i] = b.str(s)
+	}
+	a[len(v)] = 0
+	return p
+}
+
+func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr *ProcAttr, sys *SysProcAttr, pipe int) (pid int, err1 Errno) {
+	if chroot != nil || sys.Credential != nil || sys.Ptrace || sys.Setsid || sys.Setpgid ||
+		sys.Setctty || sys.Noctty || sys.Foreground {
+		return 0, ENOSYS
+	}
+
+	// Size of the block: the request, the vectors, the plan, the strings.
+	size := unsafe.Sizeof(forkReq{}) + 8
+	size += uintptr(len(argv)+1)*8 + uintptr(len(envv)+1)*8 + uintptr(len(attr.Files))*4 + 8
+	add := func(s *byte) {
+		if s != nil {
+			size += uintptr(cstrlen(s)) + 1 + 8
+		}
+	}
+	add(argv0)
+	add(dir)
+	for _, s := range argv {
+		add(s)
+	}
+	for _, s := range envv {
+		add(s)
+	}
+
+	mem, _, _ := rawSyscall(abi.FuncPCABI0(libc_malloc_trampoline), size, 0, 0)
+	if mem == 0 {
+		return 0, ENOMEM
+	}
+	b := forkBlock{base: mem}
+	req := (*forkReq)(unsafe.Pointer(b.alloc(unsafe.Sizeof(forkReq{}))))
+	req.path = b.str(argv0)
+	req.argv = b.vec(argv)
+	req.envp = b.vec(envv)
+	if dir != nil {
+		req.dir = b.str(dir)
+	} else {
+		req.dir = 0
+	}
+	req.nfd = int64(len(attr.Files))
+	req.fds = b.alloc(uintptr(len(attr.Files)) * 4)
+	fds := unsafe.Slice((*int32)(unsafe.Pointer(req.fds)), len(attr.Files))
+	for i, fd := range attr.Files {
+		fds[i] = int32(int(fd))
+	}
+	req.errfd = int64(pipe)
+	if b.off > size {
+		panic("syscall: fork request overflows its block")
+	}
+
+	pid, e := runtime_genodeFork(unsafe.Pointer(req))
+	rawSyscall(abi.FuncPCABI0(libc_free_trampoline), mem, 0, 0)
+	if pid == -1 {
+		return 0, Errno(e)
+	}
+	return pid, 0
+}
+
+// forkAndExecFailureCleanup cleans up after an exec failure.
+func forkAndExecFailureCleanup(attr *ProcAttr, sys *SysProcAttr) {}

@@ -1,0 +1,84 @@
+/*
+ * Users, groups, the resolver, terminals, timers and posix_spawn with the FreeBSD 12 ABI as Genode's libc has it
+ * (repos/libports/include/libc: pwd.h, grp.h, netdb.h, termios.h, sys/time.h, spawn.h). Include after
+ * genode/libc.h and genode/io.h.
+ */
+#ifndef GENODE_DB_H
+#define GENODE_DB_H
+
+struct passwd {
+	char  *pw_name, *pw_passwd;
+	uid_t  pw_uid;
+	gid_t  pw_gid;
+	time_t pw_change;
+	char  *pw_class, *pw_gecos, *pw_dir, *pw_shell;
+	time_t pw_expire;
+	int    pw_fields;
+};
+struct group { char *gr_name, *gr_passwd; gid_t gr_gid; char **gr_mem; };
+int getpwnam_r(const char *, struct passwd *, char *, size_t, struct passwd **);
+int getpwuid_r(uid_t, struct passwd *, char *, size_t, struct passwd **);
+int getgrnam_r(const char *, struct group *, char *, size_t, struct group **);
+int getgrgid_r(gid_t, struct group *, char *, size_t, struct group **);
+int getgrouplist(const char *, gid_t, gid_t *, int *);
+
+char *realpath(const char *, char *);
+
+struct addrinfo {
+	int ai_flags, ai_family, ai_socktype, ai_protocol;
+	socklen_t ai_addrlen;
+	char *ai_canonname;           /* FreeBSD: before ai_addr */
+	struct sockaddr *ai_addr;
+	struct addrinfo *ai_next;
+};
+#define EAI_ADDRFAMILY 1
+#define EAI_AGAIN      2
+#define EAI_BADFLAGS   3
+#define EAI_FAIL       4
+#define EAI_FAMILY     5
+#define EAI_MEMORY     6
+#define EAI_NONAME     8
+#define EAI_SERVICE    9
+#define EAI_SOCKTYPE   10
+#define EAI_BADHINTS   12
+#define EAI_OVERFLOW   14
+#define AI_PASSIVE     0x001
+#define AI_CANONNAME   0x002
+#define AI_NUMERICHOST 0x004
+#define AI_NUMERICSERV 0x008
+#define NI_NUMERICHOST 0x02
+#define NI_NAMEREQD    0x04
+#define NI_NUMERICSERV 0x08
+#define NI_DGRAM       0x10
+#define SOCK_RAW       3
+#define IPPROTO_TCP    6
+#define IPPROTO_UDP    17
+int  getaddrinfo(const char *, const char *, const struct addrinfo *, struct addrinfo **);
+void freeaddrinfo(struct addrinfo *);
+const char *gai_strerror(int);
+int  getnameinfo(const struct sockaddr *, socklen_t, char *, size_t, char *, size_t, int);
+
+typedef uint32_t tcflag_t;
+typedef uint8_t  cc_t;
+typedef uint32_t speed_t;
+struct termios { tcflag_t c_iflag, c_oflag, c_cflag, c_lflag; cc_t c_cc[20]; speed_t c_ispeed, c_ospeed; };
+#define TCSANOW   0
+#define TCSADRAIN 1
+#define TCSAFLUSH 2
+#define ECHO      0x00000008
+int tcgetattr(int, struct termios *);
+int tcsetattr(int, int, const struct termios *);
+int grantpt(int);
+int unlockpt(int);
+char *ptsname(int);
+
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+int setitimer(int, const struct itimerval *, struct itimerval *);
+
+typedef struct posix_spawn_file_actions *posix_spawn_file_actions_t;
+typedef struct posix_spawnattr          *posix_spawnattr_t;
+int posix_spawn(pid_t *, const char *, const posix_spawn_file_actions_t *, const posix_spawnattr_t *,
+                char *const[], char *const[]);
+
+#endif
