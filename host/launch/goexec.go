@@ -51,6 +51,7 @@ func (g GoExec) Env() []KV {
 // Config builds the component's <start> node. The view:
 //
 //	/dev      log, null, zero, rtc, terminal, random (jitterentropy)
+//	/etc      hosts (localhost), as a Genode config would give it inline
 //	/tmp      a RAM file system
 //	/pipe     the pipe plugin
 //	/socket   the socket file system (lxip)
@@ -87,6 +88,9 @@ func (g GoExec) Config() *node.Node {
 	root := &hostTree{}
 	root.mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
 		node.New("terminal"), node.New("jitterentropy", "name", "random"))
+	hosts := node.New("inline", "name", "hosts")
+	hosts.Content = "127.0.0.1 localhost\n"
+	root.mount("/etc", hosts)
 	root.mount("/tmp", node.New("ram"))
 	root.mount("/pipe", node.New("pipe"))
 	root.mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
