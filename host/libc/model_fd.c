@@ -1098,3 +1098,158 @@ void *model_file_mmap(void *addr, size_t len, int prot, int flags, int fd, long 
 	if (r < 0) { io_ret(r); return (void *)-1; }
 	return a.mem;
 }
+
+/* ---- the fd table across execve (execve.cc) ----
+ * Genode's execve keeps the libc, so every fd without close-on-exec and the current directory survive it. The
+ * model's execve starts a new host process, so model_proc.c carries this state in the new image's config:
+ * "c<hex cwd>;p<pipe id>;f<fd>,<kind>,<flags>,<hostfd>,<seek>,<dir index>,<hex path>[,<socket>];..."
+ * Host fds (host files, pipes, sockets) are inherited by the host execve; the others are opened again by path.
+ * A ram-fs file's content lives in this process and is lost (Genode keeps it): such an fd is closed with a
+ * warning, which makes the model stricter than Genode, never kinder. */
+static char *put_hex(char *o, const char *s)
+{
+	static const char hx[] = "0123456789abcdef";
+	for (; *s; s++) { *o++ = hx[(unsigned char)*s >> 4]; *o++ = hx[(unsigned char)*s & 15]; }
+	return o;
+}
+
+static char *put_num(char *o, long v)
+{
+	char t[24]; int k = 0;
+	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+	if (v < 0) *o++ = '-';
+	do { t[k++] = (char)('0' + u % 10); u /= 10; } while (u);
+	while (k) *o++ = t[--k];
+	return o;
+}
+
+static int hexval(char c) { return c >= 'a' ? c - 'a' + 10 : c - '0'; }
+
+static const char *get_hex(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	while (s[0] && s[1] && s[0] != ',' && s[0] != ';') {
+		if (n + 1 < cap) out[n++] = (char)(hexval(s[0]) << 4 | hexval(s[1]));
+		s += 2;
+	}
+	out[n] = 0;
+	return s;
+}
+
+static const char *get_num(const char *s, long *v)
+{
+	int neg = *s == '-';
+	if (neg) s++;
+	long r = 0;
+	while (*s >= '0' && *s <= '9') r = r * 10 + (*s++ - '0');
+	*v = neg ? -r : r;
+	return s;
+}
+
+const char *model_fd_exec_state(void)
+{
+	size_t cap = 64 + 2 * VFS_PATH_MAX;
+	for (int i = 0; i < MODEL_MAX_FDS; i++)
+		if (io_fd(i)) cap += 160 + 2 * VFS_PATH_MAX;
+	char *buf = io_alloc(cap), *o = buf;
+	*o++ = 'c'; o = put_hex(o, vfs_cwd()); *o++ = ';';
+	*o++ = 'p'; o = put_num(o, (long)pipe_ids); *o++ = ';';
+	for (int i = 0; i < MODEL_MAX_FDS; i++) {
+		struct model_fd *f = io_fd(i);
+		if (!f || f->kind == MODEL_FD_KQUEUE) continue;   /* a kqueue is not inherited (FreeBSD kqueue(2)) */
+		if (f->kind == MODEL_FD_FILE && f->h.rn) {
+			model_warning("model: execve: fd %d (%s) is a ram-fs file, whose content the model cannot carry", i, f->path);
+			continue;
+		}
+		int hostfd = f->kind == MODEL_FD_TERMINAL ? -1 : f->h.hostfd;
+		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 0L);
+		*o++ = 'f'; o = put_num(o, i);
+		*o++ = ','; o = put_num(o, f->kind);
+		*o++ = ','; o = put_num(o, f->flags);
+		*o++ = ','; o = put_num(o, hostfd);
+		*o++ = ','; o = put_num(o, (long)f->h.seek);
+		*o++ = ','; o = put_num(o, f->h.dir_index);
+		*o++ = ','; o = put_hex(o, f->path);
+		if (f->kind == MODEL_FD_SOCKET && f->sock) { *o++ = ','; o += sock_exec_encode(f, o); }
+		*o++ = ';';
+	}
+	*o = 0;
+	return buf;
+}
+
+static void restore_one(int fd, int kind, int flags, int hostfd, uint64_t seek, int dir_index, const char *path,
+                        const char *sockstate)
+{
+	if (io_fd_alloc(fd) != fd) { model_error("model: execve: fd %d is taken", fd); return; }
+	struct model_fd *f = fds[fd];
+	if (kind == FD_RESERVED) { f->kind = FD_RESERVED; return; }
+	f->flags = flags;
+	io_strlcpy(f->path, path, sizeof f->path);
+	if (kind == MODEL_FD_FILE || kind == MODEL_FD_DIR || kind == MODEL_FD_LOG || kind == MODEL_FD_NULL ||
+	    kind == MODEL_FD_ZERO || kind == MODEL_FD_RTC || kind == MODEL_FD_RNG || kind == MODEL_FD_TERMINAL) {
+		if (hostfd >= 0) {
+			/* a host file: the inherited host fd, whatever became of its name since */
+			f->kind = kind;
+			f->h.kind = kind;
+			f->h.hostfd = hostfd;
+			model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 1L /* FD_CLOEXEC */);
+		} else {
+			struct vhandle h;
+			if (vfs_open(path, flags & ~(FB_O_CREAT | FB_O_TRUNC | FB_O_EXCL), &h)) {
+				model_warning("model: execve: cannot open %s again for fd %d", path, fd);
+				io_fd_free(fd);
+				return;
+			}
+			if (kind == MODEL_FD_TERMINAL || kind == MODEL_FD_LOG || kind == MODEL_FD_NULL) h.kind = kind;
+			f->kind = h.kind;
+			f->h = h;
+		}
+		f->h.seek = seek;
+		f->h.dir_index = dir_index;
+		return;
+	}
+	if (kind == MODEL_FD_PIPE || kind == MODEL_FD_SOCKET || kind == MODEL_FD_SOCKETFS) {
+		f->kind = kind;
+		f->h.hostfd = hostfd;
+		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 1L /* FD_CLOEXEC */);
+		if (kind == MODEL_FD_SOCKET && sockstate) sock_exec_decode(f, sockstate);
+		return;
+	}
+	io_fd_free(fd);
+}
+
+void model_fd_exec_restore(const char *st)
+{
+	io_ready = 1;
+	vfs_init();
+	char path[VFS_PATH_MAX];
+	const char *s = st;
+	while (*s) {
+		char tag = *s++;
+		if (tag == 'c') {
+			s = get_hex(s, path, sizeof path);
+			vfs_set_cwd(path);
+		} else if (tag == 'p') {
+			long v; s = get_num(s, &v); pipe_ids = (unsigned)v;
+		} else if (tag == 'f') {
+			long fd, kind, flags, hostfd, seek, di;
+			s = get_num(s, &fd); s += *s == ',';
+			s = get_num(s, &kind); s += *s == ',';
+			s = get_num(s, &flags); s += *s == ',';
+			s = get_num(s, &hostfd); s += *s == ',';
+			s = get_num(s, &seek); s += *s == ',';
+			s = get_num(s, &di); s += *s == ',';
+			s = get_hex(s, path, sizeof path);
+			const char *sock = 0;
+			if (*s == ',') { sock = ++s; while (*s && *s != ';') s++; }
+			restore_one((int)fd, (int)kind, (int)flags, (int)hostfd, (uint64_t)seek, (int)di, path, sock);
+		}
+		while (*s && *s != ';') s++;
+		if (*s == ';') s++;
+	}
+	/* the sockets' control files point at their socket again */
+	for (int i = 0; i < MODEL_MAX_FDS; i++) {
+		struct model_fd *f = io_fd(i);
+		if (f && f->kind == MODEL_FD_SOCKET && f->sock) sock_exec_link(f);
+	}
+}

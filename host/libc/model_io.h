@@ -267,5 +267,9 @@ int  sock_fcntl(struct model_fd *f, int cmd, long arg);
 int  sock_read_ready(struct model_fd *f);
 int  sock_write_ready(struct model_fd *f);
 int  sock_ioctl(struct model_fd *f, unsigned long req, void *arg);
+/* sockets across execve (model_fd_exec_state/restore) */
+size_t sock_exec_encode(const struct model_fd *f, char *out);
+void sock_exec_decode(struct model_fd *f, const char *s);
+void sock_exec_link(struct model_fd *f);
 
 #endif

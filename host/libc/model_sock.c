@@ -630,3 +630,52 @@ int sock_ioctl(struct model_fd *f, unsigned long req, void *arg)
 	model_error("ioctl request %lu not supported on sockets", req);
 	return -FB_ENOTTY;
 }
+
+/* ---- sockets across execve (model_fd_exec_state): "udp.fd_flags.state.ctrl0...ctrl9" ---- */
+static char *num_out(char *o, long v)
+{
+	char t[24]; int k = 0;
+	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+	if (v < 0) *o++ = '-';
+	do { t[k++] = (char)('0' + u % 10); u /= 10; } while (u);
+	while (k) *o++ = t[--k];
+	return o;
+}
+
+size_t sock_exec_encode(const struct model_fd *f, char *out)
+{
+	const struct msock *m = f->sock;
+	char *o = out;
+	o = num_out(o, m->udp); *o++ = '.';
+	o = num_out(o, m->fd_flags); *o++ = '.';
+	o = num_out(o, m->state);
+	for (int i = 0; i < NCTRL; i++) { *o++ = '.'; o = num_out(o, m->ctrl[i]); }
+	return (size_t)(o - out);
+}
+
+void sock_exec_decode(struct model_fd *f, const char *s)
+{
+	long v[3 + NCTRL];
+	for (int i = 0; i < 3 + NCTRL; i++) {
+		int neg = *s == '-';
+		if (neg) s++;
+		long r = 0;
+		while (*s >= '0' && *s <= '9') r = r * 10 + (*s++ - '0');
+		v[i] = neg ? -r : r;
+		if (*s == '.') s++;
+	}
+	struct msock *m = io_alloc(sizeof *m);
+	mset(m, 0, sizeof *m);
+	m->udp = (int)v[0]; m->fd_flags = (int)v[1]; m->state = (int)v[2];
+	for (int i = 0; i < NCTRL; i++) m->ctrl[i] = (int)v[3 + i];
+	f->sock = m;
+}
+
+void sock_exec_link(struct model_fd *f)
+{
+	struct msock *m = f->sock;
+	for (int i = 0; i < NCTRL; i++) {
+		struct model_fd *c = io_fd(m->ctrl[i]);
+		if (c && c->kind == MODEL_FD_SOCKETFS) c->sock = m;
+	}
+}

@@ -103,6 +103,10 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 		return 0, ENOSYS
 	}
 
+	if e := execCheck(argv0, dir); e != 0 {
+		return 0, e
+	}
+
 	// Size of the block: the request, the vectors, the plan, the strings.
 	size := unsafe.Sizeof(forkReq{}) + 8
 	size += uintptr(len(argv)+1)*8 + uintptr(len(envv)+1)*8 + uintptr(len(attr.Files))*4 + 8
@@ -151,6 +155,40 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 		return 0, Errno(e)
 	}
 	return pid, 0
+}
+
+// execCheck makes execve's own checks in the parent. Genode's execve
+// closes the close-on-exec descriptors, the error pipe among them,
+// before it looks at the binary (libc/execve.cc), so a child whose
+// execve fails could report nothing but exit status 253. Like execve,
+// it wants a file the VFS resolves (else ENOENT) that is an ELF image
+// or a "#!" script (else ENOEXEC); a relative path is relative to dir.
+func execCheck(argv0, dir *byte) Errno {
+	path := unsafe.String(argv0, cstrlen(argv0))
+	if dir != nil && len(path) > 0 && path[0] != '/' {
+		path = unsafe.String(dir, cstrlen(dir)) + "/" + path
+	}
+	fd, err := Open(path, O_RDONLY|O_CLOEXEC, 0)
+	if err != nil {
+		if e, ok := err.(Errno); ok {
+			return e
+		}
+		return ENOENT
+	}
+	defer Close(fd)
+	var st Stat_t
+	if Fstat(fd, &st) != nil || st.Mode&S_IFMT != S_IFREG {
+		return ENOENT
+	}
+	var head [4]byte
+	n, _ := read(fd, head[:])
+	switch {
+	case n == 4 && string(head[:]) == "\x7fELF":
+	case n >= 2 && head[0] == '#' && head[1] == '!':
+	default:
+		return ENOEXEC
+	}
+	return 0
 }
 
 // forkAndExecFailureCleanup cleans up after an exec failure.
