@@ -22,6 +22,12 @@ type GoExec struct {
 	HostEnv []string // os.Environ()
 	RAM     string   // RAM quota (Num_bytes syntax); default 1G
 	Caps    string   // default 1000
+	// TmpDir is a host directory served as /tmp through a file-system
+	// session (our stand-in: <fs host>), which forked children share, as
+	// a test runner on Genode would route /tmp to a file-system server.
+	// Empty gives a RAM file system, which a child gets a copy of at fork
+	// time on Genode but which the model cannot carry across execve.
+	TmpDir string
 }
 
 // Host environment variables a Go program under `go test` expects to see.
@@ -32,7 +38,7 @@ var goExecEnvNames = map[string]bool{
 
 // Env returns the component environment: GO*-prefixed variables (GOROOT,
 // GOPATH, GODEBUG, GOMAXPROCS, GOTRACEBACK, GOCOVERDIR, ...) and a few
-// general ones, passed through; TMPDIR is always /tmp, the RAM file system.
+// general ones, passed through; TMPDIR is always /tmp.
 func (g GoExec) Env() []KV {
 	var env []KV
 	for _, e := range g.HostEnv {
@@ -52,7 +58,7 @@ func (g GoExec) Env() []KV {
 //
 //	/dev      log, null, zero, rtc, terminal, random (jitterentropy)
 //	/etc      hosts (localhost), as a Genode config would give it inline
-//	/tmp      a RAM file system
+//	/tmp      TmpDir (a file-system session), or a RAM file system
 //	/pipe     the pipe plugin
 //	/socket   the socket file system (lxip)
 //	PkgDir    the package directory, writeable, at its own path
@@ -91,7 +97,11 @@ func (g GoExec) Config() *node.Node {
 	hosts := node.New("inline", "name", "hosts")
 	hosts.Content = "127.0.0.1 localhost\n"
 	root.mount("/etc", hosts)
-	root.mount("/tmp", node.New("ram"))
+	if g.TmpDir != "" {
+		root.mount("/tmp", node.New("fs", "host", g.TmpDir, "writeable", "yes"))
+	} else {
+		root.mount("/tmp", node.New("ram"))
+	}
 	root.mount("/pipe", node.New("pipe"))
 	root.mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
 	if g.PkgDir != "" {

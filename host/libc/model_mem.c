@@ -213,7 +213,13 @@ static uintptr_t pool_alloc(struct pool *p, size_t size, unsigned align_log2, in
 	if (!base) return 0;
 	if (p->nchunks < (int)(sizeof p->chunks / sizeof p->chunks[0]))
 		p->chunks[p->nchunks++] = (struct range){ base, base + req };
-	ra_add(&p->free, base + DATASPACE_MD, base + req);
+	/*
+	 * Dataspace_pool::expand adds the whole chunk to the allocator and then allocates the Dataspace record from
+	 * it with alloc_aligned(sizeof(Dataspace), 2): best fit, so the record lands in the smallest free range (a
+	 * remnant of an earlier chunk) when there is one, and the new chunk stays whole for the block.
+	 */
+	ra_add(&p->free, base, base + req);
+	if (!ra_alloc(&p->free, DATASPACE_MD, 4)) model_die(125, "model: Mem_alloc metadata");
 	return ra_alloc(&p->free, size, align);
 }
 

@@ -145,6 +145,7 @@ static size_t prefix_len(const char *np, const char *abs)
 	return l;
 }
 
+static const struct model_vfs_node *shorter_backing(const char *abs, size_t below, size_t *len);
 static int locate(const char *abs, struct vloc *L)
 {
 	size_t best = 0;
@@ -176,8 +177,34 @@ static int locate(const char *abs, struct vloc *L)
 	}
 	if (exact && special) { L->kind = L_SPECIAL; L->n = special; return 0; }
 	if ((exact && dir) || ancestor) { L->kind = L_VDIR; L->n = dir; return 0; }
+	/* A <dir> holds its sub-directories and its file systems side by side, and a lookup the first one cannot
+	 * answer goes on to the next (vfs/dir_file_system.h): a file system mounted higher up serves the rest. */
+	size_t fl = 0;
+	const struct model_vfs_node *fb = shorter_backing(abs, best, &fl);
+	if (fb) {
+		L->kind = !io_strcmp(fb->type, "fs") ? L_HOST : L_RAM;
+		L->n = fb;
+		const char *r = abs + fl;
+		while (*r == '/') r++;
+		io_strlcpy(L->rel, r, sizeof L->rel);
+		return 0;
+	}
 	L->kind = L_NONE;
 	return FB_ENOENT;
+}
+
+/* the longest file-system node (fs, ram) above abs whose path is shorter than below */
+static const struct model_vfs_node *shorter_backing(const char *abs, size_t below, size_t *len)
+{
+	const struct model_vfs_node *b = 0;
+	*len = 0;
+	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
+		const struct model_vfs_node *n = &model_cfg.vfs[i];
+		if (!is_backing(n->type)) continue;
+		size_t l = prefix_len(n->path, abs);
+		if (l && l < below && l > *len) { *len = l; b = n; }
+	}
+	return b;
 }
 
 const struct model_vfs_node *vfs_find_node(const char *abs)
@@ -470,6 +497,7 @@ int vfs_stat(const char *abs, struct vstat *st)
 		st->r = 1; st->w = 1;
 		if (!io_strcmp(n->type, "inline")) { st->w = 0; st->x = 1; }
 		if (!io_strcmp(n->type, "rom") || !io_strcmp(n->type, "rtc")) st->w = 0;
+		if (!io_strcmp(n->type, "rom")) st->x = 1;   /* rom_file_system.h: rwx = r-x */
 		if (!io_strcmp(n->type, "inline") || !io_strcmp(n->type, "rom")) {
 			size_t len; single_content(n, &len); st->size = len;
 		}
@@ -932,6 +960,17 @@ int vfs_has_dataspace(const struct vhandle *h)
 struct dent { char name[VFS_PATH_MAX]; int type; uint64_t fileno; };
 
 /* the idx-th entry of directory abs: configured nodes first, then the backing file system */
+/* 1 if a configured node lies at or below abs/name (listed once, with the configured children) */
+static int configured_child(const char *abs, const char *name)
+{
+	char child[VFS_PATH_MAX];
+	io_strlcpy(child, abs, sizeof child);
+	path_append(child, name);
+	for (size_t i = 0; i < model_cfg.n_vfs; i++)
+		if (prefix_len(child, model_cfg.vfs[i].path)) return 1;
+	return 0;
+}
+
 static int dir_entry(const char *abs, int idx, struct dent *out)
 {
 	size_t al = io_strlen(abs);
@@ -966,11 +1005,22 @@ static int dir_entry(const char *abs, int idx, struct dent *out)
 	}
 	struct vloc L;
 	if (locate(abs, &L)) return 0;
+	if (L.kind == L_VDIR) {
+		/* the entries of a file system mounted higher up come after the sub-directories (dir_file_system.h) */
+		size_t fl;
+		const struct model_vfs_node *fb = shorter_backing(abs, al + 1, &fl);
+		if (!fb) return 0;
+		L.kind = !io_strcmp(fb->type, "fs") ? L_HOST : L_RAM;
+		L.n = fb;
+		const char *r = abs + fl;
+		while (*r == '/') r++;
+		io_strlcpy(L.rel, r, sizeof L.rel);
+	}
 	if (L.kind == L_RAM) {
 		struct ram_node *d = ram_lookup(L.n, L.rel, 0, 0);
 		if (!d || d->type != VN_DIR) return 0;
 		for (struct ram_node *c = d->first; c; c = c->next)
-			if (k++ == idx) {
+			if (!configured_child(abs, c->name) && k++ == idx) {
 				io_strlcpy(out->name, c->name, sizeof out->name);
 				out->type = c->type; out->fileno = c->ino;
 				return 1;
@@ -991,7 +1041,7 @@ static int dir_entry(const char *abs, int idx, struct dent *out)
 				unsigned char type = *(unsigned char *)(buf + o + 18);
 				const char *name = buf + o + 19;
 				o += reclen;
-				if (!io_strcmp(name, ".") || !io_strcmp(name, "..")) continue;
+				if (!io_strcmp(name, ".") || !io_strcmp(name, "..") || configured_child(abs, name)) continue;
 				if (k++ == idx) {
 					io_strlcpy(out->name, name, sizeof out->name);
 					out->type = type == 4 ? VN_DIR : type == 10 ? VN_SYMLINK : VN_FILE;

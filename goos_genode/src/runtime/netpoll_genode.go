@@ -39,7 +39,65 @@ var (
 	// pollBlocking is set while a blocking poll runs; a non-blocking
 	// netpoll then returns at once instead of waiting for pollSetLock.
 	pollBlocking atomic.Bool
+
+	// pollFixed is the number of entries at the start of pollFds that
+	// belong to no pollDesc: the wake-up pipe and the signal pipe.
+	pollFixed = 1
 )
+
+// Signals from the parent. Genode's kill reaches only the component
+// itself, so a parent of this port signals a forked child through a pipe
+// whose read end it names in GENODE_SIGNAL_FD (syscall/exec_genode.go).
+// Each byte read from it is a signal number, delivered like a signal the
+// libc raised; SIGKILL, which no handler may see, ends the program with
+// exit status 128+9. The variable is taken out of the environment, so
+// that the program and its own children do not see it.
+var sigPipeFd int32 = -1
+
+func init() {
+	const key = "GENODE_SIGNAL_FD="
+	for i, kv := range envs {
+		if len(kv) < len(key) || kv[:len(key)] != key {
+			continue
+		}
+		envs = append(envs[:i:i], envs[i+1:]...)
+		fd := 0
+		for _, c := range kv[len(key):] {
+			if c < '0' || c > '9' || fd > 1<<20 {
+				return
+			}
+			fd = fd*10 + int(c-'0')
+		}
+		if r, _ := fcntl(int32(fd), _F_SETFD, _FD_CLOEXEC); r == -1 {
+			return // not inherited after all
+		}
+		sigPipeFd = int32(fd)
+		netpollGenericInit()
+		return
+	}
+}
+
+// netpollSignals reads signal numbers from the signal pipe. Called with
+// pollSetLock held.
+func netpollSignals(pfd *pollfd) {
+	var buf [16]byte
+	n := read(pfd.fd, unsafe.Pointer(&buf[0]), int32(len(buf)))
+	if n <= 0 {
+		if n != -_EAGAIN && n != -_EINTR {
+			pfd.events = 0 // the parent is gone
+		}
+		return
+	}
+	for _, sig := range buf[:n] {
+		if sig == _SIGKILL {
+			exit(128 + _SIGKILL)
+		}
+		if sig > 0 && uint32(sig) < _NSIG {
+			for old := sigPending.Load(); !sigPending.CompareAndSwap(old, old|1<<sig); old = sigPending.Load() {
+			}
+		}
+	}
+}
 
 func netpollinit() {
 	r, w, errno := nonblockingPipe()
@@ -51,12 +109,20 @@ func netpollinit() {
 	pollFds = make([]pollfd, 1, 64)
 	pollFds[0] = pollfd{fd: r, events: _POLLIN}
 	pollPds = make([]*pollDesc, 1, 64)
+	if sigPipeFd >= 0 {
+		pollFds = append(pollFds, pollfd{fd: sigPipeFd, events: _POLLIN})
+		pollPds = append(pollPds, nil)
+		pollFixed = 2
+		// An idle scheduler blocks in netpoll only while someone waits
+		// on it; the parent may always send a signal.
+		netpollAdjustWaiters(1)
+	}
 	// From now on the main thread's pump can wake the poller for signals.
 	atomic.Store((*uint32)(unsafe.Pointer(&sigKickFd)), uint32(w))
 }
 
 func netpollIsPollDescriptor(fd uintptr) bool {
-	return fd == uintptr(pollWakeRd) || fd == uintptr(pollWakeWr)
+	return fd == uintptr(pollWakeRd) || fd == uintptr(pollWakeWr) || fd == uintptr(sigPipeFd)
 }
 
 // pollSetBegin stops a running poll and locks the set. Pair with
@@ -83,7 +149,7 @@ func netpollopen(fd uintptr, pd *pollDesc) int32 {
 
 func netpollclose(fd uintptr) int32 {
 	pollSetBegin()
-	for i := 1; i < len(pollFds); i++ {
+	for i := pollFixed; i < len(pollFds); i++ {
 		if pollFds[i].fd != int32(fd) {
 			continue
 		}
@@ -207,6 +273,10 @@ func netpollCollect(n int32, delay int64) (gList, int32) {
 			continue
 		}
 		n--
+		if pollPds[i] == nil {
+			netpollSignals(pfd)
+			continue
+		}
 		var mode int32
 		if pfd.revents&(_POLLIN|_POLLHUP|_POLLERR|_POLLNVAL) != 0 {
 			mode += 'r'

@@ -340,10 +340,16 @@ func setsig(i uint32, fn uintptr) {
 	var sa sigactiont
 	// SA_ONSTACK would pick the libc's sigaltstack stack, which the
 	// runtime never sets; sa_mask and SA_RESTART are ignored by Genode.
-	sa.sa_flags = _SA_SIGINFO | _SA_RESTART
+	// SA_SIGINFO only with a real handler: Genode's libc tests SA_SIGINFO
+	// before SIG_DFL/SIG_IGN and would call address 0 or 1 (signal.cc,
+	// Signal::_execute_signal_handler).
+	sa.sa_flags = _SA_RESTART
 	sa.sa_mask = sigset_all
 	if fn == abi.FuncPCABIInternal(sighandler) { // abi.FuncPCABIInternal(sighandler) matches the callers in signal_unix.go
 		fn = abi.FuncPCABI0(sigtramp)
+	}
+	if fn != _SIG_DFL && fn != _SIG_IGN {
+		sa.sa_flags |= _SA_SIGINFO
 	}
 	sa.sa_handler = fn
 	sigaction(i, &sa, nil)

@@ -6,6 +6,7 @@ package syscall
 
 import (
 	"internal/abi"
+	"sync"
 	"unsafe"
 )
 
@@ -107,9 +108,35 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 		return 0, e
 	}
 
+	// The child's signal pipe (see childSignals): its read end becomes
+	// the child's fd len(attr.Files), named in the environment.
+	files := attr.Files
+	sigp := [2]int{-1, -1}
+	if Pipe(sigp[:]) == nil {
+		CloseOnExec(sigp[0])
+		CloseOnExec(sigp[1])
+		SetNonblock(sigp[1], true)
+		files = append(files[:len(files):len(files)], uintptr(sigp[0]))
+		kv, _ := BytePtrFromString(signalFdEnv + "=" + decimal(len(attr.Files)))
+		// envv ends with the nil of SlicePtrFromStrings.
+		n := len(envv)
+		if n > 0 && envv[n-1] == nil {
+			n--
+		}
+		envv = append(append(envv[:n:n], kv), nil)
+	}
+	defer func() {
+		if sigp[0] >= 0 {
+			Close(sigp[0])
+		}
+		if sigp[1] >= 0 && err1 != 0 {
+			Close(sigp[1])
+		}
+	}()
+
 	// Size of the block: the request, the vectors, the plan, the strings.
 	size := unsafe.Sizeof(forkReq{}) + 8
-	size += uintptr(len(argv)+1)*8 + uintptr(len(envv)+1)*8 + uintptr(len(attr.Files))*4 + 8
+	size += uintptr(len(argv)+1)*8 + uintptr(len(envv)+1)*8 + uintptr(len(files))*4 + 8
 	add := func(s *byte) {
 		if s != nil {
 			size += uintptr(cstrlen(s)) + 1 + 8
@@ -138,10 +165,10 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 	} else {
 		req.dir = 0
 	}
-	req.nfd = int64(len(attr.Files))
-	req.fds = b.alloc(uintptr(len(attr.Files)) * 4)
-	fds := unsafe.Slice((*int32)(unsafe.Pointer(req.fds)), len(attr.Files))
-	for i, fd := range attr.Files {
+	req.nfd = int64(len(files))
+	req.fds = b.alloc(uintptr(len(files)) * 4)
+	fds := unsafe.Slice((*int32)(unsafe.Pointer(req.fds)), len(files))
+	for i, fd := range files {
 		fds[i] = int32(int(fd))
 	}
 	req.errfd = int64(pipe)
@@ -154,7 +181,76 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 	if pid == -1 {
 		return 0, Errno(e)
 	}
+	if sigp[1] >= 0 {
+		childSignals.Lock()
+		childSignals.fds[pid] = sigp[1]
+		childSignals.Unlock()
+	}
 	return pid, 0
+}
+
+// Signals to children. Genode's kill reaches only the component itself
+// (libc/signal.cc): a parent cannot signal or end a forked child through
+// the libc. So every child gets the read end of a pipe, at the fd that
+// the environment variable GENODE_SIGNAL_FD names; the runtime of a Go
+// child polls it and takes each byte as a signal sent to it (SIGKILL
+// ends it with exit status 137). Kill writes to the pipe and Wait4
+// closes it. A child that is not a Go program of this port ignores the
+// pipe, and Kill cannot reach it.
+const signalFdEnv = "GENODE_SIGNAL_FD"
+
+var childSignals = struct {
+	sync.Mutex
+	fds map[int]int // pid -> write end of its signal pipe
+}{fds: map[int]int{}}
+
+// signalChild sends sig to the forked child pid; ok is false when pid
+// is not a child with a signal pipe.
+func signalChild(pid int, sig Signal) (ok bool, err error) {
+	childSignals.Lock()
+	defer childSignals.Unlock()
+	fd, ok := childSignals.fds[pid]
+	if !ok {
+		return false, nil
+	}
+	if sig <= 0 || sig >= 64 {
+		if sig == 0 {
+			return true, nil
+		}
+		return true, EINVAL
+	}
+	b := [1]byte{byte(sig)}
+	if _, err := Write(fd, b[:]); err != nil {
+		if err == EAGAIN {
+			return true, EAGAIN
+		}
+		return true, ESRCH // the child has ended (its read end is closed)
+	}
+	return true, nil
+}
+
+// decimal formats a small non-negative n.
+func decimal(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+// forgetChild closes the signal pipe of a child that has been waited for.
+func forgetChild(pid int) {
+	childSignals.Lock()
+	if fd, ok := childSignals.fds[pid]; ok {
+		Close(fd)
+		delete(childSignals.fds, pid)
+	}
+	childSignals.Unlock()
 }
 
 // execCheck makes execve's own checks in the parent. Genode's execve

@@ -164,6 +164,9 @@ func Wait4(pid int, wstatus *WaitStatus, options int, rusage *Rusage) (wpid int,
 	if wstatus != nil {
 		*wstatus = WaitStatus(status)
 	}
+	if wpid > 0 {
+		forgetChild(wpid)
+	}
 	if rusage != nil {
 		*rusage = Rusage{}
 	}
@@ -380,6 +383,22 @@ func sendfile(outfd int, infd int, offset *int64, count int) (written int, err e
 	return -1, ENOSYS
 }
 
+// Kill sends signum to pid. Genode's kill reaches only the component itself
+// and runs the action at once; it charges signal 0 like any other, and its
+// SIG_DFL for 0 ends the component with exit value 1 (signal.cc,
+// internal/signal.h). Signal 0 only asks whether the process exists, so it
+// is answered here for the own pid. Forked children are reached through
+// their signal pipes (exec_genode.go).
+func Kill(pid int, signum Signal) (err error) {
+	if ok, err := signalChild(pid, signum); ok {
+		return err
+	}
+	if signum == 0 && pid == Getpid() {
+		return nil
+	}
+	return kill(pid, signum)
+}
+
 // sysctl. Genode answers a few two-level numeric MIBs and rejects
 // sysctlbyname, so names are translated here.
 
@@ -416,16 +435,15 @@ func Sysctl(name string) (value string, err error) {
 	if err != nil {
 		return "", err
 	}
-	n := uintptr(0)
-	if err = sysctl(mib, nil, &n, nil, 0); err != nil {
-		return "", err
-	}
-	if n == 0 {
-		return "", nil
-	}
-	buf := make([]byte, n)
+	// No size probe: Genode's __sysctl fails with EINVAL for a NULL old
+	// pointer. Its string values are short constants, cut to the buffer.
+	var buf [256]byte
+	n := uintptr(len(buf))
 	if err = sysctl(mib, &buf[0], &n, nil, 0); err != nil {
 		return "", err
+	}
+	if n > uintptr(len(buf)) {
+		return "", EIO
 	}
 	if n > 0 && buf[n-1] == 0 {
 		n--
@@ -578,7 +596,7 @@ func Munmap(b []byte) (err error) {
 //sysnb	Gettimeofday(tv *Timeval) (err error)
 //sysnb	Getuid() (uid int)
 //sys	Issetugid() (tainted bool)
-//sys	Kill(pid int, signum Signal) (err error)
+//sys	kill(pid int, signum Signal) (err error)
 //sys	Link(path string, link string) (err error)
 //sys	Listen(s int, backlog int) (err error)
 //sys	Lstat(path string, stat *Stat_t) (err error)

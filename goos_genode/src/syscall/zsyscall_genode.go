@@ -41,7 +41,7 @@ func getdirentries(fd int, buf []byte, basep *uint64) (n int, err error) {
 
 func getgroups(ngid int, gid *_Gid_t) (n int, err error) {
 	r0, _, e1 := rawSyscall(abi.FuncPCABI0(libc_getgroups_trampoline), uintptr(ngid), uintptr(unsafe.Pointer(gid)), 0)
-	n = int(r0)
+	n = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -58,7 +58,7 @@ func setgroups(ngid int, gid *_Gid_t) (err error) {
 
 func waitpid(pid int, wstatus *_C_int, options int) (wpid int, err error) {
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_waitpid_trampoline), uintptr(pid), uintptr(unsafe.Pointer(wstatus)), uintptr(options))
-	wpid = int(r0)
+	wpid = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -75,7 +75,7 @@ func pipe(p *[2]_C_int) (err error) {
 
 func accept(s int, rsa *RawSockaddrAny, addrlen *_Socklen) (fd int, err error) {
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_accept_trampoline), uintptr(s), uintptr(unsafe.Pointer(rsa)), uintptr(unsafe.Pointer(addrlen)))
-	fd = int(r0)
+	fd = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -100,7 +100,7 @@ func connect(s int, addr unsafe.Pointer, addrlen _Socklen) (err error) {
 
 func socket(domain int, typ int, proto int) (fd int, err error) {
 	r0, _, e1 := rawSyscall(abi.FuncPCABI0(libc_socket_trampoline), uintptr(domain), uintptr(typ), uintptr(proto))
-	fd = int(r0)
+	fd = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -231,7 +231,7 @@ func utimes(path string, timeval *[2]Timeval) (err error) {
 
 func fcntl(fd int, cmd int, arg int) (val int, err error) {
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_fcntl_trampoline), uintptr(fd), uintptr(cmd), uintptr(arg))
-	val = int(r0)
+	val = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -240,7 +240,7 @@ func fcntl(fd int, cmd int, arg int) (val int, err error) {
 
 func fcntlPtr(fd int, cmd int, arg unsafe.Pointer) (val int, err error) {
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_fcntl_trampoline), uintptr(fd), uintptr(cmd), uintptr(arg))
-	val = int(r0)
+	val = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -287,7 +287,7 @@ func openat(fd int, path string, flags int, perm uint32) (fdret int, err error) 
 		return
 	}
 	r0, _, e1 := syscall6(abi.FuncPCABI0(libc_openat_trampoline), uintptr(fd), uintptr(unsafe.Pointer(_p0)), uintptr(flags), uintptr(perm), 0, 0)
-	fdret = int(r0)
+	fdret = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -309,7 +309,7 @@ func fstatat(fd int, path string, stat *Stat_t, flags int) (err error) {
 
 func fork() (pid int, err error) {
 	r0, _, e1 := rawSyscall(abi.FuncPCABI0(libc_fork_trampoline), 0, 0, 0)
-	pid = int(r0)
+	pid = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -407,7 +407,7 @@ func Close(fd int) (err error) {
 
 func Dup(fd int) (nfd int, err error) {
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_dup_trampoline), uintptr(fd), 0, 0)
-	nfd = int(r0)
+	nfd = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -497,43 +497,43 @@ func Ftruncate(fd int, length int64) (err error) {
 
 func Getegid() (egid int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_getegid_trampoline), 0, 0, 0)
-	egid = int(r0)
+	egid = int(uint32(r0))
 	return
 }
 
 func Geteuid() (uid int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_geteuid_trampoline), 0, 0, 0)
-	uid = int(r0)
+	uid = int(uint32(r0))
 	return
 }
 
 func Getgid() (gid int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_getgid_trampoline), 0, 0, 0)
-	gid = int(r0)
+	gid = int(uint32(r0))
 	return
 }
 
 func Getpgrp() (pgrp int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_getpgrp_trampoline), 0, 0, 0)
-	pgrp = int(r0)
+	pgrp = int(int32(r0))
 	return
 }
 
 func Getpid() (pid int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_getpid_trampoline), 0, 0, 0)
-	pid = int(r0)
+	pid = int(int32(r0))
 	return
 }
 
 func Getppid() (ppid int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_getppid_trampoline), 0, 0, 0)
-	ppid = int(r0)
+	ppid = int(int32(r0))
 	return
 }
 
 func Getpriority(which int, who int) (prio int, err error) {
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_getpriority_trampoline), uintptr(which), uintptr(who), 0)
-	prio = int(r0)
+	prio = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -558,7 +558,7 @@ func Getrusage(who int, rusage *Rusage) (err error) {
 
 func Getsid(pid int) (sid int, err error) {
 	r0, _, e1 := rawSyscall(abi.FuncPCABI0(libc_getsid_trampoline), uintptr(pid), 0, 0)
-	sid = int(r0)
+	sid = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -575,7 +575,7 @@ func Gettimeofday(tv *Timeval) (err error) {
 
 func Getuid() (uid int) {
 	r0, _, _ := rawSyscall(abi.FuncPCABI0(libc_getuid_trampoline), 0, 0, 0)
-	uid = int(r0)
+	uid = int(uint32(r0))
 	return
 }
 
@@ -585,7 +585,7 @@ func Issetugid() (tainted bool) {
 	return
 }
 
-func Kill(pid int, signum Signal) (err error) {
+func kill(pid int, signum Signal) (err error) {
 	_, _, e1 := syscall(abi.FuncPCABI0(libc_kill_trampoline), uintptr(pid), uintptr(signum), 0)
 	if e1 != 0 {
 		err = errnoErr(e1)
@@ -686,7 +686,7 @@ func Open(path string, mode int, perm uint32) (fd int, err error) {
 		return
 	}
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_open_trampoline), uintptr(unsafe.Pointer(_p0)), uintptr(mode), uintptr(perm))
-	fd = int(r0)
+	fd = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -895,7 +895,7 @@ func setrlimit(which int, lim *Rlimit) (err error) {
 
 func Setsid() (pid int, err error) {
 	r0, _, e1 := rawSyscall(abi.FuncPCABI0(libc_setsid_trampoline), 0, 0, 0)
-	pid = int(r0)
+	pid = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -977,7 +977,7 @@ func Truncate(path string, length int64) (err error) {
 
 func Umask(newmask int) (oldmask int) {
 	r0, _, _ := syscall(abi.FuncPCABI0(libc_umask_trampoline), uintptr(newmask), 0, 0)
-	oldmask = int(r0)
+	oldmask = int(uint32(r0))
 	return
 }
 

@@ -5,8 +5,9 @@
 //	go_genode_amd64_exec binary [args...]
 //
 // The go command runs it in the package directory. The component gets a
-// default view (see genodego/host/launch.GoExec.Config): /dev, a RAM /tmp,
-// pipes, sockets, the package directory (writeable) and GOROOT (read-only)
+// default view (see genodego/host/launch.GoExec.Config): /dev, /tmp (a
+// fresh host directory served as a file system, shared with forked
+// children and removed afterwards), pipes, sockets, the package directory (writeable) and GOROOT (read-only)
 // at their host paths. The exit status is the component's.
 //
 // Environment: GENODE_MODEL_DIR (model libraries), GENODE_EXEC_RAM (RAM
@@ -38,7 +39,12 @@ func main() {
 	if err != nil {
 		fail(err)
 	}
+	tmp, err := os.MkdirTemp("", "genode-tmp-")
+	if err != nil {
+		fail(err)
+	}
 	g := launch.GoExec{
+		TmpDir:  tmp,
 		Binary:  bin,
 		Args:    os.Args[2:],
 		PkgDir:  wd,
@@ -66,6 +72,7 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "go_genode_amd64_exec: %v\n", err)
 	}
+	os.RemoveAll(tmp)
 	os.Exit(status)
 }
 

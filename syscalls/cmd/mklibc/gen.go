@@ -271,6 +271,17 @@ func classifyReturn(e syscalls.Entry) cReturn {
 	return ret32
 }
 
+// c32 names the Go type of a 32-bit C result: uint32 for the unsigned
+// FreeBSD types, else int32.
+func c32(e syscalls.Entry) string {
+	i := strings.Index(e.Prototype, e.Name+"(")
+	switch strings.Join(strings.Fields(e.Prototype[:i]), " ") {
+	case "unsigned", "unsigned int", "u_int", "uid_t", "gid_t", "mode_t", "uint32_t", "id_t":
+		return "uint32"
+	}
+	return "int32"
+}
+
 // wrapper writes one Go function calling libc function e as d declares it.
 func wrapper(pkg string, d sysDecl, e syscalls.Entry) (string, error) {
 	where := fmt.Sprintf("%s:%d: %s", d.File, d.Line, d.Func)
@@ -388,6 +399,10 @@ func wrapper(pkg string, d sysDecl, e syscalls.Entry) (string, error) {
 			fmt.Fprintf(&assign, "\t%s = %s != 0\n", p.Name, r)
 		case p.Type == "unsafe.Pointer", strings.HasPrefix(p.Type, "*"):
 			fmt.Fprintf(&assign, "\t%s = %s(unsafe.Pointer(%s))\n", p.Name, p.Type, r)
+		case wide == ret32 && reg == 1:
+			// A 32-bit C result fills only EAX/W0: extend it as its C type
+			// says (getppid's -1 must stay -1, a uid_t must not go negative).
+			fmt.Fprintf(&assign, "\t%s = %s(%s(%s))\n", p.Name, p.Type, c32(e), r)
 		default:
 			fmt.Fprintf(&assign, "\t%s = %s(%s)\n", p.Name, p.Type, r)
 		}

@@ -16,7 +16,7 @@ func Open(path string, mode int, perm uint32) (fd int, err error) {
 		return
 	}
 	r0, _, e1 := syscall(abi.FuncPCABI0(libc_open_trampoline), uintptr(unsafe.Pointer(_p0)), uintptr(mode), uintptr(perm))
-	fd = int(r0)
+	fd = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -79,7 +79,7 @@ func Issetugid() (tainted bool) {
 
 func fork() (pid int, err error) {
 	r0, _, e1 := rawSyscall(abi.FuncPCABI0(libc_fork_trampoline), 0, 0, 0)
-	pid = int(r0)
+	pid = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}
@@ -117,7 +117,7 @@ func Openat(dirfd int, path string, flags int, mode uint32) (fd int, err error) 
 		return
 	}
 	r0, _, e1 := syscall6(abi.FuncPCABI0(libc_openat_trampoline), uintptr(dirfd), uintptr(unsafe.Pointer(_p0)), uintptr(flags), uintptr(mode), 0, 0)
-	fd = int(r0)
+	fd = int(int32(r0))
 	if e1 != 0 {
 		err = errnoErr(e1)
 	}

@@ -17,7 +17,7 @@ func openat(dirfd int, path string, flags int, perm uint32) (fd int, err error) 
 		return
 	}
 	r0, _, e1 := syscall_syscall6(abi.FuncPCABI0(libc_openat_trampoline), uintptr(dirfd), uintptr(unsafe.Pointer(_p0)), uintptr(flags), uintptr(perm), 0, 0)
-	fd = int(r0)
+	fd = int(int32(r0))
 	if e1 != 0 {
 		err = e1
 	}
