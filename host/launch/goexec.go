@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"genodego/sandbox/node"
@@ -28,6 +29,9 @@ type GoExec struct {
 	// Empty gives a RAM file system, which a child gets a copy of at fork
 	// time on Genode but which the model cannot carry across execve.
 	TmpDir string
+	// Pid is given as <libc pid>: without it Genode's getpid is 0, which
+	// os.Process takes for "not initialized". 0 leaves it out.
+	Pid int
 }
 
 // Host environment variables a Go program under `go test` expects to see.
@@ -57,7 +61,7 @@ func (g GoExec) Env() []KV {
 // Config builds the component's <start> node. The view:
 //
 //	/dev      log, null, zero, rtc, terminal, random (jitterentropy)
-//	/etc      hosts (localhost), as a Genode config would give it inline
+//	/etc      hosts (localhost), passwd and group (root), inline as a Genode config would give them
 //	/tmp      TmpDir (a file-system session), or a RAM file system
 //	/pipe     the pipe plugin
 //	/socket   the socket file system (lxip)
@@ -96,7 +100,13 @@ func (g GoExec) Config() *node.Node {
 		node.New("terminal"), node.New("jitterentropy", "name", "random"))
 	hosts := node.New("inline", "name", "hosts")
 	hosts.Content = "127.0.0.1 localhost\n"
-	root.mount("/etc", hosts)
+	// A user database as files, for programs that read them (os/user's
+	// pure-Go lookup): Genode's libc has its own (<libc><passwd>), no files.
+	passwd := node.New("inline", "name", "passwd")
+	passwd.Content = "root:x:0:0:root:/:/bin/sh\n"
+	group := node.New("inline", "name", "group")
+	group.Content = "root:x:0:\n"
+	root.mount("/etc", hosts, passwd, group)
 	if g.TmpDir != "" {
 		root.mount("/tmp", node.New("fs", "host", g.TmpDir, "writeable", "yes"))
 	} else {
@@ -121,6 +131,9 @@ func (g GoExec) Config() *node.Node {
 		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "socket", "/socket")
 	if g.PkgDir != "" {
 		libc.Set("cwd", g.PkgDir)
+	}
+	if g.Pid != 0 {
+		libc.Set("pid", strconv.Itoa(g.Pid))
 	}
 	cfg.Add(libc)
 	cfg.Add(node.New("arg", "value", g.Binary))

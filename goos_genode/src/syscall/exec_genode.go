@@ -181,11 +181,9 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 	if pid == -1 {
 		return 0, Errno(e)
 	}
-	if sigp[1] >= 0 {
-		childSignals.Lock()
-		childSignals.fds[pid] = sigp[1]
-		childSignals.Unlock()
-	}
+	childSignals.Lock()
+	childSignals.fds[pid] = sigp[1]
+	childSignals.Unlock()
 	return pid, 0
 }
 
@@ -199,10 +197,24 @@ func forkAndExecInChild(argv0 *byte, argv, envv []*byte, chroot, dir *byte, attr
 // pipe, and Kill cannot reach it.
 const signalFdEnv = "GENODE_SIGNAL_FD"
 
+// childSignals also lists the children not yet waited for: Genode's wait4
+// blocks until the pid it is given exits, even when no such child exists
+// (libc/fork.cc), so Wait4 answers ECHILD for the others itself.
 var childSignals = struct {
 	sync.Mutex
-	fds map[int]int // pid -> write end of its signal pipe
+	fds map[int]int // pid -> write end of its signal pipe, or -1
 }{fds: map[int]int{}}
+
+// isChild reports whether pid (or, for pid <= 0, any child) may be waited for.
+func isChild(pid int) bool {
+	childSignals.Lock()
+	defer childSignals.Unlock()
+	if pid <= 0 {
+		return len(childSignals.fds) > 0
+	}
+	_, ok := childSignals.fds[pid]
+	return ok
+}
 
 // signalChild sends sig to the forked child pid; ok is false when pid
 // is not a child with a signal pipe.
@@ -210,7 +222,7 @@ func signalChild(pid int, sig Signal) (ok bool, err error) {
 	childSignals.Lock()
 	defer childSignals.Unlock()
 	fd, ok := childSignals.fds[pid]
-	if !ok {
+	if !ok || fd < 0 {
 		return false, nil
 	}
 	if sig <= 0 || sig >= 64 {
@@ -247,7 +259,9 @@ func decimal(n int) string {
 func forgetChild(pid int) {
 	childSignals.Lock()
 	if fd, ok := childSignals.fds[pid]; ok {
-		Close(fd)
+		if fd >= 0 {
+			Close(fd)
+		}
 		delete(childSignals.fds, pid)
 	}
 	childSignals.Unlock()

@@ -156,6 +156,9 @@ func (w WaitStatus) TrapCause() int { return -1 }
 // exited child Genode's waitpid returns -1 without setting errno; that is
 // FreeBSD's 0.
 func Wait4(pid int, wstatus *WaitStatus, options int, rusage *Rusage) (wpid int, err error) {
+	if !isChild(pid) {
+		return -1, ECHILD
+	}
 	var status _C_int
 	wpid, err = waitpid(pid, &status, options)
 	if wpid == -1 && options&WNOHANG != 0 {
