@@ -1,0 +1,3 @@
+module genodego/e2e
+
+go 1.26

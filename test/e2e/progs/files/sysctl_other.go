@@ -1,0 +1,5 @@
+//go:build !genode
+
+package main
+
+func rawHostname() string { return "n/a" }
