@@ -43,6 +43,7 @@ func main() {
 	par := flag.Int("p", 2, "runs at a time")
 	short := flag.Bool("short", true, "pass -short")
 	outFile := flag.String("o", "", "report file (default ROOT/test/results/std-genode-amd64.md)")
+	coreFile := flag.String("core", "", "run the packages of this list (test/std-core.txt) and fail unless each passes or is marked open")
 	flag.Parse()
 
 	if *root == "" {
@@ -69,7 +70,13 @@ func main() {
 	env := toolEnv(*root, goroot)
 
 	var pkgs []string
-	if *pkgList != "" {
+	var core *Core
+	if *coreFile != "" {
+		if core, err = loadCore(*coreFile); err != nil {
+			fatal(err)
+		}
+		pkgs = core.Pkgs
+	} else if *pkgList != "" {
 		for _, p := range strings.Split(*pkgList, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				pkgs = append(pkgs, p)
@@ -142,12 +149,12 @@ func main() {
 		Title:    "Go std tests on genode/amd64",
 		Rows:     rows,
 		Native:   *native,
-		Selected: *pkgList != "",
+		Selected: *pkgList != "" || core != nil,
 	}
 	for _, e := range list.Entries {
 		rp.Skips = append(rp.Skips, [3]string{e.Package, e.Test, e.Reason})
 	}
-	rp.Header = header(*root, goroot, env, *short, *timeout, *pkgList != "", len(pkgs), *genode, time.Since(start))
+	rp.Header = header(*root, goroot, env, *short, *timeout, *pkgList != "" || core != nil, len(pkgs), *genode, time.Since(start))
 	if err := os.MkdirAll(filepath.Dir(*outFile), 0o777); err != nil {
 		fatal(err)
 	}
@@ -161,6 +168,15 @@ func main() {
 		fmt.Println(rp.NativeSummary())
 	}
 	fmt.Println("report:", *outFile)
+	if core != nil {
+		if bad := core.Check(rows); len(bad) > 0 {
+			for _, b := range bad {
+				fmt.Fprintln(os.Stderr, "core:", b)
+			}
+			os.Exit(1)
+		}
+		fmt.Printf("core: %d packages as listed (%d passing, %d open)\n", len(core.Pkgs), len(core.Pkgs)-len(core.Open), len(core.Open))
+	}
 }
 
 func fatal(err error) {

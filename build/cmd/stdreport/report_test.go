@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -160,5 +161,31 @@ func TestWrite(t *testing.T) {
 	rp.Write(&b)
 	if !strings.Contains(b.String(), "| os | 1 | 0 | 0 | 0 | 0.3s | FAIL: Error: illegal READ at address 0x0 |\n") || strings.Contains(b.String(), "pass natively") {
 		t.Errorf("genode-only report:\n%s", b.String())
+	}
+}
+
+func TestCoreCheck(t *testing.T) {
+	dir := t.TempDir()
+	f := dir + "/core.txt"
+	os.WriteFile(f, []byte("# core\nsync\nos\topen: chmod\nnet\topen: sendfile\n"), 0o666)
+	c, err := loadCore(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Pkgs) != 3 || c.Open["os"] != "chmod" {
+		t.Fatalf("loaded %+v", c)
+	}
+	pass := &Result{Status: "pass"}
+	fail := &Result{Status: "fail", Reason: "x"}
+	bad := c.Check([]Row{{Package: "sync", Genode: fail}, {Package: "os", Genode: fail}, {Package: "net", Genode: pass}})
+	if len(bad) != 2 || !strings.HasPrefix(bad[0], "sync: fails") || !strings.HasPrefix(bad[1], "net: passes now") {
+		t.Fatalf("Check = %q", bad)
+	}
+	if bad := c.Check([]Row{{Package: "sync", Genode: pass}, {Package: "os", Genode: fail}, {Package: "net", Genode: fail}}); len(bad) != 0 {
+		t.Fatalf("Check = %q, want none", bad)
+	}
+	os.WriteFile(f, []byte("os\topen:\n"), 0o666)
+	if _, err := loadCore(f); err == nil {
+		t.Fatal("an open mark without a reason loaded")
 	}
 }

@@ -334,32 +334,29 @@ func GetsockoptICMPv6Filter(fd, level, opt int) (*ICMPv6Filter, error) {
 	return v, getsockoptValue(fd, level, opt, unsafe.Pointer(v), SizeofICMPv6Filter)
 }
 
-// msghdrFor fills msg for one buffer p and optional control data oob. As
-// on other BSDs, control data travels with at least one data byte.
-func msghdrFor(msg *Msghdr, iov *Iovec, dummy *byte, p, oob []byte) {
-	if len(p) > 0 {
-		iov.Base = &p[0]
-		iov.SetLen(len(p))
-	}
-	if len(oob) > 0 {
-		if len(p) == 0 {
-			iov.Base = dummy
-			iov.SetLen(1)
-		}
-		msg.Control = &oob[0]
-		msg.SetControllen(len(oob))
-	}
-	msg.Iov = iov
-	msg.Iovlen = 1
-}
-
 func recvmsgRaw(fd int, p, oob []byte, flags int, rsa *RawSockaddrAny) (n, oobn int, recvflags int, err error) {
 	var msg Msghdr
 	var iov Iovec
 	var dummy byte
 	msg.Name = (*byte)(unsafe.Pointer(rsa))
 	msg.Namelen = SizeofSockaddrAny
-	msghdrFor(&msg, &iov, &dummy, p, oob)
+	// Written out here, not in a helper: storing through pointer
+	// parameters would move iov and dummy to the heap.
+	if len(p) > 0 {
+		iov.Base = &p[0]
+		iov.SetLen(len(p))
+	}
+	if len(oob) > 0 {
+		// As on other BSDs, control data travels with one data byte.
+		if len(p) == 0 {
+			iov.Base = &dummy
+			iov.SetLen(1)
+		}
+		msg.Control = &oob[0]
+		msg.SetControllen(len(oob))
+	}
+	msg.Iov = &iov
+	msg.Iovlen = 1
 	if n, err = recvmsg(fd, &msg, flags); err != nil {
 		return
 	}
@@ -372,7 +369,21 @@ func sendmsgN(fd int, p, oob []byte, ptr unsafe.Pointer, salen _Socklen, flags i
 	var dummy byte
 	msg.Name = (*byte)(ptr)
 	msg.Namelen = uint32(salen)
-	msghdrFor(&msg, &iov, &dummy, p, oob)
+	if len(p) > 0 {
+		iov.Base = &p[0]
+		iov.SetLen(len(p))
+	}
+	if len(oob) > 0 {
+		// As on other BSDs, control data travels with one data byte.
+		if len(p) == 0 {
+			iov.Base = &dummy
+			iov.SetLen(1)
+		}
+		msg.Control = &oob[0]
+		msg.SetControllen(len(oob))
+	}
+	msg.Iov = &iov
+	msg.Iovlen = 1
 	if n, err = sendmsg(fd, &msg, flags); err != nil {
 		return 0, err
 	}

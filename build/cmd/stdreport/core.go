@@ -1,0 +1,71 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// Core is the list of std packages CI runs on the model (test/std-core.txt):
+//
+//	<import path>
+//	<import path> <TAB> open: <what still fails and why>
+//
+// A package without a mark must pass. A package marked open may fail (the
+// port's remaining work, named in the mark); once it passes, the mark is stale
+// and the gate fails too, so the list never claims less than is true.
+type Core struct {
+	Pkgs []string
+	Open map[string]string
+}
+
+func loadCore(file string) (*Core, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	c := &Core{Open: map[string]string{}}
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		pkg, mark, hasMark := strings.Cut(line, "\t")
+		pkg = strings.TrimSpace(pkg)
+		if strings.ContainsAny(pkg, " \t") {
+			return nil, fmt.Errorf("%s:%d: want <package> or <package><TAB>open: <reason>", file, n)
+		}
+		if hasMark {
+			mark = strings.TrimSpace(mark)
+			reason, ok := strings.CutPrefix(mark, "open:")
+			if !ok || strings.TrimSpace(reason) == "" {
+				return nil, fmt.Errorf("%s:%d: a mark is \"open: <reason>\"", file, n)
+			}
+			c.Open[pkg] = strings.TrimSpace(reason)
+		}
+		c.Pkgs = append(c.Pkgs, pkg)
+	}
+	return c, sc.Err()
+}
+
+// Check returns one line per package that breaks the gate.
+func (c *Core) Check(rows []Row) []string {
+	var bad []string
+	for _, r := range rows {
+		if r.Genode == nil {
+			bad = append(bad, r.Package+": no genode result")
+			continue
+		}
+		reason, open := c.Open[r.Package]
+		switch {
+		case !r.Genode.Passed() && !open:
+			bad = append(bad, fmt.Sprintf("%s: fails on genode/amd64: %s", r.Package, verdict(r.Genode)))
+		case r.Genode.Passed() && open:
+			bad = append(bad, fmt.Sprintf("%s: passes now; drop its open mark (%s)", r.Package, reason))
+		}
+	}
+	return bad
+}
