@@ -1,0 +1,223 @@
+// Command netprobe exercises net and net/http on Genode's socket file
+// system: one component serving and fetching over TCP, a server and a
+// client in two components (TCP or "unix" sockets), deadlines and the
+// socket limit. It prints "key: value" lines for test/e2e.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Println("usage: netprobe self|serve|client|limit|deadline ...")
+		os.Exit(2)
+	}
+	switch os.Args[1] {
+	case "self":
+		self()
+	case "serve":
+		serve(os.Args[2], os.Args[3])
+	case "client":
+		n, _ := strconv.Atoi(os.Args[4])
+		conc, _ := strconv.Atoi(os.Args[5])
+		client(os.Args[2], os.Args[3], n, conc)
+	case "limit":
+		limit()
+	case "deadline":
+		deadline()
+	}
+}
+
+func handler(served *atomic.Int64, quit chan struct{}) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
+		served.Add(1)
+		fmt.Fprintf(w, "hello %s", r.URL.Query().Get("n"))
+	})
+	mux.HandleFunc("/quit", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "bye")
+		close(quit)
+	})
+	return mux
+}
+
+func listen(kind, addr string) net.Listener {
+	l, err := net.Listen(kind, addr)
+	if err != nil {
+		fmt.Println("listen:", err)
+		os.Exit(1)
+	}
+	return l
+}
+
+func transport(kind, addr string) *http.Client {
+	d := &net.Dialer{Timeout: 10 * time.Second}
+	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConnsPerHost: 16,
+		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+			return d.DialContext(ctx, kind, addr)
+		},
+	}}
+}
+
+// fetch does n GETs with conc goroutines and returns the number that came
+// back with the expected body.
+func fetch(c *http.Client, n, conc int) (ok int64, firstErr error) {
+	var wg sync.WaitGroup
+	var good atomic.Int64
+	var mu sync.Mutex
+	next := make(chan int)
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				resp, err := c.Get("http://peer/hello?n=" + strconv.Itoa(i))
+				if err == nil {
+					b, e := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if e == nil && string(b) == "hello "+strconv.Itoa(i) {
+						good.Add(1)
+						continue
+					}
+					err = fmt.Errorf("body %q, %v", b, e)
+				}
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return good.Load(), firstErr
+}
+
+func self() {
+	l := listen("tcp", "127.0.0.1:0")
+	var served atomic.Int64
+	quit := make(chan struct{})
+	go http.Serve(l, handler(&served, quit))
+	ok, err := fetch(transport("tcp", l.Addr().String()), 200, 20)
+	fmt.Println("self-ok:", ok)
+	fmt.Println("self-err:", err)
+	fmt.Println("self-served:", served.Load())
+}
+
+func serve(kind, addr string) {
+	l := listen(kind, addr)
+	fmt.Println("listening:", l.Addr().Network())
+	var served atomic.Int64
+	quit := make(chan struct{})
+	srv := &http.Server{Handler: handler(&served, quit)}
+	go srv.Serve(l)
+	select {
+	case <-quit:
+	case <-time.After(90 * time.Second):
+		fmt.Println("serve: no quit request")
+	}
+	srv.Close()
+	fmt.Println("served:", served.Load())
+	if kind == "unix" {
+		_, err := os.Stat(addr)
+		fmt.Println("socket-file-removed:", errors.Is(err, os.ErrNotExist))
+	}
+}
+
+func client(kind, addr string, n, conc int) {
+	c := transport(kind, addr)
+	var ok int64
+	var err error
+	// The server may still be starting in the other component.
+	for try := 0; try < 100; try++ {
+		if _, err = c.Get("http://peer/hello?n=0"); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err == nil {
+		ok, err = fetch(c, n, conc)
+	}
+	fmt.Println("client-ok:", ok)
+	fmt.Println("client-err:", err)
+	if resp, err := c.Get("http://peer/quit"); err == nil {
+		resp.Body.Close()
+	}
+}
+
+// limit opens connections until the libc refuses a socket and reports how
+// many it held and which error ended it.
+func limit() {
+	l := listen("tcp", "127.0.0.1:0")
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	var conns []net.Conn
+	var err error
+	for len(conns) < 2000 {
+		var c net.Conn
+		c, err = net.DialTimeout("tcp", l.Addr().String(), 10*time.Second)
+		if err != nil {
+			break
+		}
+		conns = append(conns, c)
+	}
+	fmt.Println("conns:", len(conns))
+	fmt.Println("limit-err:", err)
+	fmt.Println("limit-enfile:", errors.Is(err, syscall.ENFILE) || errors.Is(err, syscall.EMFILE))
+	for _, c := range conns {
+		c.Close()
+	}
+	// Closing gives the sockets back: one more connection works.
+	c, err := net.DialTimeout("tcp", l.Addr().String(), 10*time.Second)
+	fmt.Println("after-close:", err)
+	if c != nil {
+		c.Close()
+	}
+}
+
+func deadline() {
+	l := listen("tcp", "127.0.0.1:0")
+	go func() {
+		c, err := l.Accept()
+		if err == nil {
+			time.Sleep(5 * time.Second)
+			c.Close()
+		}
+	}()
+	c, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		fmt.Println("dial:", err)
+		return
+	}
+	c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	start := time.Now()
+	_, err = c.Read(make([]byte, 1))
+	el := time.Since(start)
+	var ne net.Error
+	fmt.Println("deadline-timeout:", errors.As(err, &ne) && ne.Timeout())
+	fmt.Println("deadline-in-time:", el >= 150*time.Millisecond && el < 3*time.Second)
+}
