@@ -137,6 +137,7 @@ void model_config_load(char **envp)
 		else if (!strcmp(key, "watchdog_ms") && nf >= 2) model_cfg.watchdog_ms = (unsigned)number(f[1], line, key);
 		else if (!strcmp(key, "exec_config") && nf >= 2) model_cfg.exec_config = f[1];
 		else if (!strcmp(key, "exec_fds") && nf >= 2) model_exec_fds = f[1];
+		else if (!strcmp(key, "exec_ramfs") && nf >= 2) model_exec_ramfs = f[1];
 		else if (!strcmp(key, "libc") && nf >= 3) {
 			grow((void ***)&libc_names, n_libc);
 			grow((void ***)&libc_values, n_libc);

@@ -1103,9 +1103,9 @@ void *model_file_mmap(void *addr, size_t len, int prot, int flags, int fd, long 
  * Genode's execve keeps the libc, so every fd without close-on-exec and the current directory survive it. The
  * model's execve starts a new host process, so model_proc.c carries this state in the new image's config:
  * "c<hex cwd>;p<pipe id>;f<fd>,<kind>,<flags>,<hostfd>,<seek>,<dir index>,<hex path>[,<socket>];..."
- * Host fds (host files, pipes, sockets) are inherited by the host execve; the others are opened again by path.
- * A ram-fs file's content lives in this process and is lost (Genode keeps it): such an fd is closed with a
- * warning, which makes the model stricter than Genode, never kinder. */
+ * Host fds (host files, pipes, sockets) are inherited by the host execve; the others are opened again by path
+ * (RAM files too: model_vfs_ram_save carries the RAM file systems). An unlinked RAM file has no path: such an fd
+ * is closed with a warning, which makes the model stricter than Genode, never kinder. */
 static char *put_hex(char *o, const char *s)
 {
 	static const char hx[] = "0123456789abcdef";
@@ -1157,8 +1157,8 @@ const char *model_fd_exec_state(void)
 	for (int i = 0; i < MODEL_MAX_FDS; i++) {
 		struct model_fd *f = io_fd(i);
 		if (!f || f->kind == MODEL_FD_KQUEUE) continue;   /* a kqueue is not inherited (FreeBSD kqueue(2)) */
-		if (f->kind == MODEL_FD_FILE && f->h.rn) {
-			model_warning("model: execve: fd %d (%s) is a ram-fs file, whose content the model cannot carry", i, f->path);
+		if (f->kind == MODEL_FD_FILE && f->h.rn && vfs_ram_unlinked(&f->h)) {
+			model_warning("model: execve: fd %d (%s) is an unlinked RAM file, which the model cannot carry", i, f->path);
 			continue;
 		}
 		int hostfd = f->kind == MODEL_FD_TERMINAL ? -1 : f->h.hostfd;

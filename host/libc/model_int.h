@@ -45,6 +45,9 @@ extern const char *model_config_text;      /* the raw file, for execve */
 extern size_t      model_config_text_len;
 extern char      **model_host_envp;        /* the Linux environment the loader got */
 extern const char *model_exec_fds;         /* fd state handed over by execve (see model_fd_exec_state) */
+extern const char *model_exec_ramfs;       /* host file with the RAM file systems handed over by execve */
+int  model_vfs_ram_save(const char *host_path);
+void model_vfs_ram_restore(const char *host_path);
 int64_t model_libc_number(const char *name, int64_t dflt);
 
 /* ---- per-thread data: one page at the base of each 1 MiB stack-area slot ---- */

@@ -218,6 +218,7 @@ long vfs_write(struct vhandle *h, const void *buf, size_t n);
 int  vfs_ftruncate(struct vhandle *h, uint64_t len);
 int  vfs_read_ready(struct vhandle *h);
 int  vfs_write_ready(struct vhandle *h);
+int  vfs_ram_unlinked(const struct vhandle *h);   /* 1 for a RAM file that has no name any more */
 /* next directory entry of an open directory: 1 and fills, 0 at the end */
 int  vfs_readdir(struct vhandle *h, const char *dir_abs, struct fb_dirent *de);
 int  vfs_num_dirent(const char *abs);

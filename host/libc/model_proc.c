@@ -34,6 +34,7 @@
 
 int model_pid;
 const char *model_exec_fds;
+const char *model_exec_ramfs;
 char **environ;
 
 /* ---------- exit ---------- */
@@ -149,6 +150,7 @@ static void main_entry(void *unused)
 {
 	(void)unused;
 	model_fault_init_thread(model_cur);
+	if (model_exec_ramfs) model_vfs_ram_restore(model_exec_ramfs);
 	if (model_exec_fds && model_fd_exec_restore) model_fd_exec_restore(model_exec_fds);
 	model_io_init();
 	int r = main_fn(model_cfg.argc, model_cfg.argv, model_cfg.envp);
@@ -610,7 +612,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		const char *e = strchr(t, '\n');
 		size_t l = e ? (size_t)(e - t) : strlen(t);
 		int drop = (!strncmp(t, "arg\t", 4) || !strncmp(t, "env\t", 4) || !strncmp(t, "binary\t", 7) ||
-		            !strncmp(t, "exec_fds\t", 9));
+		            !strncmp(t, "exec_fds\t", 9) || !strncmp(t, "exec_ramfs\t", 11));
 		if (!drop) { char *line = strndup(t, l); sb_add(&cfg, line); sb_add(&cfg, "\n"); free(line); }
 		t = e ? e + 1 : t + l;
 	}
@@ -630,6 +632,12 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	if (model_fd_exec_state) {
 		const char *st = model_fd_exec_state();
 		if (st) { enc = percent(st); sb_add(&cfg, "exec_fds\t"); sb_add(&cfg, enc); sb_add(&cfg, "\n"); free(enc); }
+	}
+	char ram_path[128];
+	snprintf_int(ram_path, sizeof ram_path, "/tmp/genode-model-ram.%ld.%lu", model_sys(SYS_getpid),
+	             (unsigned long)model_uptime_us());
+	if (model_vfs_ram_save(ram_path) == 0) {
+		sb_add(&cfg, "exec_ramfs\t"); sb_add(&cfg, ram_path); sb_add(&cfg, "\n");
 	}
 	char cfg_path[128];
 	snprintf_int(cfg_path, sizeof cfg_path, "/tmp/genode-model-exec.%ld.%lu", model_sys(SYS_getpid),

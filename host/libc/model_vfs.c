@@ -1120,3 +1120,129 @@ void vfs_init(void)
 		if (!vfs_canon("/", cwd, abs)) vfs_set_cwd(abs);
 	}
 }
+
+int vfs_ram_unlinked(const struct vhandle *h) { return h->rn && h->rn->unlinked; }
+
+/* ---- RAM file systems across execve ----
+ * Genode's execve keeps the VFS, and so every <ram> file system's content (execve.cc; only the malloc heap is
+ * reset). The model's execve starts a new host process: model_proc.c has the old process write the content to a
+ * host file (model_vfs_ram_save) and the new one read it back before main (model_vfs_ram_restore). Per node:
+ * type (1 byte), inode (8), name length (2) and name; then for a file its length (8) and bytes, for a symlink the
+ * target's length (2) and target, for a directory its child count (4) and the children. Unlinked files are gone. */
+struct wbuf { int fd; int err; };
+static void w_put(struct wbuf *w, const void *p, size_t n)
+{
+	const char *c = p;
+	while (n && !w->err) {
+		long r = model_sys(SYS_write, (long)w->fd, (long)c, (long)n);
+		if (r == -4) continue;
+		if (r <= 0) { w->err = 1; return; }
+		c += r; n -= (size_t)r;
+	}
+}
+static void ram_save_node(struct wbuf *w, const struct ram_node *r)
+{
+	unsigned char t = (unsigned char)r->type;
+	uint16_t nl = (uint16_t)io_strlen(r->name);
+	w_put(w, &t, 1); w_put(w, &r->ino, 8); w_put(w, &nl, 2); w_put(w, r->name, nl);
+	if (r->type == VN_FILE) { uint64_t l = r->len; w_put(w, &l, 8); w_put(w, r->data, r->len); }
+	else if (r->type == VN_SYMLINK) { uint16_t tl = (uint16_t)io_strlen(r->target); w_put(w, &tl, 2); w_put(w, r->target, tl); }
+	else {
+		uint32_t n = 0;
+		for (const struct ram_node *c = r->first; c; c = c->next) n++;
+		w_put(w, &n, 4);
+		/* children are kept newest first; write them oldest first so that the restored list has the same order */
+		for (uint32_t k = n; k > 0; k--) {
+			const struct ram_node *c = r->first;
+			for (uint32_t j = 1; j < k; j++) c = c->next;
+			ram_save_node(w, c);
+		}
+	}
+}
+
+/* writes every RAM file system to host file path; 0 or -1 */
+int model_vfs_ram_save(const char *path)
+{
+	if (!ram_roots) return -1;
+	long fd = model_sys(SYS_open, (long)path, 0x241L /* O_WRONLY|O_CREAT|O_TRUNC */, 0600L);
+	if (fd < 0) return -1;
+	struct wbuf w = { (int)fd, 0 };
+	uint64_t inodes = ram_inodes;
+	w_put(&w, &inodes, 8);
+	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
+		if (!ram_roots[i]) continue;
+		uint32_t idx = (uint32_t)i;
+		w_put(&w, &idx, 4);
+		ram_save_node(&w, ram_roots[i]);
+	}
+	model_sys(SYS_close, fd);
+	return w.err ? -1 : 0;
+}
+
+struct rbuf { const char *p, *end; int err; };
+static void r_get(struct rbuf *b, void *out, size_t n)
+{
+	if (b->err || (size_t)(b->end - b->p) < n) { b->err = 1; io_memset(out, 0, n); return; }
+	io_memcpy(out, b->p, n);
+	b->p += n;
+}
+static struct ram_node *ram_load_node(struct rbuf *b, struct ram_node *parent, int depth)
+{
+	unsigned char t; uint64_t ino; uint16_t nl; char name[RAM_MAX_NAME];
+	r_get(b, &t, 1); r_get(b, &ino, 8); r_get(b, &nl, 2);
+	if (b->err || nl >= sizeof name || depth > 256) { b->err = 1; return 0; }
+	r_get(b, name, nl); name[nl] = 0;
+	struct ram_node *r = ram_new(name, t);
+	r->ino = ino;
+	if (t == VN_FILE) {
+		uint64_t l; r_get(b, &l, 8);
+		if (b->err || l > (uint64_t)(b->end - b->p)) { b->err = 1; return r; }
+		if (l) { ram_reserve(r, (size_t)l); r_get(b, r->data, (size_t)l); r->len = (size_t)l; }
+	} else if (t == VN_SYMLINK) {
+		uint16_t tl; r_get(b, &tl, 2);
+		if (tl >= sizeof r->target) { b->err = 1; return r; }
+		r_get(b, r->target, tl); r->target[tl] = 0;
+	} else {
+		uint32_t n; r_get(b, &n, 4);
+		for (uint32_t k = 0; k < n && !b->err; k++) {
+			struct ram_node *c = ram_load_node(b, r, depth + 1);
+			if (c) ram_link(r, c);
+		}
+	}
+	(void)parent;
+	return r;
+}
+
+/* reads what model_vfs_ram_save wrote, then removes the host file */
+void model_vfs_ram_restore(const char *path)
+{
+	long fd = model_sys(SYS_open, (long)path, 0L, 0L);
+	if (fd < 0) { model_error("model: execve: RAM file systems lost (%s)", path); return; }
+	struct lx_stat st;
+	model_sys(SYS_fstat, fd, (long)&st);
+	size_t n = (size_t)st.st_size;
+	char *buf = io_alloc(n ? n : 1);
+	size_t got = 0;
+	while (got < n) {
+		long r = model_sys(SYS_read, fd, (long)(buf + got), (long)(n - got));
+		if (r == -4) continue;
+		if (r <= 0) break;
+		got += (size_t)r;
+	}
+	model_sys(SYS_close, fd);
+	model_sys(SYS_unlink, (long)path);
+	struct rbuf b = { buf, buf + got, 0 };
+	uint64_t inodes; r_get(&b, &inodes, 8);
+	if (!ram_roots) {
+		ram_roots = io_alloc(sizeof(void *) * (model_cfg.n_vfs + 1));
+		for (size_t k = 0; k < model_cfg.n_vfs; k++) ram_roots[k] = 0;
+	}
+	while (!b.err && b.p < b.end) {
+		uint32_t idx; r_get(&b, &idx, 4);
+		if (b.err || idx >= model_cfg.n_vfs || io_strcmp(model_cfg.vfs[idx].type, "ram")) { b.err = 1; break; }
+		ram_roots[idx] = ram_load_node(&b, 0, 0);
+	}
+	if (b.err) model_error("model: execve: RAM file systems damaged (%s)", path);
+	ram_inodes = inodes;
+	io_free(buf, n ? n : 1);
+}
