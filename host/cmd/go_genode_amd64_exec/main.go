@@ -45,6 +45,7 @@ func main() {
 	}
 	g := launch.GoExec{
 		TmpDir:  tmp,
+		Pid:     os.Getpid(),
 		Binary:  bin,
 		Args:    os.Args[2:],
 		PkgDir:  wd,
