@@ -35,9 +35,11 @@ type GoExec struct {
 }
 
 // Host environment variables a Go program under `go test` expects to see.
+// PATH is not among them: the host's directories hold Linux programs,
+// which a Genode component cannot run (the go command among them).
 var goExecEnvNames = map[string]bool{
 	"HOME": true, "USER": true, "LOGNAME": true, "LANG": true, "LC_ALL": true, "TZ": true,
-	"TERM": true, "PATH": true,
+	"TERM": true,
 }
 
 // Env returns the component environment: GO*-prefixed variables (GOROOT,

@@ -138,6 +138,7 @@ void model_config_load(char **envp)
 		else if (!strcmp(key, "exec_config") && nf >= 2) model_cfg.exec_config = f[1];
 		else if (!strcmp(key, "exec_fds") && nf >= 2) model_exec_fds = f[1];
 		else if (!strcmp(key, "exec_ramfs") && nf >= 2) model_exec_ramfs = f[1];
+		else if (!strcmp(key, "exit_slot_fd") && nf >= 2) model_exec_exit_slot = f[1];
 		else if (!strcmp(key, "libc") && nf >= 3) {
 			grow((void ***)&libc_names, n_libc);
 			grow((void ***)&libc_values, n_libc);

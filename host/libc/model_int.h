@@ -45,7 +45,8 @@ extern const char *model_config_text;      /* the raw file, for execve */
 extern size_t      model_config_text_len;
 extern char      **model_host_envp;        /* the Linux environment the loader got */
 extern const char *model_exec_fds;         /* fd state handed over by execve (see model_fd_exec_state) */
-extern const char *model_exec_ramfs;       /* host file with the RAM file systems handed over by execve */
+extern const char *model_exec_ramfs;
+extern const char *model_exec_exit_slot;   /* fd of a forked child's exit-value page, kept across execve */       /* host file with the RAM file systems handed over by execve */
 int  model_vfs_ram_save(const char *host_path);
 void model_vfs_ram_restore(const char *host_path);
 int64_t model_libc_number(const char *name, int64_t dflt);

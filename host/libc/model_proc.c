@@ -43,6 +43,8 @@ char **environ;
 static void (*atexit_fns[ATEXIT_MAX])(void);
 static int n_atexit;
 static volatile int *child_exit_slot;   /* in a forked child: where the parent reads the full exit code */
+static int child_exit_fd = -1;          /* its memfd, handed to the image an execve starts (exit_slot_fd) */
+const char *model_exec_exit_slot;       /* flat-config key exit_slot_fd */
 
 int atexit(void (*fn)(void))
 {
@@ -150,6 +152,14 @@ static void main_entry(void *unused)
 {
 	(void)unused;
 	model_fault_init_thread(model_cur);
+	if (model_exec_exit_slot) {
+		/* the exit-value page of a forked child that called execve */
+		long fd = glibc.strtol(model_exec_exit_slot, NULL, 10);
+		long p = model_sys(SYS_mmap, 0L, 4096L, (long)(PROT_READ | PROT_WRITE), (long)MAP_SHARED, fd, 0L);
+		if (p < 0 && p > -4096) p = 0;
+		if (p) { child_exit_slot = (volatile int *)p; child_exit_fd = (int)fd; }
+		model_sys(SYS_fcntl, fd, 2L /* F_SETFD */, 1L /* FD_CLOEXEC */);
+	}
 	if (model_exec_ramfs) model_vfs_ram_restore(model_exec_ramfs);
 	if (model_exec_fds && model_fd_exec_restore) model_fd_exec_restore(model_exec_fds);
 	model_io_init();
@@ -438,15 +448,21 @@ int fork(void)
 {
 	MODEL_ENTER("fork");
 	struct model_thread *me = model_thread_self();
+	/* Genode's wait4 reports the child's whole exit value (fork.cc); a host status keeps 8 bits. The child writes
+	 * the value into a shared page, a memfd so that the page outlives the child's execve. */
+	long mfd = model_sys(SYS_memfd_create, (long)"genode-exit", 1L /* MFD_CLOEXEC */);
+	if (mfd >= 0) model_sys(SYS_ftruncate, mfd, 4096L);
 	volatile int *slot = (volatile int *)model_sys(SYS_mmap, 0L, 4096L, (long)(PROT_READ | PROT_WRITE),
-	                                               (long)(MAP_SHARED | MAP_ANONYMOUS), -1L, 0L);
+	                                               mfd >= 0 ? (long)MAP_SHARED : (long)(MAP_SHARED | MAP_ANONYMOUS),
+	                                               mfd, 0L);
 	int pid = ++pid_cnt;
 	int r = glibc.fork();
-	if (r < 0) return model_errno(model_errno_from_linux(-r));
+	if (r < 0) { if (mfd >= 0) model_sys(SYS_close, mfd); return model_errno(model_errno_from_linux(-r)); }
 	if (r == 0) {
 		/* hosted by the component: ends with it (PR_SET_PDEATHSIG) */
 		model_sys(SYS_prctl, 1L, 9L);
 		child_exit_slot = slot;
+		child_exit_fd = (int)mfd;
 		model_pid = pid;
 		children = NULL;
 		pid_cnt = 0;
@@ -461,6 +477,7 @@ int fork(void)
 		if (model_fd_after_fork_child) model_fd_after_fork_child();
 		return 0;
 	}
+	if (mfd >= 0) model_sys(SYS_close, mfd);
 	struct child *c = calloc(1, sizeof *c);
 	c->pid = pid; c->linux_pid = r; c->slot = slot;
 	c->next = children; children = c;
@@ -612,7 +629,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		const char *e = strchr(t, '\n');
 		size_t l = e ? (size_t)(e - t) : strlen(t);
 		int drop = (!strncmp(t, "arg\t", 4) || !strncmp(t, "env\t", 4) || !strncmp(t, "binary\t", 7) ||
-		            !strncmp(t, "exec_fds\t", 9) || !strncmp(t, "exec_ramfs\t", 11));
+		            !strncmp(t, "exec_fds\t", 9) || !strncmp(t, "exec_ramfs\t", 11) || !strncmp(t, "exit_slot_fd\t", 13));
 		if (!drop) { char *line = strndup(t, l); sb_add(&cfg, line); sb_add(&cfg, "\n"); free(line); }
 		t = e ? e + 1 : t + l;
 	}
@@ -632,6 +649,12 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	if (model_fd_exec_state) {
 		const char *st = model_fd_exec_state();
 		if (st) { enc = percent(st); sb_add(&cfg, "exec_fds\t"); sb_add(&cfg, enc); sb_add(&cfg, "\n"); free(enc); }
+	}
+	if (child_exit_fd >= 0) {
+		char num[32];
+		model_sys(SYS_fcntl, (long)child_exit_fd, 2L /* F_SETFD */, 0L);
+		snprintf_int(num, sizeof num, "exit_slot_fd\t%d\n", child_exit_fd);
+		sb_add(&cfg, num);
 	}
 	char ram_path[128];
 	snprintf_int(ram_path, sizeof ram_path, "/tmp/genode-model-ram.%ld.%lu", model_sys(SYS_getpid),

@@ -872,6 +872,8 @@ int pthread_setspecific(int key, const void *value)
 void model_threads_after_fork_child(void)
 {
 	struct model_thread *me = model_thread_self();
+	/* a thread that does not exist here may have held the lock when fork copied it */
+	__atomic_store_n(&ilock, 0, __ATOMIC_RELEASE);
 	queue_head = NULL; queue_tail = &queue_head;
 	for (int i = 0; i < NSLOTS; i++) {
 		if (slot_used[i] != 1 || i == me->slot) continue;

@@ -36,8 +36,9 @@ var (
 
 	netpollWakeSig atomic.Uint32 // avoids duplicate netpollBreak writes
 
-	// pollBlocking is set while a blocking poll runs; a non-blocking
-	// netpoll then returns at once instead of waiting for pollSetLock.
+	// pollBlocking is set, under pollLock, while a blocking poll runs; a
+	// non-blocking netpoll then returns at once instead of waiting for
+	// pollSetLock.
 	pollBlocking atomic.Bool
 
 	// pollFixed is the number of entries at the start of pollFds that
@@ -221,13 +222,21 @@ func netpoll(delay int64) (gList, int32) {
 	}
 	for {
 		lock(&pollLock)
+		// Checked and set under pollLock: a non-blocking netpoll that
+		// got pollLock first would otherwise wait for pollSetLock until
+		// the blocking poll times out, and keep pollLock from every
+		// set change that would have written the wake-up pipe.
+		if timeout == 0 && pollBlocking.Load() {
+			unlock(&pollLock)
+			return gList{}, 0
+		}
 		lock(&pollSetLock)
 		pollWakePending = false
-		unlock(&pollLock)
-
 		if timeout != 0 {
 			pollBlocking.Store(true)
 		}
+		unlock(&pollLock)
+
 		n, errno := poll(&pollFds[0], uintptr(len(pollFds)), timeout)
 		if timeout != 0 {
 			pollBlocking.Store(false)

@@ -41,7 +41,7 @@ func Getdirentries(fd int, buf []byte, basep *uintptr) (n int, err error) {
 	if basep != nil {
 		base = uint64(*basep)
 	}
-	n, err = getdirentries(fd, buf, &base)
+	n, err = dirents(fd, buf, &base)
 	if basep != nil {
 		*basep = uintptr(base)
 	}
@@ -50,7 +50,22 @@ func Getdirentries(fd int, buf []byte, basep *uintptr) (n int, err error) {
 
 func ReadDirent(fd int, buf []byte) (n int, err error) {
 	var base uint64
-	return getdirentries(fd, buf, &base)
+	return dirents(fd, buf, &base)
+}
+
+// dirents is getdirentries failing for a descriptor that is not a
+// directory with EINVAL, as FreeBSD's does. Genode's answers 0 (end of
+// directory) for a plain file (vfs_plugin.cc), so an end is checked with
+// fstat.
+func dirents(fd int, buf []byte, basep *uint64) (n int, err error) {
+	n, err = getdirentries(fd, buf, basep)
+	if n == 0 && err == nil {
+		var st Stat_t
+		if Fstat(fd, &st) == nil && !isDir(&st) {
+			return 0, EINVAL
+		}
+	}
+	return n, err
 }
 
 func direntIno(buf []byte) (uint64, bool) {
@@ -613,20 +628,14 @@ func Munmap(b []byte) (err error) {
 //sys	kill(pid int, signum Signal) (err error)
 //sys	Link(path string, link string) (err error)
 //sys	Listen(s int, backlog int) (err error)
-//sys	Lstat(path string, stat *Stat_t) (err error)
-//sys	Mkdir(path string, mode uint32) (err error)
 //sys	Mkfifo(path string, mode uint32) (err error)
 //sys	Mknod(path string, mode uint32, dev int) (err error)
 //sys	Nanosleep(time *Timespec, leftover *Timespec) (err error)
-//sys	Open(path string, mode int, perm uint32) (fd int, err error)
 //sys	Pathconf(path string, name int) (val int, err error)
 //sys	pread(fd int, p []byte, offset int64) (n int, err error)
 //sys	pwrite(fd int, p []byte, offset int64) (n int, err error)
 //sys	read(fd int, p []byte) (n int, err error)
 //sys	readlen(fd int, buf *byte, nbuf int) (n int, err error) = SYS_read
-//sys	Readlink(path string, buf []byte) (n int, err error)
-//sys	Rename(from string, to string) (err error)
-//sys	Rmdir(path string) (err error)
 //sys	Seek(fd int, offset int64, whence int) (newoffset int64, err error) = SYS_lseek
 //sys	Select(n int, r *FdSet, w *FdSet, e *FdSet, timeout *Timeval) (err error)
 //sysnb	Setegid(egid int) (err error)
@@ -639,13 +648,10 @@ func Munmap(b []byte) (err error) {
 //sysnb	setrlimit(which int, lim *Rlimit) (err error)
 //sysnb	Setsid() (pid int, err error)
 //sysnb	Setuid(uid int) (err error)
-//sys	Stat(path string, stat *Stat_t) (err error)
 //sys	Statfs(path string, stat *Statfs_t) (err error)
-//sys	Symlink(path string, link string) (err error)
 //sys	Sync() (err error)
 //sys	Truncate(path string, length int64) (err error)
 //sys	Umask(newmask int) (oldmask int)
-//sys	Unlink(path string) (err error)
 //sys	write(fd int, p []byte) (n int, err error)
 //sys	writev(fd int, iovecs []Iovec) (n uintptr, err error)
 
