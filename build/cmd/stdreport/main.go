@@ -43,6 +43,7 @@ func main() {
 	par := flag.Int("p", 2, "runs at a time")
 	short := flag.Bool("short", true, "pass -short")
 	outFile := flag.String("o", "", "report file (default ROOT/test/results/std-genode-amd64.md)")
+	retries := flag.Int("retries", 0, "run a package that failed on genode again, up to this many times (the report names the first failure)")
 	coreFile := flag.String("core", "", "run the packages of this list (test/std-core.txt) and fail unless each passes or is marked open")
 	flag.Parse()
 
@@ -121,11 +122,18 @@ func main() {
 			defer wg.Done()
 			for j := range ch {
 				pkg := pkgs[j.i]
-				r := runPackage(runSpec{
+				spec := runSpec{
 					goroot: goroot, env: env, pkg: pkg, platform: j.platform,
 					timeout: *timeout, grace: *grace, short: *short,
 					skip: list.Pattern(pkg), rawDir: rawDir,
-				})
+				}
+				r := runPackage(spec)
+				for try := 0; try < *retries && j.platform == "genode" && r.Ran && !r.Passed(); try++ {
+					first := verdict(r)
+					if r = runPackage(spec); r.Passed() {
+						r.Flaky = strings.TrimPrefix(first, "FAIL: ")
+					}
+				}
 				mu.Lock()
 				if j.platform == "genode" {
 					rows[j.i].Genode = r

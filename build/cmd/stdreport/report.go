@@ -34,6 +34,8 @@ type Result struct {
 	Elapsed time.Duration
 	Reason  string   // for a failure: why, in one line
 	Failed  []string // failed tests, subtests included
+	// Flaky is the first run's verdict when only the retry passed.
+	Flaky string
 }
 
 // Passed reports whether the package passed.
@@ -267,6 +269,9 @@ func verdict(r *Result) string {
 	}
 	switch r.Status {
 	case "pass":
+		if r.Flaky != "" {
+			return "ok on the second run; the first: " + r.Flaky
+		}
 		return "ok"
 	case "skip":
 		return "no tests"

@@ -189,3 +189,14 @@ func TestCoreCheck(t *testing.T) {
 		t.Fatal("an open mark without a reason loaded")
 	}
 }
+
+func TestVerdictFlaky(t *testing.T) {
+	r := &Result{Ran: true, Status: "pass", Flaky: "1 failed: TestX"}
+	if v := verdict(r); v != "ok on the second run; the first: 1 failed: TestX" {
+		t.Errorf("verdict = %q", v)
+	}
+	r.Flaky = ""
+	if v := verdict(r); v != "ok" {
+		t.Errorf("verdict = %q", v)
+	}
+}
