@@ -11,7 +11,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report bench-runtime e2e
+	std-report bench-runtime e2e std-core
 
 all: toolchain
 
@@ -94,10 +94,13 @@ bench-runtime: toolchain model host-tools  ## genode/native benchmark ratios aga
 		|| echo "bench-runtime: no benchstat; ratios computed without it"
 	go run genodego/build/cmd/benchruntime -root $(TOP) $(BENCH_FLAGS)
 
+std-core: toolchain model host-tools  ## the core std packages on genode/amd64 (test/std-core.txt): each passes or is marked open
+	go run genodego/build/cmd/stdreport -root $(TOP) -native=false -retries 1 -core test/std-core.txt -o _build/reports/std-core.md
+
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/e2e/...
 
-test: syscalls-check unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e
+test: syscalls-check unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e std-core
 
 demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
 	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"

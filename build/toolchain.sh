@@ -127,6 +127,21 @@ inputs_digest() {
 	{ patch_digest; cat "$0"; (cd "$top/goos_genode" && overlay_files | xargs -r sha256sum); } | sha256sum | cut -d' ' -f1
 }
 
+# The go command keys cached compiles by the compiler's version string, which our patches do not change, so
+# a changed compiler would reuse objects of the old one. The toolchain gets a build cache of its own per state of
+# src/cmd (go.env in the work folder, which the go command reads), and a new one when the compiler changes.
+set_gocache() {
+	local h; h=$( { g rev-parse HEAD:src/cmd; g diff HEAD -- src/cmd; } | sha256sum | cut -c1-16)
+	local dir="$out/gocache/$h"
+	mkdir -p "$dir"
+	g update-index --skip-worktree go.env
+	grep -v -e '^GOCACHE=' -e '^# The build cache of this toolchain state' "$work/go.env" > "$work/go.env.new" || true
+	printf '# The build cache of this toolchain state (build/toolchain.sh set_gocache).\nGOCACHE=%s\n' "$dir" >> "$work/go.env.new"
+	mv "$work/go.env.new" "$work/go.env"
+	# older states' caches are of no use any more
+	find "$out/gocache" -mindepth 1 -maxdepth 1 -type d ! -name "$h" -exec rm -rf {} +
+}
+
 build() {
 	local root; root=$(host_goroot)
 	local want; want=$(inputs_digest)
@@ -143,6 +158,7 @@ build() {
 		(cd "$work/src" && GOROOT_BOOTSTRAP=$root GOTOOLCHAIN=local ./make.bash) || die "make.bash failed"
 		pinval src_sha256 > "$out/bootstrapped"
 	fi
+	set_gocache
 	say "go install std cmd (incremental)"
 	(cd "$work/src" && GOROOT= GOTOOLCHAIN=local "$work/bin/go" install std cmd) || die "go install std cmd failed"
 	dirty_tracked && say "note: building with uncommitted edits to upstream files in $work (not in patches/go yet)"
