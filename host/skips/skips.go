@@ -209,10 +209,14 @@ func (l *List) withSkip(pkg string, args []string) []string {
 	if pat == "" {
 		return args
 	}
-	out := make([]string, 0, len(args)+1)
+	out := make([]string, 0, len(args)+2)
+	hasRun := false
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "test.run" {
+			hasRun = true
+		}
 		if strings.HasPrefix(a, "-") && name == "test.skip" {
 			if !hasVal && i+1 < len(args) {
 				i++
@@ -224,6 +228,12 @@ func (l *List) withSkip(pkg string, args []string) []string {
 			continue
 		}
 		out = append(out, a)
+	}
+	if !hasRun {
+		// A run with skips is a selection: say so with -test.run, so that a
+		// TestMain checking that a full run used every helper (os/exec's
+		// "helper command unused") does not take it for a full run.
+		out = append(out, "-test.run=.")
 	}
 	return append(out, "-test.skip="+pat)
 }

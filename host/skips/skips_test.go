@@ -88,12 +88,17 @@ func TestTestArgs(t *testing.T) {
 	const root = "/g"
 	args := []string{"-test.v=test2json", "-test.timeout=1m"}
 	got := l.TestArgs(root, "/g/src/net", "/tmp/go-build1/b001/net.test", args)
-	if len(got) != 3 || got[2] != `-test.skip=^TestIPv6$|^TestDial$/^unix$` {
+	if len(got) != 4 || got[2] != "-test.run=." || got[3] != `-test.skip=^TestIPv6$|^TestDial$/^unix$` {
 		t.Errorf("TestArgs = %q", got)
+	}
+	// A -test.run of the caller stays the selection.
+	got = l.TestArgs(root, "/g/src/net", "/tmp/b/net.test", []string{"-test.run=^TestX$"})
+	if strings.Join(got, " ") != `-test.run=^TestX$ -test.skip=^TestIPv6$|^TestDial$/^unix$` {
+		t.Errorf("TestArgs with -test.run = %q", got)
 	}
 	// Merges an existing -test.skip.
 	got = l.TestArgs(root, "/g/src/net", "/tmp/b/net.test", []string{"-test.skip", "Foo", "-test.v"})
-	if strings.Join(got, " ") != `-test.v -test.skip=Foo|^TestIPv6$|^TestDial$/^unix$` {
+	if strings.Join(got, " ") != `-test.v -test.run=. -test.skip=Foo|^TestIPv6$|^TestDial$/^unix$` {
 		t.Errorf("TestArgs merge = %q", got)
 	}
 	// Not a test binary of that package, not in GOROOT, nothing listed: unchanged.
@@ -107,7 +112,7 @@ func TestTestArgs(t *testing.T) {
 			t.Errorf("TestArgs%q = %q, want unchanged", c, got)
 		}
 	}
-	if got := l.ApplyArgs("net", args); len(got) != 3 || !strings.HasPrefix(got[2], "-test.skip=^TestIPv6$") {
+	if got := l.ApplyArgs("net", args); len(got) != 4 || !strings.HasPrefix(got[3], "-test.skip=^TestIPv6$") {
 		t.Errorf("ApplyArgs = %q", got)
 	}
 	if got := l.ApplyArgs("net", []string{"x", "-v"}); len(got) != 2 {
