@@ -1253,3 +1253,16 @@ void model_fd_exec_restore(const char *st)
 		if (f && f->kind == MODEL_FD_SOCKET && f->sock) sock_exec_link(f);
 	}
 }
+
+/* A forked child starts with a fresh libc and VFS and opens its fds again from the <fd> nodes the parent writes
+ * into its config, by path (libc/fork.cc, kernel.cc _clone_state_from_parent/_init_file_descriptors). A socket of
+ * an in-component socket fs (lxip/lwip) cannot be found again in the child's fresh stack, and a kqueue has no path:
+ * the child has neither, and the parent's close really ends the connection. (The model keeps pipes and RAM file
+ * systems shared or copied, as a VFS server that parent and child share would; see host/libc/README.md.) */
+void model_fd_after_fork_child(void)
+{
+	for (int i = 0; i < MODEL_MAX_FDS; i++) {
+		struct model_fd *f = io_fd(i);
+		if (f && (f->kind == MODEL_FD_SOCKET || f->kind == MODEL_FD_KQUEUE)) close_fd(i);
+	}
+}
