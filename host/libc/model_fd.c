@@ -1113,7 +1113,7 @@ static char *put_hex(char *o, const char *s)
 	return o;
 }
 
-static char *put_num(char *o, long v)
+char *io_put_num(char *o, long v)
 {
 	char t[24]; int k = 0;
 	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
@@ -1153,7 +1153,7 @@ const char *model_fd_exec_state(void)
 		if (io_fd(i)) cap += 160 + 2 * VFS_PATH_MAX;
 	char *buf = io_alloc(cap), *o = buf;
 	*o++ = 'c'; o = put_hex(o, vfs_cwd()); *o++ = ';';
-	*o++ = 'p'; o = put_num(o, (long)pipe_ids); *o++ = ';';
+	*o++ = 'p'; o = io_put_num(o, (long)pipe_ids); *o++ = ';';
 	for (int i = 0; i < MODEL_MAX_FDS; i++) {
 		struct model_fd *f = io_fd(i);
 		if (!f || f->kind == MODEL_FD_KQUEUE) continue;   /* a kqueue is not inherited (FreeBSD kqueue(2)) */
@@ -1163,12 +1163,12 @@ const char *model_fd_exec_state(void)
 		}
 		int hostfd = f->kind == MODEL_FD_TERMINAL ? -1 : f->h.hostfd;
 		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 0L);
-		*o++ = 'f'; o = put_num(o, i);
-		*o++ = ','; o = put_num(o, f->kind);
-		*o++ = ','; o = put_num(o, f->flags);
-		*o++ = ','; o = put_num(o, hostfd);
-		*o++ = ','; o = put_num(o, (long)f->h.seek);
-		*o++ = ','; o = put_num(o, f->h.dir_index);
+		*o++ = 'f'; o = io_put_num(o, i);
+		*o++ = ','; o = io_put_num(o, f->kind);
+		*o++ = ','; o = io_put_num(o, f->flags);
+		*o++ = ','; o = io_put_num(o, hostfd);
+		*o++ = ','; o = io_put_num(o, (long)f->h.seek);
+		*o++ = ','; o = io_put_num(o, f->h.dir_index);
 		*o++ = ','; o = put_hex(o, f->path);
 		if (f->kind == MODEL_FD_SOCKET && f->sock) { *o++ = ','; o += sock_exec_encode(f, o); }
 		*o++ = ';';

@@ -229,6 +229,7 @@ const struct model_vfs_node *vfs_find_node(const char *abs);
 
 /* ---- helpers shared by the I/O files ---- */
 size_t io_strlen(const char *s);
+char  *io_put_num(char *o, long v);   /* decimal digits of v at o; returns the end */
 int    io_strcmp(const char *a, const char *b);
 void   io_strlcpy(char *d, const char *s, size_t n);
 void  *io_alloc(size_t n);

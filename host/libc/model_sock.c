@@ -632,24 +632,14 @@ int sock_ioctl(struct model_fd *f, unsigned long req, void *arg)
 }
 
 /* ---- sockets across execve (model_fd_exec_state): "udp.fd_flags.state.ctrl0...ctrl9" ---- */
-static char *num_out(char *o, long v)
-{
-	char t[24]; int k = 0;
-	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
-	if (v < 0) *o++ = '-';
-	do { t[k++] = (char)('0' + u % 10); u /= 10; } while (u);
-	while (k) *o++ = t[--k];
-	return o;
-}
-
 size_t sock_exec_encode(const struct model_fd *f, char *out)
 {
 	const struct msock *m = f->sock;
 	char *o = out;
-	o = num_out(o, m->udp); *o++ = '.';
-	o = num_out(o, m->fd_flags); *o++ = '.';
-	o = num_out(o, m->state);
-	for (int i = 0; i < NCTRL; i++) { *o++ = '.'; o = num_out(o, m->ctrl[i]); }
+	o = io_put_num(o, m->udp); *o++ = '.';
+	o = io_put_num(o, m->fd_flags); *o++ = '.';
+	o = io_put_num(o, m->state);
+	for (int i = 0; i < NCTRL; i++) { *o++ = '.'; o = io_put_num(o, m->ctrl[i]); }
 	return (size_t)(o - out);
 }
 
