@@ -104,7 +104,10 @@ func TestListValid(t *testing.T) {
 func TestNoSkipOutsideList(t *testing.T) {
 	root := goroot(t)
 	if _, err := os.Stat(filepath.Join(root, "src", "runtime", "os_genode.go")); err != nil {
-		t.Skip("no patched GOROOT in ../../_build/goroot")
+		if os.Getenv("GENODE_MODEL_REQUIRED") != "" {
+			t.Fatalf("GENODE_MODEL_REQUIRED is set but there is no patched GOROOT in _build/goroot (run `make toolchain`)")
+		}
+		t.Skip("no patched GOROOT in _build/goroot (run `make toolchain`; GENODE_MODEL_REQUIRED=1 makes this a failure)")
 	}
 	l, err := Load("../../" + FileName)
 	if err != nil {
