@@ -166,6 +166,21 @@ build() {
 	say "done: $work/bin/go ($("$work/bin/go" version))"
 }
 
+# One run at a time: every command changes the work folder (git reset, am, overlay copies, make.bash), and two runs
+# interleaving would leave it half applied. A second run waits for the first and then proceeds.
+lock() {
+	exec 9>"$out/toolchain.lock"
+	if ! flock -n 9; then
+		say "waiting: another build/toolchain.sh is working on $work (lock $out/toolchain.lock)"
+		flock 9
+		say "lock acquired, continuing"
+	fi
+}
+
+case "${1:-build}" in
+build|sync|prepare|export|reset) lock ;;
+esac
+
 case "${1:-build}" in
 build) build ;;
 sync) [ -d "$work/.git" ] || die "no work folder yet; run 'make toolchain'"; check_overlay; sync_overlay ;;
