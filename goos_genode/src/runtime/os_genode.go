@@ -18,8 +18,10 @@ import (
 // (libc/internal/monitor.h, kernel.h). So the exported main is genodeMain
 // (sys_genode_$GOARCH.s), not asm_$GOARCH.s's main: it saves argc/argv,
 // starts genodeRt0 on a new pthread, which enters rt0_go there as if C
-// had called main, and then parks the main thread in poll() forever
-// (the "libc pump"). It also forwards emulated signals, see sigtramp.
+// had called main, and then keeps the main thread waiting inside the
+// libc: in pthread_cond_wait on amd64 (genodePump, exec_genode_amd64.s),
+// where it also forks on request, and in poll() on arm64, where fork is
+// not served yet. It also forwards emulated signals, see sigtramp.
 // The program ends through exit() from a Go thread.
 
 // genodeMain is not declared in Go: a cgo-exported function must not
@@ -264,7 +266,8 @@ func mdestroy(mp *m) {
 // ucontext whose si_code is SI_USER (all Genode signals come from
 // kill or from the libc, never from a fault). sigDeliver runs from
 // netpoll, which is woken for it:
-//   - by the main thread's pump loop after poll() returned EINTR;
+//   - by the main thread's loop when its wait in the libc returns with
+//     signals pending;
 //   - by sigKick after syscall package calls (e.g. syscall.Kill) and
 //     raise/raiseproc return.
 // The handler never needs the current g, so no TLS, pthread key or
