@@ -1,9 +1,9 @@
-# The model of Genode's libc on Linux: _build/model/libc.lib.so and posix.lib.so (issue 3).
+# The model of Genode's libc on Linux: _build/model/libc.lib.so and posix.lib.so.
 # Run from the repository root: make -f host/libc/model.mk  (the root Makefile's `make model` does this).
 #
-# libc.lib.so exports exactly what host/libc/libc.ver allows; that version script is generated on every build by
-# host/libc/mkversion.go from syscalls/table.tsv (every function whose status is not "missing" and that the
-# model defines), plus host/libc/abi-neutral.txt. The build fails when a non-missing table function has no
+# libc.lib.so exports exactly what _build/model/libc.ver allows; that version script is generated on every build
+# by syscalls/cmd/mkversion (which reads syscalls/table.tsv through package genodego/syscalls): every function whose
+# status is not "missing" and that the model defines, plus host/libc/abi-neutral.txt. The build fails when a non-missing table function has no
 # implementation, unless host/libc/not-modeled.txt names it (the list is printed on every build).
 
 TOP     ?= $(CURDIR)
@@ -36,8 +36,9 @@ CFLAGS_model_mem := -fno-builtin
 $(OUT)/libc.defined: $(OBJS)
 	nm -g --defined-only --format=posix $(OBJS) | awk 'NF >= 2 && $$2 ~ /^[TDBR]$$/ { print $$1 }' | sort -u > $@
 
-$(OUT)/libc.ver: $(OUT)/libc.defined $(TOP)/syscalls/table.tsv $(SRC)/abi-neutral.txt $(SRC)/not-modeled.txt $(SRC)/mkversion.go
-	cd $(SRC) && GOWORK=off GOFLAGS= $(GO) run mkversion.go -table $(TOP)/syscalls/table.tsv \
+$(OUT)/libc.ver: $(OUT)/libc.defined $(TOP)/syscalls/table.tsv $(SRC)/abi-neutral.txt $(SRC)/not-modeled.txt \
+                 $(wildcard $(TOP)/syscalls/*.go $(TOP)/syscalls/cmd/mkversion/*.go)
+	cd $(TOP)/syscalls && GOWORK=off GOFLAGS= $(GO) run ./cmd/mkversion -table $(TOP)/syscalls/table.tsv \
 		-neutral $(SRC)/abi-neutral.txt -not-modeled $(SRC)/not-modeled.txt -defined $(OUT)/libc.defined -o $@
 
 $(OUT)/libc.lib.so: $(OBJS) $(OUT)/libc.ver
