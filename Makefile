@@ -30,11 +30,13 @@ go-patches:           ## regenerate patches/go from the work folder's commits
 go-reset:             ## drop work-folder patch commits and re-apply patches/go
 	@build/toolchain.sh reset
 
-syscalls:             ## regenerate trampolines and wrappers from syscalls/table.tsv
+syscalls:             ## regenerate goos_genode's z-files: from syscalls/table.tsv (mklibc), from the pinned Go release (mkztypes)
 	go run genodego/syscalls/cmd/mklibc -root $(TOP)
+	go run genodego/syscalls/cmd/mkztypes -root $(TOP)
 
-syscalls-check:       ## fail when generated files are stale
-	@go run genodego/syscalls/cmd/mklibc -root $(TOP) -check
+syscalls-check:       ## fail when a generated file is stale, naming it and the command that regenerates it
+	@s=0; go run genodego/syscalls/cmd/mklibc -root $(TOP) -check || s=1; \
+	go run genodego/syscalls/cmd/mkztypes -root $(TOP) -check || s=1; exit $$s
 
 elfcheck:
 	@mkdir -p _build/bin

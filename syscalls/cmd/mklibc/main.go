@@ -14,16 +14,15 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 
 	"genodego/syscalls"
+	"genodego/syscalls/internal/genfiles"
 )
 
 func main() {
@@ -39,7 +38,7 @@ func main() {
 		os.Exit(2)
 	}
 	if *root == "" {
-		r, err := findRoot()
+		r, err := genfiles.FindRoot()
 		if err != nil {
 			fatal(err)
 		}
@@ -50,10 +49,7 @@ func main() {
 		fatal(err)
 	}
 	if *check && len(diffs) > 0 {
-		fmt.Fprintf(os.Stderr, "mklibc: generated files are out of date (run go run %s):\n", generator)
-		for _, d := range diffs {
-			fmt.Fprintf(os.Stderr, "\t%s\n", d)
-		}
+		genfiles.PrintStale(os.Stderr, "mklibc", command, diffs)
 		os.Exit(1)
 	}
 }
@@ -61,25 +57,6 @@ func main() {
 func fatal(err error) {
 	fmt.Fprintf(os.Stderr, "mklibc: %v\n", err)
 	os.Exit(1)
-}
-
-// findRoot walks up from the working directory to the first directory that
-// holds syscalls/table.tsv.
-func findRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "syscalls", "table.tsv")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no syscalls/table.tsv above the current directory; use -root")
-		}
-		dir = parent
-	}
 }
 
 // run generates everything for the project at root. With check it writes
@@ -93,7 +70,7 @@ func run(root string, check bool) ([]string, error) {
 		return nil, err
 	}
 	srcRoot := filepath.Join(root, "goos_genode", "src")
-	want, warns, err := generateWarn(tab, srcRoot, "syscalls/table.tsv")
+	gen, warns, err := generateWarn(tab, srcRoot, "syscalls/table.tsv")
 	if err != nil {
 		return nil, err
 	}
@@ -104,51 +81,19 @@ func run(root string, check bool) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var diffs []string
-	names := make([]string, 0, len(want))
-	for name := range want {
-		names = append(names, name)
+	const dir = "goos_genode/src/"
+	want := map[string][]byte{}
+	for name, data := range gen {
+		want[dir+name] = data
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		p := filepath.Join(srcRoot, filepath.FromSlash(name))
-		old, err := os.ReadFile(p)
-		rel := filepath.ToSlash(filepath.Join("goos_genode", "src", name))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			diffs = append(diffs, "missing:  "+rel)
-		case err != nil:
-			return nil, err
-		case bytes.Equal(old, want[name]):
-			continue
-		default:
-			diffs = append(diffs, "stale:    "+rel)
-		}
-		if check {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(p, want[name], 0o644); err != nil {
-			return nil, err
-		}
+	for i := range have {
+		have[i] = dir + have[i]
 	}
-	for _, name := range have {
-		if _, ok := want[name]; ok {
-			continue
-		}
-		diffs = append(diffs, "obsolete: "+filepath.ToSlash(filepath.Join("goos_genode", "src", name)))
-		if !check {
-			if err := os.Remove(filepath.Join(srcRoot, filepath.FromSlash(name))); err != nil {
-				return nil, err
-			}
-		}
+	diffs, err := genfiles.Update(root, want, have, check)
+	if err != nil || !check {
+		return nil, err
 	}
-	if check {
-		return diffs, nil
-	}
-	return nil, nil
+	return diffs, nil
 }
 
 // existingGenerated lists the files under srcRoot whose names this generator

@@ -28,6 +28,8 @@ func loadTestTable(t *testing.T, dir string) *syscalls.Table {
 }
 
 func TestGolden(t *testing.T) {
+	defer func(c string) { command = c }(command)
+	command = "go test genodego/syscalls/cmd/mklibc -run TestGolden -update"
 	dir := filepath.Join("testdata", "basic")
 	got, err := generate(loadTestTable(t, dir), filepath.Join(dir, "goos_genode", "src"), "syscalls/table.tsv")
 	if err != nil {
