@@ -11,7 +11,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report bench-runtime e2e std-core
+	std-report bench-runtime e2e std-core modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
 
 all: toolchain
 
@@ -29,6 +29,24 @@ go-patches:           ## regenerate patches/go from the work folder's commits
 
 go-reset:             ## drop work-folder patch commits and re-apply patches/go
 	@build/toolchain.sh reset
+
+modules:              ## upstream Go modules (third_party/modules.pin) patched for genode in _build/modules; no-op when unchanged
+	@build/modules.sh build
+
+mod-list:             ## the pinned modules and the state of their work folders
+	@build/modules.sh list
+
+mod-prepare:          ## M=NAME: the module's work folder as a git repository: pristine + one commit per patch
+	@build/modules.sh prepare $(M)
+
+mod-patches:          ## M=NAME: regenerate patches/NAME from the work folder's commits
+	@build/modules.sh export $(M)
+
+mod-reset:            ## M=NAME: drop the work folder's commits and edits and re-apply patches/NAME
+	@build/modules.sh reset $(M)
+
+mod-upgrade:          ## M=NAME V=VERSION: pin another version and re-apply the series
+	@build/modules.sh upgrade $(M) $(V)
 
 syscalls:             ## regenerate goos_genode's z-files: from syscalls/table.tsv (mklibc), from the pinned Go release (mkztypes)
 	go run genodego/syscalls/cmd/mklibc -root $(TOP)
@@ -105,7 +123,7 @@ e2e: model host-tools toolchain  ## genode programs on the model: os, time, cryp
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e std-core
+test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e std-core
 
 demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
 	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"

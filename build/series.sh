@@ -1,0 +1,128 @@
+# Patch series over a pristine upstream tree, shared by build/toolchain.sh (Go) and build/modules.sh (Go modules).
+# Sourced, not run. The caller sets:
+#   S_WORK     the work folder (a git repository: commit "pristine" tagged pristine, then one commit per patch)
+#   S_PATCHES  the folder of the series (*.patch, applied in name order)
+#   S_OVERLAY  the folder of new files laid over the work folder (may be absent)
+#   S_STATE    a path prefix for the series' state files (STATE.applied, STATE.head, STATE.overlay)
+#   S_EXCLUDE  extra lines for the work folder's .git/info/exclude (build outputs)
+#   S_HINT_EXPORT, S_HINT_RESET  the commands that export and drop work, for messages
+# and defines say() and die().
+
+sg() { git -C "$S_WORK" -c user.name=series -c user.email=series@localhost -c commit.gpgsign=false "$@"; }
+
+series_patches() { ls "$S_PATCHES"/*.patch 2>/dev/null | LC_ALL=C sort || true; }
+
+# series_digest FILE...: the digest of the series together with the given pin files.
+series_digest() { cat "$@" $(series_patches) </dev/null | sha256sum | cut -d' ' -f1; }
+
+series_overlay_files() { [ -d "$S_OVERLAY" ] || return 0; (cd "$S_OVERLAY" && find . -type f ! -name README.md | LC_ALL=C sort); }
+
+series_overlay_digest() { [ -d "$S_OVERLAY" ] || return 0; (cd "$S_OVERLAY" && series_overlay_files | xargs -r sha256sum); }
+
+# series_init DIR MESSAGE: make the upstream tree in DIR the pristine commit of a new work folder.
+series_init() {
+	git -C "$1" init -q
+	printf '*.orig\n*.rej\n%s\n' "$S_EXCLUDE" > "$1/.git/info/exclude"
+	git -C "$1" add -A
+	git -C "$1" -c user.name=series -c user.email=series@localhost -c commit.gpgsign=false commit -qm "$2"
+	git -C "$1" tag pristine
+}
+
+# Overlay files are ours and untracked in the work folder; tracked modifications are unexported patch work.
+series_dirty() { [ -n "$(sg status --porcelain --untracked-files=no)" ]; }
+
+# series_apply DIGEST: reset the work folder to pristine and apply the series, unless DIGEST is already applied.
+# Refuses to discard commits or edits that were not exported.
+series_apply() {
+	local want=$1 p
+	if [ -f "$S_STATE.applied" ] && [ "$(cat "$S_STATE.applied")" = "$want" ]; then return; fi
+	if series_dirty; then
+		die "$S_WORK has uncommitted edits to upstream files and $S_PATCHES changed; commit them there and run '$S_HINT_EXPORT', or '$S_HINT_RESET' to drop them"
+	fi
+	if [ -f "$S_STATE.applied" ] && [ "$(sg rev-parse HEAD)" != "$(cat "$S_STATE.head" 2>/dev/null)" ]; then
+		die "$S_WORK has patch commits that were not exported; run '$S_HINT_EXPORT' first or '$S_HINT_RESET'"
+	fi
+	say "applying $(series_patches | wc -l) patches from ${S_PATCHES#$top/}"
+	sg reset -q --hard pristine
+	for p in $(series_patches); do
+		if ! sg am -q --keep-cr "$p" 2>"$S_STATE.am.log"; then
+			sed 's/^/  /' "$S_STATE.am.log" >&2
+			sg am --abort >/dev/null 2>&1 || true
+			die "patch ${p#$top/} does not apply to $(sg log -1 --format=%s pristine) (git am's words above)"
+		fi
+	done
+	rm -f "$S_STATE.am.log"
+	echo "$want" > "$S_STATE.applied"
+	sg rev-parse HEAD > "$S_STATE.head"
+}
+
+# Every overlay source must be genode-only (by file name or build line): the same tree also builds for the host.
+series_check_overlay() {
+	local f b bad=0
+	while read -r f; do
+		b=${f##*/}
+		case "$b" in
+		*.go|*.s) ;;
+		*) continue ;;
+		esac
+		case "$b" in
+		*_genode.go|*_genode_amd64.go|*_genode_arm64.go|*_genode.s|*_genode_amd64.s|*_genode_arm64.s|*_genode_test.go) continue ;;
+		esac
+		if ! grep -Eq '^//go:build .*\bgenode\b' "$S_OVERLAY/$f" || grep -Eq '^//go:build .*!genode' "$S_OVERLAY/$f"; then
+			say "${S_OVERLAY#$top/}/${f#./}: not constrained to genode (name it *_genode*.go or add //go:build genode)"; bad=1
+		fi
+	done < <(series_overlay_files)
+	[ $bad -eq 0 ] || die "overlay files must build only for genode"
+}
+
+series_sync_overlay() {
+	local f n=0 old="$S_STATE.overlay" new="$S_STATE.overlay.new"
+	series_overlay_files > "$new"
+	# Remove files an earlier overlay laid that are gone from the overlay folder now.
+	if [ -f "$old" ]; then
+		comm -23 "$old" "$new" | while read -r f; do
+			if ! sg ls-files --error-unmatch "$f" >/dev/null 2>&1; then rm -f "$S_WORK/$f"; say "removed $f"; fi
+		done
+	fi
+	while read -r f; do
+		if ! cmp -s "$S_OVERLAY/$f" "$S_WORK/$f"; then
+			mkdir -p "$(dirname "$S_WORK/$f")"
+			cp "$S_OVERLAY/$f" "$S_WORK/$f"
+			n=$((n+1))
+		fi
+	done < "$new"
+	mv "$new" "$old"
+	# Overlay files are never patch material: keep them out of 'git add' in the work folder.
+	{ printf '*.orig\n*.rej\n%s\n' "$S_EXCLUDE"; sed 's|^\./|/|' "$old"; } > "$S_WORK/.git/info/exclude"
+	say "overlay: $(wc -l < "$old") files, $n updated"
+}
+
+# series_export PINFILE...: write the work folder's commits after pristine as the series, which is then the applied
+# one (series_digest of the same pin files).
+series_export() {
+	[ -d "$S_WORK/.git" ] || die "no work folder $S_WORK"
+	series_dirty && die "uncommitted edits to upstream files in $S_WORK; commit them (one commit per purpose) first"
+	mkdir -p "$S_PATCHES"
+	rm -f "$S_PATCHES"/*.patch
+	sg format-patch -q --zero-commit --no-signature --no-stat -N -o "$S_PATCHES" pristine..HEAD
+	series_digest "$@" > "$S_STATE.applied"
+	sg rev-parse HEAD > "$S_STATE.head"
+	say "wrote $(series_patches | wc -l) patches to ${S_PATCHES#$top/}"
+}
+
+# series_reset: drop the work folder's commits and edits after pristine (the caller re-applies).
+series_reset() {
+	[ -d "$S_WORK/.git" ] || die "no work folder $S_WORK"
+	rm -f "$S_STATE.applied" "$S_STATE.head"
+	sg reset -q --hard pristine
+}
+
+# series_lock: one run at a time per work folder; a second run waits for the first.
+series_lock() {
+	exec 9>"$S_STATE.lock"
+	if ! flock -n 9; then
+		say "waiting: another run is working on $S_WORK"
+		flock 9
+		say "lock acquired, continuing"
+	fi
+}
