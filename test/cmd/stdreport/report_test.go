@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"flag"
 	"os"
 	"strings"
 	"testing"
@@ -177,12 +178,24 @@ func TestCoreCheck(t *testing.T) {
 	}
 	pass := &Result{Status: "pass"}
 	fail := &Result{Status: "fail", Reason: "x"}
-	bad := c.Check([]Row{{Package: "sync", Genode: fail}, {Package: "os", Genode: fail}, {Package: "net", Genode: pass}})
+	bad := c.Check([]Row{{Package: "sync", Genode: fail}, {Package: "os", Genode: fail}, {Package: "net", Genode: pass}}, 2)
 	if len(bad) != 2 || !strings.HasPrefix(bad[0], "sync: fails") || !strings.HasPrefix(bad[1], "net: passes now") {
 		t.Fatalf("Check = %q", bad)
 	}
-	if bad := c.Check([]Row{{Package: "sync", Genode: pass}, {Package: "os", Genode: fail}, {Package: "net", Genode: fail}}); len(bad) != 0 {
+	if bad := c.Check([]Row{{Package: "sync", Genode: pass}, {Package: "os", Genode: fail}, {Package: "net", Genode: fail}}, 2); len(bad) != 0 {
 		t.Fatalf("Check = %q, want none", bad)
+	}
+	if !c.IsOpen("os") || c.IsOpen("sync") || (*Core)(nil).IsOpen("os") {
+		t.Error("IsOpen")
+	}
+	flaky := &Result{Status: "pass", Flaky: "x", Runs: 2}
+	rows := []Row{{Package: "sync", Genode: flaky}, {Package: "os", Genode: fail}, {Package: "net", Genode: fail}}
+	if bad := c.Check(rows, 1); len(bad) != 0 {
+		t.Fatalf("one flaky of one tolerated: %q", bad)
+	}
+	rows = append(rows, Row{Package: "io", Genode: flaky})
+	if bad := c.Check(rows, 1); len(bad) != 1 || bad[0] != "2 packages flaky (sync, io), at most 1 tolerated: find the common cause" {
+		t.Fatalf("two flaky of one tolerated: %q", bad)
 	}
 	os.WriteFile(f, []byte("os\topen:\n"), 0o666)
 	if _, err := loadCore(f); err == nil {
@@ -191,12 +204,64 @@ func TestCoreCheck(t *testing.T) {
 }
 
 func TestVerdictFlaky(t *testing.T) {
-	r := &Result{Ran: true, Status: "pass", Flaky: "1 failed: TestX"}
-	if v := verdict(r); v != "ok on the second run; the first: 1 failed: TestX" {
+	r := &Result{Ran: true, Status: "pass", Flaky: "1 failed: TestX", Runs: 2}
+	if v := verdict(r); v != "FLAKY: ok on run 2; run 1: 1 failed: TestX" {
 		t.Errorf("verdict = %q", v)
+	}
+	rp := &Report{Rows: []Row{{Package: "a", Genode: r}, {Package: "b", Genode: &Result{Ran: true, Status: "pass"}}, {Package: "c", Genode: &Result{Ran: true, Status: "fail"}}}}
+	if s := rp.Summary(); s != "2 of 3 std packages with tests pass on genode/amd64, 1 of them flaky (failed, then passed on a retry)" {
+		t.Errorf("Summary = %q", s)
+	}
+	var b bytes.Buffer
+	rp.Write(&b)
+	if !strings.Contains(b.String(), "| a | 0 | 0 | 0 | 0 | 0.0s | FLAKY: ok on run 2; run 1: 1 failed: TestX |\n") {
+		t.Errorf("report:\n%s", b.String())
 	}
 	r.Flaky = ""
 	if v := verdict(r); v != "ok" {
 		t.Errorf("verdict = %q", v)
+	}
+}
+
+func TestRunRetried(t *testing.T) {
+	results := func(statuses ...string) func() *Result {
+		return func() *Result {
+			r := &Result{Ran: true, Status: statuses[0], Reason: "run " + statuses[0]}
+			statuses = statuses[1:]
+			return r
+		}
+	}
+	for _, c := range []struct {
+		statuses []string
+		retries  int
+		want     string
+	}{
+		{[]string{"pass"}, 1, "ok"},
+		{[]string{"fail", "pass"}, 1, "FLAKY: ok on run 2; run 1: run fail"},
+		{[]string{"fail", "fail"}, 1, "FAIL: run fail"},
+		{[]string{"fail", "fail", "pass"}, 2, "FLAKY: ok on run 3; run 1: run fail"},
+		{[]string{"fail"}, 0, "FAIL: run fail"},
+	} {
+		r := runRetried(results(c.statuses...), c.retries)
+		if v := verdict(r); v != c.want || r.Runs != min(len(c.statuses), c.retries+1) {
+			t.Errorf("%v with %d retries: %q after %d runs, want %q", c.statuses, c.retries, v, r.Runs, c.want)
+		}
+	}
+}
+
+func TestCommandLine(t *testing.T) {
+	fs := flag.CommandLine
+	defer func() { flag.CommandLine = fs }()
+	flag.CommandLine = flag.NewFlagSet("stdreport", flag.ContinueOnError)
+	flag.String("root", "", "")
+	flag.String("o", "", "")
+	flag.String("pkgs", "", "")
+	flag.Bool("native", true, "")
+	flag.String("core", "", "")
+	root := t.TempDir()
+	flag.CommandLine.Parse([]string{"-root", root, "-native=false", "-pkgs", "os,net", "-o", root + "/test/results/x.md", "-core", "/elsewhere/a b.txt"})
+	want := "go run genodego/test/cmd/stdreport -core='/elsewhere/a b.txt' -native=false -o=test/results/x.md -pkgs=os,net"
+	if got := commandLine(root); got != want {
+		t.Errorf("commandLine = %q, want %q", got, want)
 	}
 }

@@ -34,7 +34,8 @@ type Result struct {
 	Elapsed time.Duration
 	Reason  string   // for a failure: why, in one line
 	Failed  []string // failed tests, subtests included
-	// Flaky is the first run's verdict when only the retry passed.
+	Runs    int      // runs made, retries included
+	// Flaky is the first run's failure when a retry passed.
 	Flaky string
 }
 
@@ -238,7 +239,22 @@ func (rp *Report) Summary() string {
 			n++
 		}
 	}
-	return fmt.Sprintf("%d of %d std packages with tests pass on genode/amd64", n, len(rp.Rows))
+	s := fmt.Sprintf("%d of %d std packages with tests pass on genode/amd64", n, len(rp.Rows))
+	if f := flakyCount(rp.Rows); f > 0 {
+		s += fmt.Sprintf(", %d of them flaky (failed, then passed on a retry)", f)
+	}
+	return s
+}
+
+// flakyCount counts the packages that passed on genode only on a retry.
+func flakyCount(rows []Row) int {
+	n := 0
+	for _, r := range rows {
+		if r.Genode != nil && r.Genode.Passed() && r.Genode.Flaky != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // NativeSummary is the same count for linux/amd64.
@@ -270,7 +286,7 @@ func verdict(r *Result) string {
 	switch r.Status {
 	case "pass":
 		if r.Flaky != "" {
-			return "ok on the second run; the first: " + r.Flaky
+			return fmt.Sprintf("FLAKY: ok on run %d; run 1: %s", r.Runs, r.Flaky)
 		}
 		return "ok"
 	case "skip":

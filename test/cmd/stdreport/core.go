@@ -12,9 +12,11 @@ import (
 //	<import path>
 //	<import path> <TAB> open: <what still fails and why>
 //
-// A package without a mark must pass. A package marked open may fail (the
-// port's remaining work, named in the mark); once it passes, the mark is stale
-// and the gate fails too, so the list never claims less than is true.
+// A package without a mark must pass, on its first run or on a retry (then
+// it is flaky; Check tolerates a few). A package marked open may fail (the
+// port's remaining work, named in the mark) and is not retried; once it
+// passes, the mark is stale and the gate fails too, so the list never claims
+// less than is true.
 type Core struct {
 	Pkgs []string
 	Open map[string]string
@@ -51,8 +53,18 @@ func loadCore(file string) (*Core, error) {
 	return c, sc.Err()
 }
 
-// Check returns one line per package that breaks the gate.
-func (c *Core) Check(rows []Row) []string {
+// IsOpen reports whether pkg is marked open; a nil Core marks nothing.
+func (c *Core) IsOpen(pkg string) bool {
+	if c == nil {
+		return false
+	}
+	_, ok := c.Open[pkg]
+	return ok
+}
+
+// Check returns one line per package that breaks the gate, and one more
+// when more than maxFlaky packages passed only on a retry.
+func (c *Core) Check(rows []Row, maxFlaky int) []string {
 	var bad []string
 	for _, r := range rows {
 		if r.Genode == nil {
@@ -66,6 +78,15 @@ func (c *Core) Check(rows []Row) []string {
 		case r.Genode.Passed() && open:
 			bad = append(bad, fmt.Sprintf("%s: passes now; drop its open mark (%s)", r.Package, reason))
 		}
+	}
+	if n := flakyCount(rows); n > maxFlaky {
+		var names []string
+		for _, r := range rows {
+			if r.Genode != nil && r.Genode.Passed() && r.Genode.Flaky != "" {
+				names = append(names, r.Package)
+			}
+		}
+		bad = append(bad, fmt.Sprintf("%d packages flaky (%s), at most %d tolerated: find the common cause", n, strings.Join(names, ", "), maxFlaky))
 	}
 	return bad
 }

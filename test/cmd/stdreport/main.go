@@ -3,7 +3,8 @@
 // natively on linux/amd64 with the same patched toolchain, and writes a
 // Markdown table of the results.
 //
-//	stdreport [-root dir] [-pkgs a,b] [-native=false] [-timeout 5m] [-p 2] [-o file]
+//	go run genodego/test/cmd/stdreport [-root dir] [-pkgs a,b] [-native=false] [-timeout 5m] [-p 2] [-o file]
+//	                                   [-retries n] [-core test/std-core.txt] [-max-flaky 2]
 //
 // Each package is one `go test -short -json -count=1 -timeout T pkg` run
 // from _build/goroot/src with GOWORK=off and PATH starting with _build/bin
@@ -13,6 +14,17 @@
 // The tests listed in test/genode-skips.txt are passed as -skip on genode
 // (the wrapper adds the same pattern) and counted in their own column.
 // Raw test2json output goes to _build/stdreport/{genode,native}/.
+//
+// With -retries n a package that fails on genode runs again, up to n times.
+// One that then passes is flaky: its result says FLAKY with the first
+// failure, and the summary line counts it. The report names the command
+// that regenerates it; notes on a run go beside it, not into it.
+//
+// -core is the CI gate (make std-core, with -retries 1): every package of
+// the list must pass unless marked open, and a package marked open must
+// still fail. A package that fails on its retry too fails the gate; so do
+// more than -max-flaky flaky packages, because the retry is there for the
+// occasional timing miss, not to hide a cause that makes many fail.
 package main
 
 import (
@@ -27,11 +39,19 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"genodego/host/skips"
+	"genodego/test/cmd/internal/gotool"
 )
+
+// maxFlaky is how many flaky packages the core gate tolerates in one run.
+// The model runs two packages at a time on a shared 2-core machine, where a
+// timing test (a deadline, a sleep, a GC pause in a benchmark-like test) of
+// the 32 core packages misses now and then; one or two of those is that
+// noise. Three or more at once have more often one cause (a slower or racier
+// model, a lock held too long), which the retry must not hide.
+const maxFlaky = 2
 
 func main() {
 	root := flag.String("root", "", "repository root (default: found from the working directory)")
@@ -43,32 +63,23 @@ func main() {
 	par := flag.Int("p", 2, "runs at a time")
 	short := flag.Bool("short", true, "pass -short")
 	outFile := flag.String("o", "", "report file (default ROOT/test/results/std-genode-amd64.md)")
-	retries := flag.Int("retries", 0, "run a package that failed on genode again, up to this many times (the report names the first failure)")
+	retries := flag.Int("retries", 0, "run a package that failed on genode again, up to this many times; one that then passes is flaky")
 	coreFile := flag.String("core", "", "run the packages of this list (test/std-core.txt) and fail unless each passes or is marked open")
+	flakyMax := flag.Int("max-flaky", maxFlaky, "with -core: fail when more packages than this are flaky")
 	flag.Parse()
 
-	if *root == "" {
-		r, err := findRoot()
-		if err != nil {
-			fatal(err)
-		}
-		*root = r
+	tool, err := gotool.New(*root)
+	if err != nil {
+		fatal(err)
 	}
-	if r, err := filepath.Abs(*root); err == nil {
-		*root = r
-	}
+	*root = tool.Root
 	if *outFile == "" {
 		*outFile = filepath.Join(*root, "test", "results", "std-genode-amd64.md")
-	}
-	goroot := filepath.Join(*root, "_build", "goroot")
-	if _, err := os.Stat(filepath.Join(goroot, "bin", "go")); err != nil {
-		fatal(fmt.Errorf("no patched toolchain: %v (make toolchain)", err))
 	}
 	list, err := skips.Load(filepath.Join(*root, skips.FileName))
 	if err != nil {
 		fatal(err)
 	}
-	env := toolEnv(*root, goroot)
 
 	var pkgs []string
 	var core *Core
@@ -84,7 +95,7 @@ func main() {
 			}
 		}
 	} else {
-		pkgs, err = testPackages(goroot, env)
+		pkgs, err = testPackages(tool)
 		if err != nil {
 			fatal(err)
 		}
@@ -123,17 +134,15 @@ func main() {
 			for j := range ch {
 				pkg := pkgs[j.i]
 				spec := runSpec{
-					goroot: goroot, env: env, pkg: pkg, platform: j.platform,
+					tool: tool, pkg: pkg, platform: j.platform,
 					timeout: *timeout, grace: *grace, short: *short,
 					skip: list.Pattern(pkg), rawDir: rawDir,
 				}
-				r := runPackage(spec)
-				for try := 0; try < *retries && j.platform == "genode" && r.Ran && !r.Passed(); try++ {
-					first := verdict(r)
-					if r = runPackage(spec); r.Passed() {
-						r.Flaky = strings.TrimPrefix(first, "FAIL: ")
-					}
+				n := 0
+				if j.platform == "genode" && !core.IsOpen(pkg) {
+					n = *retries // an open package is expected to fail
 				}
+				r := runRetried(func() *Result { return runPackage(spec) }, n)
 				mu.Lock()
 				if j.platform == "genode" {
 					rows[j.i].Genode = r
@@ -162,7 +171,16 @@ func main() {
 	for _, e := range list.Entries {
 		rp.Skips = append(rp.Skips, [3]string{e.Package, e.Test, e.Reason})
 	}
-	rp.Header = header(*root, goroot, env, *short, *timeout, *pkgList != "" || core != nil, len(pkgs), *genode, time.Since(start))
+	set := "every std package with tests on genode/amd64"
+	if core != nil {
+		set = "the core list " + filepath.Base(*coreFile)
+	} else if *pkgList != "" {
+		set = "a selection (-pkgs)"
+	}
+	rp.Header = header(tool, run{
+		command: commandLine(*root), set: set, n: len(pkgs), par: *par, short: *short,
+		genode: *genode, native: *native, timeout: *timeout, took: time.Since(start),
+	})
 	if err := os.MkdirAll(filepath.Dir(*outFile), 0o777); err != nil {
 		fatal(err)
 	}
@@ -177,14 +195,55 @@ func main() {
 	}
 	fmt.Println("report:", *outFile)
 	if core != nil {
-		if bad := core.Check(rows); len(bad) > 0 {
+		if bad := core.Check(rows, *flakyMax); len(bad) > 0 {
 			for _, b := range bad {
 				fmt.Fprintln(os.Stderr, "core:", b)
 			}
 			os.Exit(1)
 		}
-		fmt.Printf("core: %d packages as listed (%d passing, %d open)\n", len(core.Pkgs), len(core.Pkgs)-len(core.Open), len(core.Open))
+		fmt.Printf("core: %d packages as listed (%d passing, %d of them flaky; %d open)\n",
+			len(core.Pkgs), len(core.Pkgs)-len(core.Open), flakyCount(rows), len(core.Open))
 	}
+}
+
+// runRetried runs a package, and again up to retries times while it fails.
+func runRetried(run func() *Result, retries int) *Result {
+	r := run()
+	r.Runs = 1
+	first := r
+	for r.Ran && !r.Passed() && r.Runs <= retries {
+		n := r.Runs + 1
+		r = run()
+		r.Runs = n
+	}
+	if r != first && r.Passed() {
+		r.Flaky = strings.TrimPrefix(verdict(first), "FAIL: ")
+	}
+	return r
+}
+
+// commandLine is the command that regenerates the report: this program with
+// the flags it was given, from the repository root.
+func commandLine(root string) string {
+	args := []string{"go run genodego/test/cmd/stdreport"}
+	flag.Visit(func(f *flag.Flag) {
+		v := f.Value.String()
+		switch f.Name {
+		case "root":
+			return
+		case "o", "core":
+			if abs, err := filepath.Abs(v); err == nil {
+				if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
+					v = filepath.ToSlash(rel)
+				}
+			}
+		}
+		if strings.ContainsAny(v, " \t'\"$|&;<>*?()") {
+			v = "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
+		}
+		args = append(args, "-"+f.Name+"="+v)
+	})
+	return strings.Join(args, " ")
 }
 
 func fatal(err error) {
@@ -192,48 +251,12 @@ func fatal(err error) {
 	os.Exit(2)
 }
 
-// findRoot walks up from the working directory to the directory holding
-// the skip list.
-func findRoot() (string, error) {
-	d, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(d, skips.FileName)); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", fmt.Errorf("no %s above the working directory; use -root", skips.FileName)
-		}
-		d = filepath.Dir(d)
-	}
-}
-
-// toolEnv is the environment for the patched go command: outside our
-// go.work, no toolchain switching, the wrapper and the toolchain first on
-// PATH, GOROOT left to the go command.
-func toolEnv(root, goroot string) []string {
-	var env []string
-	for _, e := range os.Environ() {
-		k, _, _ := strings.Cut(e, "=")
-		switch k {
-		case "GOROOT", "GOWORK", "GOTOOLCHAIN", "GOFLAGS", "GOOS", "GOARCH", "PATH", "GOEXPERIMENT":
-			continue
-		}
-		env = append(env, e)
-	}
-	return append(env,
-		"PATH="+filepath.Join(root, "_build", "bin")+":"+filepath.Join(goroot, "bin")+":"+os.Getenv("PATH"),
-		"GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=")
-}
-
 // testPackages lists the std packages with test files as genode/amd64 sees them.
-func testPackages(goroot string, env []string) ([]string, error) {
-	cmd := exec.Command(filepath.Join(goroot, "bin", "go"), "list", "-e",
+func testPackages(tool *gotool.Tool) ([]string, error) {
+	cmd := exec.Command(tool.Go, "list", "-e",
 		"-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}", "std")
-	cmd.Dir = filepath.Join(goroot, "src")
-	cmd.Env = append(env, "GOOS=genode", "GOARCH=amd64")
+	cmd.Dir = filepath.Join(tool.GOROOT, "src")
+	cmd.Env = tool.Platform("genode", 0)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
@@ -250,12 +273,12 @@ func testPackages(goroot string, env []string) ([]string, error) {
 }
 
 type runSpec struct {
-	goroot, pkg, platform string
-	env                   []string
-	timeout, grace        time.Duration
-	short                 bool
-	skip                  string // -skip pattern from the list (genode only)
-	rawDir                string
+	tool           *gotool.Tool
+	pkg, platform  string
+	timeout, grace time.Duration
+	short          bool
+	skip           string // -skip pattern from the list (genode only)
+	rawDir         string
 }
 
 // runPackage runs one package's tests on one platform.
@@ -264,38 +287,24 @@ func runPackage(s runSpec) *Result {
 	if s.short {
 		args = append(args, "-short")
 	}
-	env := append([]string(nil), s.env...)
-	if s.platform == "genode" {
-		env = append(env, "GOOS=genode", "GOARCH=amd64",
-			// The wrapper ends a component that outlives the binary's own alarm.
-			"GENODE_EXEC_TIMEOUT="+(s.timeout+30*time.Second).String())
-		if s.skip != "" {
-			args = append(args, "-skip", s.skip)
-		}
-	} else {
-		env = append(env, "GOOS=linux", "GOARCH=amd64")
+	if s.platform == "genode" && s.skip != "" {
+		args = append(args, "-skip", s.skip)
 	}
 	args = append(args, s.pkg)
+	// The wrapper ends a component that outlives the binary's own alarm.
+	env := s.tool.Platform(s.platform, s.timeout+30*time.Second)
 
 	limit := s.timeout + s.grace
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(s.goroot, "bin", "go"), args...)
-	cmd.Dir = filepath.Join(s.goroot, "src")
-	cmd.Env = env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 10 * time.Second
+	cmd := s.tool.Command(ctx, filepath.Join(s.tool.GOROOT, "src"), env, args...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	t0 := time.Now()
 	err := cmd.Run()
 	wall := time.Since(t0)
-	// Whatever the go command left behind in its process group goes too.
-	if cmd.Process != nil {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	}
+	gotool.KillGroup(cmd)
 
 	if s.rawDir != "" {
 		d := filepath.Join(s.rawDir, s.platform)
@@ -312,36 +321,46 @@ func runPackage(s runSpec) *Result {
 	return r
 }
 
-func header(root, goroot string, env []string, short bool, timeout time.Duration, selected bool, n int, genode bool, took time.Duration) []string {
+// run describes a report's run for its header.
+type run struct {
+	command        string // regenerates the report
+	set            string // which packages
+	n, par         int
+	short          bool
+	genode, native bool
+	timeout, took  time.Duration
+}
+
+func header(tool *gotool.Tool, r run) []string {
 	version := "?"
-	cmd := exec.Command(filepath.Join(goroot, "bin", "go"), "version")
-	cmd.Env = env
+	cmd := exec.Command(tool.Go, "version")
+	cmd.Env = tool.Env
 	if out, err := cmd.Output(); err == nil {
 		version = strings.TrimSpace(string(out))
 	}
 	commit := "?"
-	if out, err := exec.Command("git", "-C", root, "rev-parse", "--short", "HEAD").Output(); err == nil {
+	if out, err := exec.Command("git", "-C", tool.Root, "rev-parse", "--short", "HEAD").Output(); err == nil {
 		commit = strings.TrimSpace(string(out))
-		if out, err := exec.Command("git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(out) > 0 {
+		if out, err := exec.Command("git", "-C", tool.Root, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(out) > 0 {
 			commit += " (with local changes)"
 		}
 	}
-	set := "every std package with tests on genode/amd64"
-	if selected {
-		set = "a selection (-pkgs)"
-	}
-	flags := "-json -count=1 -timeout " + timeout.String()
-	if short {
+	flags := "-json -count=1 -timeout " + r.timeout.String()
+	if r.short {
 		flags = "-short " + flags
 	}
-	where := "genode/amd64 on the model of Genode's libc (go_genode_amd64_exec)"
-	if !genode {
-		where = "genode/amd64 not run (-genode=false)"
+	var where []string
+	if r.genode {
+		where = append(where, "on genode/amd64 on the model of Genode's libc (go_genode_amd64_exec)")
+	}
+	if r.native {
+		where = append(where, "natively on linux/amd64")
 	}
 	return []string{
-		fmt.Sprintf("Generated by `make std-report` (build/cmd/stdreport) on %s, %s/%s host, repository %s, `%s`.",
+		fmt.Sprintf("Generated by `%s` from the repository root; regenerate it that way instead of editing (notes on a run go in README.md beside this file).", r.command),
+		fmt.Sprintf("Run on %s, %s/%s host, repository %s, `%s`.",
 			time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, commit, version),
-		fmt.Sprintf("Packages: %s (%d). Each ran as `go test %s` on %s and natively on linux/amd64, two runs at a time; took %v.",
-			set, n, flags, where, took.Round(time.Second)),
+		fmt.Sprintf("Packages: %s (%d). Each ran as `go test %s` %s, %d runs at a time; took %v.",
+			r.set, r.n, flags, strings.Join(where, " and "), r.par, r.took.Round(time.Second)),
 	}
 }

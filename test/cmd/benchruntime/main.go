@@ -5,7 +5,7 @@
 // goroutines and channels ≤ 1.2×, file and socket I/O ≤ 2×. A miss is
 // reported, not a failure.
 //
-//	benchruntime [-root dir] [-count 5] [-benchtime 1s] [-cpu N] [-native=true] [-genode=true]
+//	go run genodego/test/cmd/benchruntime [-root dir] [-count 5] [-benchtime 1s] [-cpu N] [-native=true] [-genode=true]
 //
 // The raw outputs go to _build/bench/{native,genode}.txt; when benchstat is
 // on PATH or in _build/bin it also compares them.
@@ -22,12 +22,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"genodego/test/cmd/internal/gotool"
 )
 
 func main() {
-	root := flag.String("root", ".", "repository root")
+	root := flag.String("root", "", "repository root (default: found from the working directory)")
 	count := flag.Int("count", 5, "go test -count")
 	benchtime := flag.String("benchtime", "1s", "go test -benchtime")
 	cpu := flag.Int("cpu", min(runtime.NumCPU(), 4), "GOMAXPROCS for both platforms (go test -cpu)")
@@ -36,16 +37,11 @@ func main() {
 	timeout := flag.Duration("timeout", 10*time.Minute, "per go test run")
 	flag.Parse()
 
-	top, err := filepath.Abs(*root)
+	tool, err := gotool.New(*root)
 	if err != nil {
 		fatal(err)
 	}
-	goroot := filepath.Join(top, "_build", "goroot")
-	gobin := filepath.Join(goroot, "bin", "go")
-	if _, err := os.Stat(gobin); err != nil {
-		fatal(fmt.Errorf("no patched toolchain: %v (make toolchain)", err))
-	}
-	env := toolEnv(top, goroot)
+	top, goroot := tool.Root, tool.GOROOT
 	outDir := filepath.Join(top, "_build", "bench")
 	os.MkdirAll(outDir, 0o777)
 
@@ -59,22 +55,13 @@ func main() {
 		} else {
 			args = append(args, s.Pkg)
 		}
-		e := append([]string(nil), env...)
-		if platform == "genode" {
-			e = append(e, "GOOS=genode", "GOARCH=amd64", "GENODE_EXEC_TIMEOUT="+timeout.String())
-		} else {
-			e = append(e, "GOOS=linux", "GOARCH=amd64")
-		}
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout+2*time.Minute)
 		defer cancel()
-		cmd := exec.CommandContext(ctx, gobin, args...)
-		cmd.Dir, cmd.Env = dir, e
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-		cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-		cmd.WaitDelay = 10 * time.Second
+		cmd := tool.Command(ctx, dir, tool.Platform(platform, *timeout), args...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()
+		gotool.KillGroup(cmd)
 		if ctx.Err() != nil {
 			err = fmt.Errorf("killed after %v", *timeout+2*time.Minute)
 		}
@@ -174,21 +161,4 @@ func lastLine(b []byte) string {
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "benchruntime:", err)
 	os.Exit(2)
-}
-
-// toolEnv: the patched go command outside our go.work, the wrapper and the
-// toolchain first on PATH.
-func toolEnv(top, goroot string) []string {
-	var env []string
-	for _, e := range os.Environ() {
-		k, _, _ := strings.Cut(e, "=")
-		switch k {
-		case "GOROOT", "GOWORK", "GOTOOLCHAIN", "GOFLAGS", "GOOS", "GOARCH", "PATH", "GOEXPERIMENT", "GOMAXPROCS":
-			continue
-		}
-		env = append(env, e)
-	}
-	return append(env,
-		"PATH="+filepath.Join(top, "_build", "bin")+":"+filepath.Join(goroot, "bin")+":"+os.Getenv("PATH"),
-		"GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=")
 }
