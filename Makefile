@@ -118,7 +118,7 @@ std-core: toolchain model host-tools  ## the core std packages on genode/amd64 (
 	go run genodego/test/cmd/stdreport -root $(TOP) -native=false -retries 1 -core test/std-core.txt -o _build/reports/std-core.md
 
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
-	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/e2e/...
+	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/test/e2e/...
 
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.

@@ -1,6 +1,6 @@
 module genodego/build
 
-go 1.26
+go 1.26.0
 
 require (
 	genodego/syscalls v0.0.0-00010101000000-000000000000

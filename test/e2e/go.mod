@@ -1,3 +1,3 @@
-module genodego/e2e
+module genodego/test/e2e
 
-go 1.26
+go 1.26.0
