@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"genodego/build/internal/elfhash"
 	"genodego/syscalls"
 )
 
@@ -347,20 +348,6 @@ func (c *checker) tls() {
 	}
 }
 
-// sysvHash is the ELF hash function (System V ABI).
-func sysvHash(name string) uint32 {
-	var h uint32
-	for i := 0; i < len(name); i++ {
-		h = h<<4 + uint32(name[i])
-		g := h & 0xf0000000
-		if g != 0 {
-			h ^= g >> 24
-		}
-		h &^= g
-	}
-	return h
-}
-
 // lookupHash finds name through DT_HASH the way ld.lib.so's
 // Dynamic::lookup_symbol does: only NOTYPE, OBJECT and FUNC symbols with a
 // non-zero value match.
@@ -372,7 +359,7 @@ func (c *checker) lookupHash(name string) bool {
 	if nbucket == 0 {
 		return false
 	}
-	idx := uint64(le.Uint32(c.hash[8+4*(uint64(sysvHash(name))%nbucket):]))
+	idx := uint64(le.Uint32(c.hash[8+4*(uint64(elfhash.SysV(name))%nbucket):]))
 	for steps := uint64(0); idx != 0 && idx < nchain && steps <= nchain; steps++ {
 		if idx < uint64(len(c.dynsyms)) {
 			s := &c.dynsyms[idx]

@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"debug/elf"
 	"encoding/binary"
+
+	"genodego/build/internal/elfhash"
 )
 
 // Rel is one relocation against dynamic symbol Sym (1 = first import).
@@ -98,19 +100,6 @@ func (t *strtab) add(s string) uint32 {
 	return off
 }
 
-func sysvHash(name string) uint32 {
-	var h uint32
-	for i := 0; i < len(name); i++ {
-		h = h<<4 + uint32(name[i])
-		g := h & 0xf0000000
-		if g != 0 {
-			h ^= g >> 24
-		}
-		h &^= g
-	}
-	return h
-}
-
 type section struct {
 	name            string
 	typ             elf.SectionType
@@ -190,7 +179,7 @@ func (s Spec) Build() []byte {
 	buckets := make([]uint32, nbucket)
 	chains := make([]uint32, len(syms))
 	for i := 1; i < len(syms); i++ {
-		b := sysvHash(syms[i].str) % nbucket
+		b := elfhash.SysV(syms[i].str) % nbucket
 		chains[i] = buckets[b]
 		buckets[b] = uint32(i)
 	}
