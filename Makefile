@@ -49,12 +49,14 @@ mod-upgrade:          ## M=NAME V=VERSION: pin another version and re-apply the 
 	@build/modules.sh upgrade $(M) $(V)
 
 syscalls:             ## regenerate goos_genode's z-files: from syscalls/table.tsv (mklibc), from the pinned Go release (mkztypes)
-	go run genodego/syscalls/cmd/mklibc -root $(TOP)
-	go run genodego/syscalls/cmd/mkztypes -root $(TOP)
+	cd syscalls && $(SYSCALLS_GO) run ./cmd/mklibc -root $(TOP)
+	cd syscalls && $(SYSCALLS_GO) run ./cmd/mkztypes -root $(TOP)
 
 syscalls-check:       ## fail when a generated file is stale, naming it and the command that regenerates it
-	@s=0; go run genodego/syscalls/cmd/mklibc -root $(TOP) -check || s=1; \
-	go run genodego/syscalls/cmd/mkztypes -root $(TOP) -check || s=1; exit $$s
+	@s=0; cd syscalls && { $(SYSCALLS_GO) run ./cmd/mklibc -root $(TOP) -check || s=1; \
+	$(SYSCALLS_GO) run ./cmd/mkztypes -root $(TOP) -check || s=1; }; exit $$s
+# The syscalls module needs nothing else, so its generators run before (and without) _build/modules.
+SYSCALLS_GO := GOWORK=off GOFLAGS= go
 
 elfcheck:
 	@mkdir -p _build/bin
