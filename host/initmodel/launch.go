@@ -241,15 +241,11 @@ func (g GenodeRun) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
 	return &genodeRunProc{cmd: cmd, tmpDir: c.RunDir, done: make(chan struct{})}, nil
 }
 
-// childSpec extracts argv, environment and working directory as libc
-// would read them (repos/libports/include/libc/args.h).
-func childSpec(start *node.Node) (args, env []string, cwd, hostRoot string) {
-	cfg := start.Child("config")
-	if cfg == nil {
-		return nil, nil, "", ""
-	}
-	cc, err := initcfg.DecodeChildConfig(cfg)
-	if err != nil {
+// childSpec gives argv, environment and working directory as the child's
+// libc reads them from its <config>.
+func childSpec(s *initcfg.Start) (args, env []string, cwd, hostRoot string) {
+	cc := s.Config
+	if cc == nil {
 		return nil, nil, "", ""
 	}
 	args = cc.Args

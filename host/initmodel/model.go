@@ -25,6 +25,9 @@
 //     element type", "unable to apply complete configuration"); the model
 //     applies the remaining nodes (init aborts the model update at that
 //     node, with an order-dependent result)
+//   - each start node is decoded by initcfg with Genode's tolerance; init's
+//     warnings about it are logged on every config update, as init does;
+//     a start node initcfg refuses is logged and not started
 package initmodel
 
 import (
@@ -60,13 +63,13 @@ type child struct {
 	name, version, binary string
 	id                    uint64
 	start                 *node.Node
+	s                     *initcfg.Start
 	routeKey              string
 	ram                   initcfg.Bytes
 	caps                  uint64
 	proc                  Process
 	exited                *int
 	incomplete            bool
-	propagate             bool
 }
 
 type exitMsg struct {
@@ -172,12 +175,13 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 	}
 	m.version, _ = cfg.Attr("version")
 	gx, _ := cfg.Attr("generate_xml")
-	m.xml = gx == "yes"
+	m.xml, _ = node.ParseBool(gx)
 	m.report = cfg.Child("report")
 	defCaps, defRAM := uint64(0), initcfg.Bytes(0)
 	if d := cfg.Child("default"); d != nil {
+		// config_model.cc: a value init cannot read is 0
 		if v, ok := d.Attr("caps"); ok {
-			defCaps, _ = strconv.ParseUint(v, 10, 64)
+			defCaps, _ = node.ParseUnsigned(v)
 		}
 		if v, ok := d.Attr("ram"); ok {
 			defRAM, _ = initcfg.ParseBytes(v)
@@ -187,6 +191,7 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 	incompleteCfg := false
 	type want struct {
 		n                     *node.Node
+		s                     *initcfg.Start
 		name, version, binary string
 		routeKey              string
 		ram                   initcfg.Bytes
@@ -203,20 +208,22 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 		if ch.Type != "start" {
 			continue
 		}
-		name, _ := ch.Attr("name")
-		if name == "" || names[name] {
+		s, err := initcfg.Options{}.Start(ch)
+		if err != nil {
+			m.logf("Error: start node %d:%d: %v", ch.Line, ch.Col, err)
+			continue
+		}
+		if names[s.Name] {
 			m.logf("Error: start node without unique name")
 			continue
 		}
-		names[name] = true
-		w := want{n: ch, name: name}
-		w.version, _ = ch.Attr("version")
-		w.binary = name
-		if b := ch.Child("binary"); b != nil {
-			if v, ok := b.Attr("name"); ok {
-				w.binary = v
+		names[s.Name] = true
+		for _, d := range s.Diags {
+			if d.Kind == initcfg.Warning && !d.Child {
+				m.logf("Warning: %s", d.Msg)
 			}
 		}
+		w := want{n: ch, s: s, name: s.Name, version: s.Version, binary: s.BinaryName(), caps: s.Caps, ram: s.RAM}
 		route := ch.Child("route")
 		if route == nil {
 			route = defRoute
@@ -224,21 +231,11 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 		if route != nil {
 			w.routeKey = string(route.EncodeHID())
 		}
-		w.caps, w.ram = defCaps, defRAM
-		if v, ok := ch.Attr("caps"); ok {
-			w.caps, _ = strconv.ParseUint(v, 10, 64)
+		if w.caps == 0 {
+			w.caps = defCaps
 		}
-		if v, ok := ch.Attr("ram"); ok {
-			w.ram, _ = initcfg.ParseBytes(v)
-		}
-		for _, r := range ch.All("resource") {
-			q, ok := r.Attr("quantum")
-			switch v, _ := r.Attr("name"); {
-			case ok && v == "RAM":
-				w.ram, _ = initcfg.ParseBytes(q)
-			case ok && v == "CAP":
-				w.caps, _ = strconv.ParseUint(q, 10, 64)
-			}
+		if w.ram == 0 {
+			w.ram = defRAM
 		}
 		wants = append(wants, w)
 	}
@@ -269,8 +266,7 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 			continue
 		}
 		// live updates
-		c.ram, c.caps, c.start = w.ram, w.caps, w.n
-		c.propagate = propagates(w.n)
+		c.ram, c.caps, c.start, c.s = w.ram, w.caps, w.n, w.s
 		keep = append(keep, c)
 	}
 	m.children = keep
@@ -282,8 +278,8 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 		if existing[w.name] {
 			continue
 		}
-		c := &child{name: w.name, version: w.version, binary: w.binary, start: w.n, routeKey: w.routeKey,
-			ram: w.ram, caps: w.caps, id: m.nextID, propagate: propagates(w.n)}
+		c := &child{name: w.name, version: w.version, binary: w.binary, start: w.n, s: w.s, routeKey: w.routeKey,
+			ram: w.ram, caps: w.caps, id: m.nextID}
 		m.nextID++
 		m.children = append(m.children, c)
 		m.launch(ctx, c, defRoute)
@@ -303,14 +299,6 @@ func sortChildren(cs []*child, order map[string]int) {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
 		}
 	}
-}
-
-func propagates(start *node.Node) bool {
-	if e := start.Child("exit"); e != nil {
-		v, _ := e.Attr("propagate")
-		return v == "yes"
-	}
-	return false
 }
 
 func (m *Init) kill(c *child, why string) {
@@ -363,7 +351,7 @@ func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
 	spec := &ChildSpec{Name: c.name, ID: c.id, Start: c.start, Binary: c.binary, RAM: c.ram, Caps: c.caps}
 	spec.HostBinary = m.resolveBinary(c, defRoute)
 	var hostRoot, cwd string
-	spec.Args, spec.Env, cwd, hostRoot = childSpec(c.start)
+	spec.Args, spec.Env, cwd, hostRoot = childSpec(c.s)
 	if hostRoot != "" && cwd != "" {
 		d := filepath.Join(hostRoot, filepath.FromSlash(cwd))
 		if fi, err := os.Stat(d); err == nil && fi.IsDir() {
@@ -406,7 +394,7 @@ func (m *Init) exited(e exitMsg) (int, bool) {
 	e.c.exited = &code
 	m.logf("child %q exited with exit value %d", e.c.name, code)
 	m.writeReport()
-	if e.c.propagate {
+	if e.c.s.ExitPropagate {
 		return code, true
 	}
 	return 0, false
@@ -417,7 +405,7 @@ func (m *Init) State() *initcfg.State {
 	st := &initcfg.State{Version: m.version}
 	var ids, childRAM, childCaps, initRAM, initCaps bool
 	if r := m.report; r != nil {
-		get := func(k string) bool { v, _ := r.Attr(k); return v == "yes" || v == "true" }
+		get := func(k string) bool { v, _ := r.Attr(k); b, _ := node.ParseBool(v); return b }
 		ids, childRAM, childCaps, initRAM, initCaps = get("ids"), get("child_ram"), get("child_caps"), get("init_ram"), get("init_caps")
 	}
 	var usedRAM, usedCaps uint64

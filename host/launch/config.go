@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"genodego/sandbox/initcfg"
 	"genodego/sandbox/node"
 )
 
@@ -233,12 +234,6 @@ func Resolve(root *node.Node, opt Options) (*Component, error) {
 	return r.comp, nil
 }
 
-// Start-node sub nodes that only matter to init's routing or scheduling; the
-// model has nothing to do for them.
-var ignoredStartNodes = map[string]bool{
-	"route": true, "provides": true, "affinity": true, "heartbeat": true, "exit": true,
-}
-
 func (r *resolver) start(start *node.Node) error {
 	c := r.comp
 	name, ok := start.Attr("name")
@@ -249,85 +244,21 @@ func (r *resolver) start(start *node.Node) error {
 		return r.attrErr(start, "name", "%q is not a usable child name", name)
 	}
 	c.Name = name
+	r.labelTree(start)
 
-	for _, a := range start.Attrs {
-		switch a.Name {
-		case "name", "version", "priority", "managing_system":
-		case "ram":
-			v, err := parseNumBytes(a.Value)
-			if err != nil {
-				return r.attrErr(start, "ram", "%v", err)
-			}
-			c.RAM = v
-		case "caps":
-			v, err := parseUnsigned(a.Value)
-			if err != nil {
-				return r.attrErr(start, "caps", "%v", err)
-			}
-			c.Caps = v
-		case "ld":
-			b, err := parseBool(a.Value)
-			if err != nil {
-				return r.attrErr(start, "ld", "%v", err)
-			}
-			if !b {
-				return r.attrErr(start, "ld", "statically linked components (ld=\"no\") are not modelled")
-			}
-		default:
-			return r.attrErr(start, a.Name, "unknown attribute of <start>")
+	s, err := initcfg.Options{}.Start(start)
+	if err != nil {
+		return r.posErr(start, err)
+	}
+	if err := r.diags(start, s.Diags); err != nil {
+		return err
+	}
+	if s.Ld != "" {
+		if ld, _ := node.ParseBool(s.Ld); !ld {
+			return r.attrErr(start, "ld", "statically linked components (ld=\"no\") are not modelled")
 		}
 	}
-
-	var binaryNode *node.Node
-	var configNode *node.Node
-	ramSet := hasAttr(start, "ram")
-	for _, ch := range start.Children {
-		r.label(ch, start)
-		switch ch.Type {
-		case "binary":
-			if binaryNode != nil {
-				return r.nodeErr(ch, "more than one <binary> node")
-			}
-			binaryNode = ch
-		case "config":
-			if configNode != nil {
-				return r.nodeErr(ch, "more than one <config> node")
-			}
-			configNode = ch
-		case "resource":
-			rn, _ := ch.Attr("name")
-			q, ok := ch.Attr("quantum")
-			if !ok {
-				return r.nodeErr(ch, "lacks a quantum attribute")
-			}
-			switch rn {
-			case "RAM":
-				if ramSet {
-					// sandbox/child.cc: _configured_ram_quota (spelling as Genode's)
-					r.warn("[init] Warning: %s: ambigious RAM-quota definition", name)
-				}
-				v, err := parseNumBytes(q)
-				if err != nil {
-					return r.attrErr(ch, "quantum", "%v", err)
-				}
-				c.RAM, ramSet = v, true
-			case "CAP":
-				v, err := parseUnsigned(q)
-				if err != nil {
-					return r.attrErr(ch, "quantum", "%v", err)
-				}
-				c.Caps = v
-			case "CPU":
-				return r.attrErr(ch, "name", "<resource name=\"CPU\"> no longer exists (removed in Genode 25.11)")
-			default:
-				return r.attrErr(ch, "name", "unknown resource %q (RAM or CAP)", rn)
-			}
-		default:
-			if !ignoredStartNodes[ch.Type] {
-				return r.nodeErr(ch, "unknown sub node of <start>")
-			}
-		}
-	}
+	c.RAM, c.Caps = uint64(s.RAM), s.Caps
 	if c.RAM == 0 {
 		return r.nodeErr(start, "no RAM quota: give ram=\"SIZE\" (or <resource name=\"RAM\" quantum=\"SIZE\"/>); init would not start the child")
 	}
@@ -347,14 +278,10 @@ func (r *resolver) start(start *node.Node) error {
 			return &ConfigError{File: r.opt.File, Msg: fmt.Sprintf("-binary %s: %v", r.opt.Binary, err)}
 		}
 		c.Binary = b
-	case binaryNode != nil:
-		bn, ok := binaryNode.Attr("name")
-		if !ok || bn == "" {
-			return r.nodeErr(binaryNode, "lacks a name")
-		}
-		b := r.hostPath(bn)
+	case s.Binary != "":
+		b := r.hostPath(s.Binary)
 		if err := checkBinary(b); err != nil {
-			return r.attrErr(binaryNode, "name", "binary %s: %v", b, err)
+			return r.attrErr(start.Child("binary"), "name", "binary %s: %v", b, err)
 		}
 		c.Binary = b
 	default:
@@ -365,14 +292,77 @@ func (r *resolver) start(start *node.Node) error {
 		c.Binary = b
 	}
 
-	if configNode == nil {
+	if s.Config == nil {
 		// No <config>: the libc sees an empty config (no args, env, VFS).
 		return nil
 	}
-	return r.config(configNode)
+	return r.config(start.Child("config"), s.Config)
 }
 
-func hasAttr(n *node.Node, name string) bool { _, ok := n.Attr(name); return ok }
+// labelTree records the display paths of n's descendants.
+func (r *resolver) labelTree(n *node.Node) {
+	for _, ch := range n.Children {
+		r.label(ch, n)
+		r.labelTree(ch)
+	}
+}
+
+// locate finds the node or attribute of the tree below n at a position.
+func locate(n *node.Node, line, col int) (*node.Node, string) {
+	for _, a := range n.Attrs {
+		if a.Line == line && a.Col == col {
+			return n, a.Name
+		}
+	}
+	if n.Line == line && n.Col == col {
+		return n, ""
+	}
+	for _, ch := range n.Children {
+		if m, a := locate(ch, line, col); m != nil {
+			return m, a
+		}
+	}
+	return nil, ""
+}
+
+// posErr turns a decoding error at a position below start into a
+// ConfigError naming the node and attribute there.
+func (r *resolver) posErr(start *node.Node, err error) error {
+	ne, ok := err.(*node.Error)
+	if !ok {
+		return &ConfigError{File: r.opt.File, Msg: err.Error()}
+	}
+	e := &ConfigError{File: r.opt.File, Line: ne.Line, Col: ne.Col, Msg: ne.Msg}
+	if n, attr := locate(start, ne.Line, ne.Col); n != nil {
+		e.Node, e.Attr = r.path[n], attr
+		e.Msg = strings.TrimPrefix(e.Msg, attr+": ")
+	}
+	return e
+}
+
+// diags applies what decoding found that Genode warns about or passes over:
+// Genode's warnings are the component's; what Genode never reads (a typo,
+// mostly) is refused; forms Genode skips are the launcher's warnings in
+// strict mode.
+func (r *resolver) diags(start *node.Node, ds []initcfg.Diag) error {
+	for _, d := range ds {
+		switch d.Kind {
+		case initcfg.Warning:
+			who := "init"
+			if d.Child {
+				who = r.comp.Name
+			}
+			r.warn("[%s] Warning: %s", who, d.Msg)
+		case initcfg.Unread:
+			return r.posErr(start, &node.Error{Line: d.Line, Col: d.Col, Msg: d.Msg})
+		case initcfg.Ignored:
+			if r.opt.Strict {
+				r.warn("Warning: %s:%d:%d: %s (Genode passes over it silently)", r.opt.File, d.Line, d.Col, d.Msg)
+			}
+		}
+	}
+	return nil
+}
 
 // hostPath resolves a ROM-like name against the config's directory.
 func (r *resolver) hostPath(name string) string {
@@ -412,41 +402,28 @@ var libcAttrs = map[string]string{
 	"pid": "int", "connect_timeout_sec": "unsigned", "update_mtime": "bool", "cloned": "bool",
 }
 
-func (r *resolver) config(cfg *node.Node) error {
+func (r *resolver) config(cfgNode *node.Node, cfg *initcfg.ChildConfig) error {
 	c := r.comp
-	var vfsNode, libcNode *node.Node
-	for _, ch := range cfg.Children {
-		r.label(ch, cfg)
-		switch ch.Type {
-		case "vfs":
-			if vfsNode == nil { // libc uses the first <vfs>
-				vfsNode = ch
-			}
-		case "libc":
-			if libcNode == nil {
-				libcNode = ch
-			}
+	c.Args = cfg.Args
+	for _, e := range cfg.Env {
+		if e.Name == "" || strings.Contains(e.Name, "=") {
+			return r.nodeErr(cfgNode, "environment variable name %q is unusable", e.Name)
 		}
+		c.Env = append(c.Env, KV{e.Name, e.Value})
 	}
-	if libcNode != nil {
-		if err := r.libc(libcNode); err != nil {
+	if l := cfg.Libc; l != nil {
+		libc := &node.Node{Type: "libc", Attrs: l.Attrs, Children: l.Children, Line: l.Line, Col: l.Col}
+		r.label(libc, cfgNode)
+		if err := r.libc(libc); err != nil {
 			return err
 		}
-		if vfsNode == nil {
-			if lv := libcNode.Child("vfs"); lv != nil {
-				r.label(lv, libcNode)
-				// libc/internal/config.h: with_vfs_config
-				r.warn("[%s] Warning: '<config> <libc> <vfs/>' is deprecated, please move to '<config> <vfs/>'", c.Name)
-				vfsNode = lv
-			}
+	}
+	if v := cfg.VFS; v != nil {
+		if !cfg.VFSInLibc {
+			r.label(v, cfgNode)
 		}
-	}
-	if err := r.argsAndEnv(cfg); err != nil {
-		return err
-	}
-	if vfsNode != nil {
-		c.VFS = append(c.VFS, VFSNode{Path: "/", Type: "dir", Line: vfsNode.Line})
-		if err := r.vfsDir(vfsNode, "/"); err != nil {
+		c.VFS = append(c.VFS, VFSNode{Path: "/", Type: "dir", Line: v.Line})
+		if err := r.vfsDir(v, "/"); err != nil {
 			return err
 		}
 	}
@@ -467,23 +444,19 @@ func (r *resolver) libc(libc *node.Node) error {
 				return r.attrErr(libc, a.Name, "%q is not an absolute VFS path", v)
 			}
 		case "int":
-			n, ok := genodeUnsigned(strings.TrimPrefix(v, "-"))
-			if !ok || n > 1<<31-1 {
+			n, err := node.ParseSigned(v)
+			if err != nil || n < -1<<31 || n > 1<<31-1 {
 				return r.attrErr(libc, a.Name, "%q is not a number", v)
 			}
-			if strings.HasPrefix(v, "-") {
-				v = "-" + strconv.FormatUint(n, 10)
-			} else {
-				v = strconv.FormatUint(n, 10)
-			}
+			v = strconv.FormatInt(n, 10)
 		case "unsigned":
-			n, err := parseUnsigned(v)
+			n, err := node.ParseUnsigned(v)
 			if err != nil {
 				return r.attrErr(libc, a.Name, "%v", err)
 			}
 			v = strconv.FormatUint(n, 10)
 		case "bool":
-			b, err := parseBool(v)
+			b, err := node.ParseBool(v)
 			if err != nil {
 				return r.attrErr(libc, a.Name, "%v", err)
 			}
@@ -503,7 +476,7 @@ func (r *resolver) libc(libc *node.Node) error {
 			if !ok {
 				continue
 			}
-			n, err := parseNumBytes(s)
+			n, err := node.ParseNumBytes(s)
 			if err != nil {
 				return r.attrErr(ch, "size", "%v", err)
 			}
@@ -513,7 +486,7 @@ func (r *resolver) libc(libc *node.Node) error {
 			if !ok {
 				continue
 			}
-			n, err := parseUnsigned(s)
+			n, err := node.ParseUnsigned(s)
 			if err != nil || n < 12 || n > 40 {
 				return r.attrErr(ch, "align_log2", "%q is not a usable alignment (12..40)", s)
 			}
@@ -539,17 +512,17 @@ func (r *resolver) libc(libc *node.Node) error {
 				var err error
 				switch a.Name {
 				case "id":
-					fd.ID, err = parseUnsigned(a.Value)
+					fd.ID, err = node.ParseUnsigned(a.Value)
 				case "path":
 					fd.Path, fd.HasPath = a.Value, true
 				case "readable":
-					fd.Readable, err = parseBool(a.Value)
+					fd.Readable, err = node.ParseBool(a.Value)
 				case "writeable":
-					fd.Writeable, err = parseBool(a.Value)
+					fd.Writeable, err = node.ParseBool(a.Value)
 				case "cloexec":
-					fd.Cloexec, err = parseBool(a.Value)
+					fd.Cloexec, err = node.ParseBool(a.Value)
 				case "seek":
-					fd.Seek, err = parseUnsigned(a.Value)
+					fd.Seek, err = node.ParseUnsigned(a.Value)
 				default:
 					return r.attrErr(ch, a.Name, "unknown <fd> attribute (kernel.cc reads id, path, readable, writeable, cloexec, seek)")
 				}
@@ -565,64 +538,6 @@ func (r *resolver) libc(libc *node.Node) error {
 	return nil
 }
 
-// argsAndEnv follows repos/libports/include/libc/args.h: per <arg> without a
-// value attribute, its name and its quoted content each give one argv
-// element; a legacy <arg value> gives its name (if any) and its value; <env
-// NAME> with quoted content or legacy <env key value> give environment
-// entries, all in document order.
-func (r *resolver) argsAndEnv(cfg *node.Node) error {
-	c := r.comp
-	for _, ch := range cfg.Children {
-		switch ch.Type {
-		case "arg":
-			name, hasName := ch.Attr("name")
-			if value, ok := ch.Attr("value"); ok {
-				if hasName {
-					c.Args = append(c.Args, name)
-				}
-				c.Args = append(c.Args, value)
-				continue
-			}
-			if hasName {
-				c.Args = append(c.Args, name)
-			}
-			if content, ok := quoted(ch); ok {
-				c.Args = append(c.Args, content)
-			}
-		case "env":
-			key, hasKey := ch.Attr("key")
-			value, hasValue := ch.Attr("value")
-			name, hasName := ch.Attr("name")
-			switch {
-			case hasKey && hasValue:
-				c.Env = append(c.Env, KV{key, value})
-			case hasName && !hasKey:
-				content, _ := quoted(ch)
-				c.Env = append(c.Env, KV{name, content})
-			}
-			// Anything else is ignored by Genode's libc, silently.
-			if hasKey || hasName {
-				k := key
-				if !hasKey {
-					k = name
-				}
-				if k == "" || strings.Contains(k, "=") {
-					return r.nodeErr(ch, "environment variable name %q is unusable", k)
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// quoted returns a node's quoted content (HID ": " lines, XML text content).
-func quoted(n *node.Node) (string, bool) {
-	if n.Content == "" {
-		return "", false
-	}
-	return n.Content, true
-}
-
 func sortedKeys(m map[string]string) []string {
 	var ks []string
 	for k := range m {
@@ -630,64 +545,4 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(ks)
 	return ks
-}
-
-// parseNumBytes parses a Genode Num_bytes value: an unsigned number (decimal,
-// or hex with 0x) with an optional K, M or G suffix (base/include/util/string.h).
-// Unlike Genode, which falls back to the default for a value it cannot parse
-// completely, the launcher rejects it.
-func parseNumBytes(s string) (uint64, error) {
-	t := s
-	mul := uint64(1)
-	if n := len(t); n > 0 {
-		switch t[n-1] {
-		case 'K':
-			mul, t = 1<<10, t[:n-1]
-		case 'M':
-			mul, t = 1<<20, t[:n-1]
-		case 'G':
-			mul, t = 1<<30, t[:n-1]
-		}
-	}
-	v, ok := genodeUnsigned(t)
-	if !ok {
-		return 0, fmt.Errorf("%q is not a size (a number with an optional K, M or G suffix)", s)
-	}
-	if v > (1<<62)/mul {
-		return 0, fmt.Errorf("%q is too large", s)
-	}
-	return v * mul, nil
-}
-
-func parseUnsigned(s string) (uint64, error) {
-	v, ok := genodeUnsigned(s)
-	if !ok {
-		return 0, fmt.Errorf("%q is not an unsigned number", s)
-	}
-	return v, nil
-}
-
-// genodeUnsigned parses what Genode's parse_unsigned consumes: decimal digits,
-// or hex digits after 0x; the whole string must be consumed.
-func genodeUnsigned(s string) (uint64, bool) {
-	base := 10
-	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		base, s = 16, s[2:]
-	}
-	if s == "" || strings.ContainsAny(s, "+-_") {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(s, base, 64)
-	return v, err == nil
-}
-
-// parseBool accepts Genode's boolean spellings (util/string.h: parse(bool)).
-func parseBool(s string) (bool, error) {
-	switch s {
-	case "yes", "true", "on":
-		return true, nil
-	case "no", "false", "off":
-		return false, nil
-	}
-	return false, fmt.Errorf("%q is not a boolean (yes or no)", s)
 }

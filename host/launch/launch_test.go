@@ -361,16 +361,35 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestNumBytes(t *testing.T) {
-	for s, want := range map[string]uint64{"0": 0, "4096": 4096, "16K": 16 << 10, "32M": 32 << 20, "2G": 2 << 30, "0x1000": 4096, "010": 10} {
-		if v, err := parseNumBytes(s); err != nil || v != want {
-			t.Errorf("parseNumBytes(%q) = %d, %v; want %d", s, v, err, want)
-		}
+// Values and forms as Genode reads them (the rules are sandbox/node's and
+// sandbox/initcfg's): hex quotas, on/off, and what the libc skips, which
+// only strict mode reports.
+func TestGenodeForms(t *testing.T) {
+	d := fixture(t)
+	cfg := `<start name="hello" caps="0x10" ram="0x100000">
+  <config>
+    <vfs><fs host="@DIR@/share" writeable="on"/></vfs>
+    <env key="lonely"/>
+    <arg/>
+  </config>
+</start>`
+	c, err := load(t, d, cfg)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, s := range []string{"", "M", "1.5M", "16 M", "16m", "-1", "+1", "1T", "0x", "99999999999999999999"} {
-		if _, err := parseNumBytes(s); err == nil {
-			t.Errorf("parseNumBytes(%q) accepted", s)
-		}
+	if c.RAM != 1<<20 || c.Caps != 16 || len(c.Warnings) != 0 || len(c.Args) != 0 || len(c.Env) != 0 {
+		t.Errorf("ram %d caps %d warnings %q args %q env %q", c.RAM, c.Caps, c.Warnings, c.Args, c.Env)
+	}
+	if flat := string(c.Flat("RUN", "")); !strings.Contains(flat, "writeable=yes") {
+		t.Errorf("writeable=on not applied:\n%s", flat)
+	}
+	c, err = Load([]byte(strings.ReplaceAll(cfg, "@DIR@", d)), Options{File: "test.config", Dir: d, Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 2 || !strings.Contains(c.Warnings[0], "test.config:4:5: <env> needs a name") ||
+		!strings.Contains(c.Warnings[1], "test.config:5:5: <arg> without name") {
+		t.Errorf("strict warnings %q", c.Warnings)
 	}
 }
 

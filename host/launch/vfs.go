@@ -100,7 +100,7 @@ func (r *resolver) vfsDir(d *node.Node, dir string) error {
 			fields := []KV{{"plugin", ch.Type}}
 			for _, a := range ch.Attrs {
 				if a.Name == "dhcp" {
-					if _, err := parseBool(a.Value); err != nil {
+					if _, err := node.ParseBool(a.Value); err != nil {
 						return r.attrErr(ch, a.Name, "%v", err)
 					}
 				}
@@ -168,14 +168,14 @@ func (r *resolver) fs(n *node.Node, dir string) error {
 	}
 	w := false
 	if v, ok := n.Attr("writeable"); ok {
-		b, err := parseBool(v)
+		b, err := node.ParseBool(v)
 		if err != nil {
 			return r.attrErr(n, "writeable", "%v", err)
 		}
 		w = b
 	}
 	if v, ok := n.Attr("buffer_size"); ok {
-		if _, err := parseNumBytes(v); err != nil {
+		if _, err := node.ParseNumBytes(v); err != nil {
 			return r.attrErr(n, "buffer_size", "%v", err)
 		}
 	}
@@ -207,7 +207,7 @@ func (r *resolver) single(n *node.Node, dir string) error {
 	case "zero":
 		var fields []KV
 		if s, ok := n.Attr("size"); ok {
-			v, err := parseNumBytes(s)
+			v, err := node.ParseNumBytes(s)
 			if err != nil {
 				return r.attrErr(n, "size", "%v", err)
 			}
@@ -220,7 +220,7 @@ func (r *resolver) single(n *node.Node, dir string) error {
 			fields = append(fields, KV{"label", s})
 		}
 		if s, ok := n.Attr("raw"); ok {
-			b, err := parseBool(s)
+			b, err := node.ParseBool(s)
 			if err != nil {
 				return r.attrErr(n, "raw", "%v", err)
 			}
@@ -237,8 +237,8 @@ func (r *resolver) single(n *node.Node, dir string) error {
 		// os/src/lib/vfs/inline_file_system.h: quoted content, or else exactly
 		// one sub node, which becomes the file's content as generated text.
 		var content []byte
-		if q, ok := quoted(n); ok {
-			content = []byte(q)
+		if n.Content != "" {
+			content = []byte(n.Content)
 		} else if len(n.Children) == 1 {
 			content = n.Children[0].EncodeHID()
 		} else if len(n.Children) > 1 {

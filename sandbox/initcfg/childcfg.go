@@ -17,13 +17,19 @@ type ChildConfig struct {
 	Args  []string
 	Env   []EnvVar
 	Extra []*node.Node
+	// VFSInLibc: VFS is the deprecated <vfs> inside <libc> (one of
+	// Libc.Children), used because <config> has none.
+	VFSInLibc bool
+	// Diags are what the libc passes over or warns about (Decode).
+	Diags []Diag
 }
 
 // Libc is <libc>: attributes such as stdin, stdout, stderr, cwd, rtc, rng,
 // pipe, socket, pid, and sub nodes such as <passwd>, <pthread>, <stack>.
 type Libc struct {
-	Attrs    []node.Attr
-	Children []*node.Node
+	Attrs     []node.Attr
+	Children  []*node.Node
+	Line, Col int // of the <libc> node, when decoded
 }
 
 // Get returns a libc attribute.
@@ -58,7 +64,7 @@ func (c *ChildConfig) Node() *node.Node {
 	for _, a := range c.Attrs {
 		n.Attrs = append(n.Attrs, node.Attr{Name: a.Name, Value: a.Value})
 	}
-	if c.VFS != nil {
+	if c.VFS != nil && !c.VFSInLibc {
 		n.Add(c.VFS.Clone())
 	}
 	if c.Libc != nil {
@@ -121,30 +127,43 @@ func ArgProblem(s string) string {
 	return ""
 }
 
-// DecodeChildConfig decodes a child's <config> as libc reads it
-// (repos/libports/include/libc/args.h): <arg name>, quoted content of
-// <arg>, legacy <arg value> (preceded by its name if any), <env name> with
-// quoted content, and legacy <env key value>.
-func DecodeChildConfig(n *node.Node) (*ChildConfig, error) {
-	c := &ChildConfig{}
-	for _, a := range n.Attrs {
-		c.Attrs = append(c.Attrs, node.Attr{Name: a.Name, Value: a.Value})
+// ChildConfig decodes a child's <config> as its libc reads it.
+func (o Options) ChildConfig(n *node.Node) (*ChildConfig, error) {
+	d := &decoder{o: o}
+	c, err := d.childConfig(n)
+	if err != nil {
+		return nil, err
 	}
+	c.Diags = d.take()
+	return c, nil
+}
+
+// childConfig follows the libc: the first <vfs> (else, with a warning, the
+// <vfs> of <libc>; internal/config.h with_vfs_config), the first <libc>,
+// and <arg>/<env> as repos/libports/include/libc/args.h reads them:
+// <arg name> and the quoted content of <arg> are one element each, a legacy
+// <arg value> gives its name (if any) and its value, <env name> without key
+// takes its quoted content, a legacy <env> needs key and value. Other
+// <arg>/<env> forms give nothing.
+func (d *decoder) childConfig(n *node.Node) (*ChildConfig, error) {
+	c := &ChildConfig{}
+	c.Attrs = append(c.Attrs, n.Attrs...)
 	for _, ch := range n.Children {
 		switch ch.Type {
-		case "vfs":
-			if c.VFS != nil {
-				return nil, errAt(ch, "more than one <vfs>")
+		case "vfs", "libc":
+			if ch.Type == "vfs" && c.VFS != nil || ch.Type == "libc" && c.Libc != nil {
+				if err := d.nodeDiag(Unread, ch, "more than one <%s>: the libc reads the first", ch.Type); err != nil {
+					return nil, err
+				}
+				c.Extra = append(c.Extra, ch.Clone())
+				continue
 			}
-			c.VFS = ch.Clone()
-		case "libc":
-			if c.Libc != nil {
-				return nil, errAt(ch, "more than one <libc>")
+			if ch.Type == "vfs" {
+				c.VFS = ch.Clone()
+				continue
 			}
-			l := &Libc{}
-			for _, a := range ch.Attrs {
-				l.Attrs = append(l.Attrs, node.Attr{Name: a.Name, Value: a.Value})
-			}
+			l := &Libc{Line: ch.Line, Col: ch.Col}
+			l.Attrs = append(l.Attrs, ch.Attrs...)
 			for _, x := range ch.Children {
 				l.Children = append(l.Children, x.Clone())
 			}
@@ -165,24 +184,35 @@ func DecodeChildConfig(n *node.Node) (*ChildConfig, error) {
 				c.Args = append(c.Args, ch.Content)
 			}
 			if !hasName && ch.Content == "" {
-				return nil, errAt(ch, "<arg> without name, value or content")
+				if err := d.nodeDiag(Ignored, ch, "<arg> without name, value or quoted content gives no argument"); err != nil {
+					return nil, err
+				}
 			}
 		case "env":
-			if k, ok := ch.Attr("key"); ok {
-				v, ok := ch.Attr("value")
-				if !ok {
-					return nil, errAt(ch, "<env key> lacks 'value'")
-				}
+			k, hasKey := ch.Attr("key")
+			v, hasValue := ch.Attr("value")
+			name, hasName := ch.Attr("name")
+			switch {
+			case hasKey && hasValue:
 				c.Env = append(c.Env, EnvVar{k, v})
-				continue
+			case hasName && !hasKey:
+				c.Env = append(c.Env, EnvVar{name, ch.Content})
+			default:
+				if err := d.nodeDiag(Ignored, ch, "<env> needs a name (or the legacy key and value): the libc skips it"); err != nil {
+					return nil, err
+				}
 			}
-			name, ok := ch.Attr("name")
-			if !ok {
-				return nil, errAt(ch, "<env> lacks 'name' (or legacy 'key' and 'value')")
-			}
-			c.Env = append(c.Env, EnvVar{name, ch.Content})
 		default:
 			c.Extra = append(c.Extra, ch.Clone())
+		}
+	}
+	if c.VFS == nil && c.Libc != nil {
+		for _, x := range c.Libc.Children {
+			if x.Type == "vfs" {
+				d.diag(Warning, x.Line, x.Col, true, "'<config> <libc> <vfs/>' is deprecated, please move to '<config> <vfs/>'")
+				c.VFS, c.VFSInLibc = x, true
+				break
+			}
 		}
 	}
 	return c, nil

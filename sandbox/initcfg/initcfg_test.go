@@ -1,6 +1,7 @@
 package initcfg
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -103,18 +104,19 @@ func TestChildConfigArgForms(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	cases := []struct{ in, want string }{
 		{"config\n+ start a\n+ bogus\n-\n", "3:3: unknown config element type <bogus>"},
-		{"config\n+ start a | ram: 8X\n-\n", "2:13: ram: invalid size"},
-		{"config\n+ start a | caps: -1\n-\n", "2:13: caps: expected a natural number"},
+		{"config\n+ start a | ram: 8X\n-\n", "2:13: ram: \"8X\" is not a size"},
+		{"config\n+ start a | caps: -1\n-\n", "2:13: caps: \"-1\" is not an unsigned number"},
 		{"config\n+ start a\n+ start a\n-\n", "3:9: duplicate start name"},
 		{"config\n+ start a\n  + frob\n-\n", "3:5: unknown node <frob> in <start>"},
 		{"config\n+ start | ram: 1M\n-\n", "2:3: <start> lacks the \"name\" attribute"},
 		{"config\n+ start a\n  + route\n    + service ROM | + sibling x\n-\n", "4:23: unknown route target <sibling>"},
-		{"config\n+ start a\n  + resource | name: CPU | quantum: 10\n-\n", "3:5: <resource name=\"CPU\"> was removed in Genode 25.11"},
-		{"config\n+ start a | ram: 1M\n  + resource | name: RAM | quantum: 1M\n-\n", "3:5: ambiguous RAM-quota"},
-		{"config | prio_levels: 3\n-\n", "1:10: prio_levels must be a power of two"},
+		{"config\n+ start a\n  + resource | name: CPU | quantum: 10\n-\n", "3:5: <resource name=\"CPU\"> no longer exists (removed in Genode 25.11)"},
+		{"config\n+ start a\n  + resource | name: RAM\n-\n", "3:5: <resource name=\"RAM\"> lacks a quantum"},
 		{"config\n+ start a | priority: 1\n-\n", "2:13: priority must be 0 or negative"},
 		{"config\n+ start a | colour: red\n-\n", "2:13: <start>: unknown attribute \"colour\""},
-		{"<config><start name=\"a\" ram=\"1Q\"/></config>", "1:25: ram: invalid size"},
+		{"config\n+ start a\n  + binary x\n  + binary y\n-\n", "4:5: more than one <binary>"},
+		{"config\n+ resource | name: ROM | preserve: 1\n-\n", "2:14: unknown resource \"ROM\""},
+		{"<config><start name=\"a\" ram=\"1Q\"/></config>", "1:25: ram: \"1Q\" is not a size"},
 		{"state\n-\n", "1:1: expected <config>"},
 	}
 	for _, c := range cases {
@@ -123,6 +125,134 @@ func TestDecodeErrors(t *testing.T) {
 			t.Errorf("%q: got %v, want %s", c.in, err, c.want)
 		}
 	}
+}
+
+// What Genode 26.02 accepts, warns about or passes over, in both modes:
+// lax decoding carries warnings and ignored forms as Diags, strict decoding
+// makes the ignored ones errors. Sources: repos/base/include/util/string.h
+// (values), repos/os/src/lib/sandbox/child.cc and utils.h (quotas,
+// priorities), repos/libports/include/libc/args.h (arguments, environment),
+// repos/libports/src/lib/libc/internal/config.h (<vfs>).
+func TestGenodeTolerance(t *testing.T) {
+	cases := []struct {
+		name, in string
+		check    func(c *Config) string // "" when c is as Genode reads it
+		diags    []string               // lax: "kind line:col: msg" prefixes
+		strict   string                 // strict: error prefix, "" if it decodes
+	}{
+		{"hex quotas", `<config><start name="a" ram="0x1000000" caps="0x10"/></config>`,
+			func(c *Config) string {
+				if s := c.Starts[0]; s.RAM != 16*MiB || s.Caps != 16 {
+					return fmt.Sprintf("ram %d caps %d", s.RAM, s.Caps)
+				}
+				return ""
+			}, nil, ""},
+		{"ambiguous ram", "config\n+ start a | ram: 4M\n  + resource RAM | quantum: 8M\n-\n",
+			func(c *Config) string {
+				if s := c.Starts[0]; s.RAM != 8*MiB || !s.LegacyRAM {
+					return fmt.Sprintf("ram %d legacy %v", s.RAM, s.LegacyRAM)
+				}
+				return ""
+			}, []string{"warning 3:5: a: ambigious RAM-quota definition"}, ""},
+		{"default ram and resource", "config\n+ default | ram: 1M\n+ start a\n  + resource RAM | quantum: 8M\n-\n",
+			nil, []string{"warning 4:5: a: ambigious RAM-quota definition"}, ""},
+		{"zero ram and resource", "config\n+ start a | ram: 0\n  + resource RAM | quantum: 8M\n-\n", nil, nil, ""},
+		{"env key without value, empty arg", `<config><start name="a"><config><env key="A"/><arg/><arg value="x"/><env name="B"/></config></start></config>`,
+			func(c *Config) string {
+				cc := c.Starts[0].Config
+				if !reflect.DeepEqual(cc.Args, []string{"x"}) || !reflect.DeepEqual(cc.Env, []EnvVar{{"B", ""}}) {
+					return fmt.Sprintf("args %q env %q", cc.Args, cc.Env)
+				}
+				return ""
+			}, []string{"ignored 1:33: <env> needs a name", "ignored 1:47: <arg> without name"}, "1:33: <env> needs a name"},
+		{"bools on and off", `<config verbose="on"><report ids="on" child_ram="off"/><start name="a" managing_system="on"><exit propagate="on"/></start></config>`,
+			func(c *Config) string {
+				if !c.Verbose || !c.Report.IDs || c.Report.ChildRAM || !c.Starts[0].ManagingSystem || !c.Starts[0].ExitPropagate {
+					return fmt.Sprintf("%+v %+v %+v", c, c.Report, c.Starts[0])
+				}
+				return ""
+			}, nil, ""},
+		{"prio_levels not a power of two", "config | prio_levels: 3\n-\n", nil,
+			[]string{"warning 1:10: prio levels is not power of two"}, ""},
+		{"unknown start attribute", "config\n+ start a | colour: red\n-\n", nil,
+			[]string{"unread 2:13: <start>: unknown attribute \"colour\""}, "2:13: <start>: unknown attribute"},
+		{"second binary", "config\n+ start a\n  + binary x\n  + binary y\n-\n",
+			func(c *Config) string {
+				if c.Starts[0].Binary != "x" {
+					return c.Starts[0].Binary
+				}
+				return ""
+			}, []string{"unread 4:5: more than one <binary>"}, "4:5: more than one <binary>"},
+		{"cap resource and caps", "config\n+ start a | caps: 5\n  + resource CAP | quantum: 7\n-\n",
+			func(c *Config) string {
+				if c.Starts[0].Caps != 7 {
+					return fmt.Sprint(c.Starts[0].Caps)
+				}
+				return ""
+			}, []string{"ignored 3:5: <resource name=\"CAP\"> and caps"}, "3:5: <resource name=\"CAP\"> and caps"},
+		{"vfs in libc", "config\n+ start a\n  + config\n    + libc | + vfs | + dir tmp | + ram\n-\n",
+			func(c *Config) string {
+				cc := c.Starts[0].Config
+				if cc.VFS == nil || !cc.VFSInLibc || cc.VFS.Child("dir") == nil || !cc.Diags[0].Child {
+					return fmt.Sprintf("%+v", cc)
+				}
+				if n := cc.Node(); n.Child("vfs") != nil || n.Child("libc").Child("vfs") == nil {
+					return "re-encoded: " + n.String()
+				}
+				return ""
+			}, []string{"warning 4:16: '<config> <libc> <vfs/>' is deprecated"}, ""},
+		{"second vfs", "config\n+ start a\n  + config\n    + vfs | + ram\n    + vfs | + rom x\n-\n",
+			func(c *Config) string {
+				if c.Starts[0].Config.VFS.Child("ram") == nil {
+					return "second <vfs> used"
+				}
+				return ""
+			}, []string{"unread 5:7: more than one <vfs>"}, "5:7: more than one <vfs>"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			n, err := node.Parse([]byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := Options{}.Config(n)
+			if err != nil {
+				t.Fatalf("lax: %v", err)
+			}
+			if tc.check != nil {
+				if msg := tc.check(c); msg != "" {
+					t.Errorf("lax: %s", msg)
+				}
+			}
+			var got []string
+			for _, d := range allDiags(c) {
+				got = append(got, fmt.Sprintf("%s %d:%d: %s", d.Kind, d.Line, d.Col, d.Msg))
+			}
+			if len(got) != len(tc.diags) {
+				t.Fatalf("diags %q, want %q", got, tc.diags)
+			}
+			for i := range got {
+				if !strings.HasPrefix(got[i], tc.diags[i]) {
+					t.Errorf("diag %q, want %q", got[i], tc.diags[i])
+				}
+			}
+			_, err = Strict.Config(n)
+			switch {
+			case tc.strict == "" && err != nil:
+				t.Errorf("strict: %v", err)
+			case tc.strict != "" && (err == nil || !strings.HasPrefix(err.Error(), tc.strict)):
+				t.Errorf("strict: got %v, want %s", err, tc.strict)
+			}
+		})
+	}
+}
+
+func allDiags(c *Config) []Diag {
+	ds := append([]Diag(nil), c.Diags...)
+	for _, s := range c.Starts {
+		ds = append(ds, s.Diags...)
+	}
+	return ds
 }
 
 func TestBytes(t *testing.T) {

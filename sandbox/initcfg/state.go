@@ -148,19 +148,17 @@ func StateFromNode(n *node.Node) (*State, error) {
 			}
 			c.Binary, _ = ch.Attr("binary")
 			c.Version, _ = ch.Attr("version")
-			if v, ok := ch.Attr("id"); ok {
-				if c.ID, err = strconv.ParseUint(v, 10, 64); err != nil {
-					return nil, errAttr(ch, "id", "id: not a number")
-				}
-				c.HasID = true
+			if err := uintAttr(ch, "id", &c.ID); err != nil {
+				return nil, err
 			}
+			_, c.HasID = ch.Attr("id")
 			if v, _ := ch.Attr("state"); v == "incomplete" {
 				c.Incomplete = true
 			}
-			if v, ok := ch.Attr("exited"); ok {
-				e, err := strconv.Atoi(v)
-				if err != nil {
-					return nil, errAttr(ch, "exited", "exited: not a number")
+			if _, ok := ch.Attr("exited"); ok {
+				var e int
+				if err := intAttr(ch, "exited", &e); err != nil {
+					return nil, err
 				}
 				c.Exited = &e
 			}
@@ -187,25 +185,13 @@ func StateFromNode(n *node.Node) (*State, error) {
 
 func decodeQuota(n *node.Node, isBytes bool) (*Quota, error) {
 	q := &Quota{}
+	parse := node.ParseUnsigned
+	if isBytes {
+		parse = node.ParseNumBytes
+	}
 	get := func(name string, dst *uint64) (bool, error) {
-		v, ok := n.Attr(name)
-		if !ok {
-			return false, nil
-		}
-		if isBytes {
-			b, err := ParseBytes(v)
-			if err != nil {
-				return true, errAttr(n, name, "%s: %v", name, err)
-			}
-			*dst = uint64(b)
-			return true, nil
-		}
-		u, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return true, errAttr(n, name, "%s: not a number", name)
-		}
-		*dst = u
-		return true, nil
+		_, ok := n.Attr(name)
+		return ok, attr(n, name, dst, parse)
 	}
 	var err error
 	if q.HasAssigned, err = get("assigned", &q.Assigned); err != nil {

@@ -10,6 +10,7 @@ package oci
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path"
 	"path/filepath"
@@ -237,18 +238,18 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		f := "annotations." + k
 		switch k {
 		case AnnCaps:
-			n, err := strconv.ParseUint(v, 10, 64)
+			n, err := node.ParseUnsigned(v)
 			if err != nil || n == 0 {
 				c.refuse(f, "expected a positive number of capabilities, got %q", v)
 			} else {
 				st.Caps = n
 			}
 		case AnnPriority:
-			n, err := strconv.Atoi(v)
-			if err != nil || n > 0 {
+			n, err := node.ParseSigned(v)
+			if err != nil || n > 0 || n < math.MinInt32 {
 				c.refuse(f, "expected 0 or a negative priority, got %q", v)
 			} else {
-				st.Priority = n
+				st.Priority = int(n)
 			}
 		case AnnVersion:
 			if v == "" || strings.ContainsAny(v, "|\"\n") {
