@@ -115,22 +115,18 @@ func childSteps(indent string, steps ...string) string {
 func waitGone(t *testing.T) {
 	t.Helper()
 	bin := childBinary()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		var left []string
+	var left []string
+	if !eventually(5*time.Second, func() bool {
+		left = nil
 		cmds, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 		for _, c := range cmds {
 			if b, err := os.ReadFile(c); err == nil && containsArg(b, bin) {
 				left = append(left, filepath.Base(filepath.Dir(c)))
 			}
 		}
-		if len(left) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("child processes still running: %v", left)
-		}
-		time.Sleep(10 * time.Millisecond)
+		return len(left) == 0
+	}) {
+		t.Fatalf("child processes still running: %v", left)
 	}
 }
 

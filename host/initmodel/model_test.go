@@ -86,18 +86,35 @@ func (e *env) state() *initcfg.State {
 	return st
 }
 
+// eventually checks cond until it holds or timeout has passed, and
+// reports whether it held.
+func eventually(timeout time.Duration, cond func() bool) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-deadline.C:
+			return cond()
+		case <-tick.C:
+		}
+	}
+	return true
+}
+
 // waitReport waits for the report to reflect the config's version.
 func (e *env) waitReport() *initcfg.State {
 	e.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		if st, err := e.drv.ReadState(); err == nil && st.Version == e.drv.Version() {
-			return st
-		}
-		time.Sleep(5 * time.Millisecond)
+	var st *initcfg.State
+	if !eventually(10*time.Second, func() bool {
+		s, err := e.drv.ReadState()
+		st = s
+		return err == nil && s.Version == e.drv.Version()
+	}) {
+		e.t.Fatalf("report never reached version %s\n%s", e.drv.Version(), e.log.String())
 	}
-	e.t.Fatalf("report never reached version %s\n%s", e.drv.Version(), e.log.String())
-	return nil
+	return st
 }
 
 func TestStartAndExitCode(t *testing.T) {
@@ -115,10 +132,13 @@ func TestStartAndExitCode(t *testing.T) {
 	if !strings.Contains(e.log.String(), `child "c1" exited with exit value 3`) {
 		t.Fatalf("log: %s", e.log.String())
 	}
-	// the exited child stays in the report; nothing restarts it
-	time.Sleep(50 * time.Millisecond)
-	st := e.state()
-	if c := st.Child("c1"); c == nil || c.Exited == nil || *c.Exited != 3 {
+	// the exited child stays in the report; a new config version (the
+	// same start node) does not restart it
+	if err := e.drv.Update(func(*initcfg.Config) error { return nil }); err != nil {
+		t.Fatal(err)
+	}
+	st := e.waitReport()
+	if c := st.Child("c1"); c == nil || c.Exited == nil || *c.Exited != 3 || c.ID != s.ID {
 		t.Fatalf("report: %+v", st)
 	}
 	raw, _ := os.ReadFile(e.drv.StatePath)
@@ -139,16 +159,12 @@ func TestRunningRemoveRestart(t *testing.T) {
 	// a child reported running may not have reached its first step yet
 	waitStarts := func(n int) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			b, _ := os.ReadFile(marker)
-			if strings.Count(string(b), "x") == n {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("start %d not observed: %q\n%s", n, b, e.log.String())
-			}
-			time.Sleep(5 * time.Millisecond)
+		var b []byte
+		if !eventually(5*time.Second, func() bool {
+			b, _ = os.ReadFile(marker)
+			return strings.Count(string(b), "x") == n
+		}) {
+			t.Fatalf("start %d not observed: %q\n%s", n, b, e.log.String())
 		}
 	}
 	waitStarts(1)
@@ -235,12 +251,8 @@ func TestEmptyAndMalformedConfig(t *testing.T) {
 		if err := os.WriteFile(e.drv.ConfigPath, []byte(bad), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		deadline := time.Now().Add(5 * time.Second)
-		for !strings.Contains(e.log.String(), `child "victim" killed (removed)`) {
-			if time.Now().After(deadline) {
-				t.Fatalf("%q: child not killed\n%s", bad, e.log.String())
-			}
-			time.Sleep(5 * time.Millisecond)
+		if !eventually(5*time.Second, func() bool { return strings.Contains(e.log.String(), `child "victim" killed (removed)`) }) {
+			t.Fatalf("%q: child not killed\n%s", bad, e.log.String())
 		}
 		if !strings.Contains(e.log.String(), "config is empty or cannot be parsed") {
 			t.Fatalf("%q: %s", bad, e.log.String())
@@ -310,19 +322,15 @@ func TestXMLConfigAndReport(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go m.Run(ctx)
 	defer cancel()
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		b, _ := os.ReadFile(state)
-		if bytes.Contains(b, []byte(`exited="0"`)) {
-			want := "<state version=\"5\">\n\t<child name=\"x\" binary=\"child\" id=\"1\" exited=\"0\">\n\t\t<ram assigned=\"2M\" quota=\"2M\" used=\"0\" avail=\"2M\"/>\n\t</child>\n</state>\n"
-			if string(b) != want {
-				t.Fatalf("got\n%s\nwant\n%s", b, want)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no exit in report: %s\n%s", b, log.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	var b []byte
+	if !eventually(5*time.Second, func() bool {
+		b, _ = os.ReadFile(state)
+		return bytes.Contains(b, []byte(`exited="0"`))
+	}) {
+		t.Fatalf("no exit in report: %s\n%s", b, log.String())
+	}
+	want := "<state version=\"5\">\n\t<child name=\"x\" binary=\"child\" id=\"1\" exited=\"0\">\n\t\t<ram assigned=\"2M\" quota=\"2M\" used=\"0\" avail=\"2M\"/>\n\t</child>\n</state>\n"
+	if string(b) != want {
+		t.Fatalf("got\n%s\nwant\n%s", b, want)
 	}
 }

@@ -42,12 +42,17 @@ func TestOCIBundleOnModel(t *testing.T) {
 	if st.ExitCode != 42 {
 		t.Fatalf("exit %d\n%s", st.ExitCode, e.log.String())
 	}
-	time.Sleep(20 * time.Millisecond)
-	log := e.log.String()
-	for _, want := range []string{"[box] argv0=app args=one two words", "[box] GREETING=a: b | c",
-		"[box] environ:\n[box] PATH=/bin:/usr/bin\n[box] GREETING=a: b | c\n[box] ls:\n[box] here\n"} {
-		if !strings.Contains(log, want) {
-			t.Fatalf("missing %q in\n%s", want, log)
+	// the exit is reported before the last output may have been copied
+	wants := []string{"[box] argv0=app args=one two words", "[box] GREETING=a: b | c",
+		"[box] environ:\n[box] PATH=/bin:/usr/bin\n[box] GREETING=a: b | c\n[box] ls:\n[box] here\n"}
+	if !eventually(5*time.Second, func() bool {
+		for _, want := range wants {
+			if !strings.Contains(e.log.String(), want) {
+				return false
+			}
 		}
+		return true
+	}) {
+		t.Fatalf("missing one of %q in\n%s", wants, e.log.String())
 	}
 }
