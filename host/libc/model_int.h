@@ -15,6 +15,7 @@ enum {
 	F_EAGAIN = 35, F_ETIMEDOUT = 60, F_ENOSYS = 78,
 };
 #define F_NSIG 32
+#define F_SIGALRM 14
 
 /* glibc's own functions, found with dlsym(RTLD_NEXT): the model's exported names shadow them. */
 struct model_glibc {
@@ -110,6 +111,8 @@ extern int model_pid;
 
 /* ---- signals (model_signal.c) ---- */
 void model_signals_init(void);
+/* Charge sig (if it is one) and run the pending handlers, as kill() to the own pid does. */
+void model_signal_deliver(int sig);
 void model_fault_handlers_install(void);
 
 #endif

@@ -695,3 +695,26 @@ void __model_missing_main(void)
 	model_error("LD: Reloc_non_plt(posix.lib.so): symbol not found: 'main'");
 	model_die(127, "model: the binary exports no 'main' (status 127)");
 }
+
+/* ---------- posix_spawn (FreeBSD 12 lib/libc/gen/posix_spawn.c) ---------- */
+
+/*
+ * FreeBSD's code runs the child through vfork and reports an exec failure through memory it shares with the
+ * parent; Genode's vfork is fork, so that report never arrives: the parent gets 0 and the pid, the child exits
+ * with status 127. File actions and attributes are FreeBSD's opaque objects, which the port does not import, so
+ * only NULL ones are meaningful here.
+ */
+int posix_spawn(int *pid, const char *path, const void *const *fa, const void *const *sa, char *const argv[],
+                char *const envp[])
+{
+	MODEL_ENTER("posix_spawn");
+	int p = fork();
+	if (p < 0) return *model_errno_slot();
+	if (p == 0) {
+		if ((fa && *fa) || (sa && *sa)) _exit(127);
+		execve(path, argv, envp ? envp : environ);
+		_exit(127);
+	}
+	if (pid) *pid = p;
+	return 0;
+}

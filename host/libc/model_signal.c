@@ -96,12 +96,17 @@ static void execute_handlers(void)
 	if (exit_pending) model_run_exit(exit_code);
 }
 
+void model_signal_deliver(int sig)
+{
+	if ((unsigned)sig <= F_NSIG) pending[sig] = 1;
+	execute_handlers();
+}
+
 int kill(int pid, int sig)
 {
 	MODEL_ENTER("kill");
 	if (pid == model_pid) {
-		if ((unsigned)sig <= F_NSIG) pending[sig] = 1;
-		execute_handlers();
+		model_signal_deliver(sig);
 		return 0;
 	}
 	model_warning("submitting signals to remote processes via 'kill' not supported");
@@ -181,27 +186,4 @@ int sigismember(const struct f_sigset *s, int n)
 {
 	if (bad_sig(n)) return model_errno(F_EINVAL);
 	return (s->bits[(n - 1) / 32] >> ((n - 1) % 32)) & 1;
-}
-
-/* ---- ITIMER_REAL (alarm.cc): a one-shot timeout that charges SIGALRM; handlers run in the blocked main thread ---- */
-static uint64_t alarm_deadline_us;
-
-uint64_t model_alarm_left_ms(void)
-{
-	uint64_t d = __atomic_load_n(&alarm_deadline_us, __ATOMIC_SEQ_CST), now = model_uptime_us();
-	return d && d > now ? (d - now) / 1000 : 0;
-}
-
-void model_alarm_arm(uint64_t ms)
-{
-	__atomic_store_n(&alarm_deadline_us, ms ? model_uptime_us() + ms * 1000 : 0, __ATOMIC_SEQ_CST);
-}
-
-void model_alarm_check(void)
-{
-	uint64_t d = __atomic_load_n(&alarm_deadline_us, __ATOMIC_SEQ_CST);
-	if (!d || model_uptime_us() < d) return;
-	__atomic_store_n(&alarm_deadline_us, 0, __ATOMIC_SEQ_CST);
-	pending[14 /* SIGALRM */] = 1;
-	execute_handlers();
 }
