@@ -25,7 +25,6 @@ struct model_glibc {
 	int  (*pthread_attr_destroy)(void *);
 	int  (*pthread_attr_setstack)(void *, void *, size_t);
 	int  (*sigaction)(int, const void *, void *);
-	int  (*sigaltstack)(const void *, void *);
 	int  (*vsnprintf)(char *, size_t, const char *, va_list);
 	int  (*fork)(void);
 	int  (*posix_spawn)(int *, const char *, const void *, const void *, char *const[], char *const[]);

@@ -26,7 +26,6 @@
 #include <linux/futex.h>
 #include <string.h>
 #include <stdlib.h>
-#include <dlfcn.h>
 
 #define NSLOTS 256
 #define SLOT_INITIAL 0
@@ -35,7 +34,6 @@
 #define MAX_ATTR_STACK (MODEL_STACK_SLOT_SIZE - 4 * 4096)  /* pthread_attr_setstacksize's limit */
 #define GLIBC_EXTRA (64UL * 1024)                          /* glibc's TCB/TLS at the top of a user stack */
 
-struct model_glibc glibc;
 __thread struct model_thread *model_cur;
 
 static volatile unsigned char slot_used[NSLOTS];
@@ -59,30 +57,6 @@ static void unlock_internal(void)
 {
 	__atomic_store_n(&ilock, 0, __ATOMIC_RELEASE);
 	futex(&ilock, FUTEX_WAKE_PRIVATE, 1, NULL);
-}
-
-void model_glibc_init(void)
-{
-	if (glibc.vsnprintf) return;
-#define R(n) glibc.n = (typeof(glibc.n))dlsym(RTLD_NEXT, #n)
-	R(pthread_create); R(pthread_join); R(pthread_attr_init); R(pthread_attr_destroy); R(pthread_attr_setstack);
-	R(sigaction); R(sigaltstack); R(fork); R(posix_spawn); R(waitpid); R(strtol); R(strtoul);
-	R(vsnprintf);
-#undef R
-}
-
-int vsnprintf_int(char *buf, size_t n, const char *fmt, va_list ap)
-{
-	if (!glibc.vsnprintf) model_glibc_init();
-	return glibc.vsnprintf(buf, n, fmt, ap);
-}
-
-int snprintf_int(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap; va_start(ap, fmt);
-	int r = vsnprintf_int(buf, n, fmt, ap);
-	va_end(ap);
-	return r;
 }
 
 /* ---------- stack area ---------- */
