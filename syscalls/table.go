@@ -87,7 +87,7 @@ func Load(path string) (*Table, error) {
 
 var (
 	symbolRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	importRE = regexp.MustCompile(`^[a-z0-9_]+(/[a-z0-9_.]+)*$`)
+	importRE = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+)*(/[a-z0-9_.]+)*$`) // std or module paths (golang.org/x/sys/unix)
 	sourceRE = regexp.MustCompile(`^[A-Za-z0-9_./+-]+$`)
 )
 

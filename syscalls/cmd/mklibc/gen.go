@@ -51,6 +51,9 @@ func generateWarn(tab *syscalls.Table, srcRoot, tableName string) (map[string][]
 		return nil, nil, fmt.Errorf("%s", strings.Join(errs, "\n"))
 	}
 	for _, pkg := range tab.Users() {
+		if isModulePkg(pkg) {
+			continue // not in goos_genode/src (xsys.go)
+		}
 		ents := tab.UsedBy(pkg)
 		out[pkg+"/zlibc_genode.go"] = libcGo(pkg, ents, tableName)
 		for _, a := range arches {
@@ -86,6 +89,9 @@ func generateWarn(tab *syscalls.Table, srcRoot, tableName string) (map[string][]
 func unreferenced(tab *syscalls.Table, srcRoot string, gen map[string][]byte, tableName string) ([]string, error) {
 	var warns []string
 	for _, pkg := range tab.Users() {
+		if isModulePkg(pkg) {
+			continue
+		}
 		var text bytes.Buffer
 		dir := filepath.Join(srcRoot, filepath.FromSlash(pkg))
 		ents, err := os.ReadDir(dir)

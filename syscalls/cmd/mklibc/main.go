@@ -89,6 +89,17 @@ func run(root string, check bool) ([]string, error) {
 	for i := range have {
 		have[i] = dir + have[i]
 	}
+	xs, xhave, xwarns, err := generateXsys(tab, root, "syscalls/table.tsv") // golang.org/x/sys/unix (xsys.go)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range xwarns {
+		fmt.Fprintf(os.Stderr, "mklibc: warning: %s\n", w)
+	}
+	for name, data := range xs {
+		want[name] = data
+	}
+	have = append(have, xhave...)
 	diffs, err := genfiles.Update(root, want, have, check)
 	if err != nil || !check {
 		return nil, err

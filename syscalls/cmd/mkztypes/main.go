@@ -109,6 +109,13 @@ func main() {
 	if err != nil {
 		fatal(err)
 	}
+	xs, err := generateXsys(*root) // x/sys/unix's, from the pinned module (xsys.go)
+	if err != nil {
+		fatal(err)
+	}
+	for name, data := range xs {
+		want[name] = data
+	}
 	diffs, err := genfiles.Update(*root, want, nil, *check)
 	if err != nil {
 		fatal(err)
