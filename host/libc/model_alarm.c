@@ -3,7 +3,7 @@
  * handled; other timers are refused); when it expires SIGALRM is charged and its handler runs in the main thread,
  * which checks the timeout while it blocks in the libc (model_block_until).
  */
-#include "model_int.h"
+#include "model.h"
 #include <string.h>
 
 static uint64_t alarm_deadline_us;
@@ -24,7 +24,7 @@ void model_alarm_check(void)
 	uint64_t d = __atomic_load_n(&alarm_deadline_us, __ATOMIC_SEQ_CST);
 	if (!d || model_uptime_us() < d) return;
 	__atomic_store_n(&alarm_deadline_us, 0, __ATOMIC_SEQ_CST);
-	model_signal_deliver(F_SIGALRM);
+	model_signal_deliver(FB_SIGALRM);
 }
 
 struct fb_timeval { int64_t tv_sec; long tv_usec; };
@@ -35,9 +35,9 @@ int setitimer(int which, const struct fb_itimerval *nv, struct fb_itimerval *ov)
 	MODEL_ENTER("setitimer");
 	if (which != 0 /* ITIMER_REAL */) {
 		model_warning("setitimer: timer %%d unsupported");  /* alarm.cc passes no argument for the %d */
-		return model_errno(F_EINVAL);
+		return model_errno(FB_EINVAL);
 	}
-	if (!nv) return model_errno(F_EFAULT);
+	if (!nv) return model_errno(FB_EFAULT);
 	if (nv->it_interval.tv_sec || nv->it_interval.tv_usec)
 		model_warning("setitimer: argument 'new_value->it_interval' not handled");
 	uint64_t left = model_alarm_left_ms();

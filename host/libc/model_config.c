@@ -1,7 +1,7 @@
 /*
  * GENODE_MODEL_CONFIG (host/MODEL-CONFIG.md): the launcher's resolved component config, read before main.
  */
-#include "model_int.h"
+#include "model.h"
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <stdlib.h>

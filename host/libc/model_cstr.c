@@ -4,7 +4,7 @@
  * (the same for every ABI on x86_64); output goes through the model's write(), i.e. the component's VFS.
  * Compiled with -fno-builtin -fno-tree-loop-distribute-patterns so the loops stay loops.
  */
-#include "model_int.h"
+#include "model.h"
 #include <stdlib.h>
 
 long write(int, const void *, size_t);
@@ -104,20 +104,20 @@ char *getenv(const char *name)
 char *strerror(int e)
 {
 	static const struct { int e; const char *s; } m[] = {
-		{ 0, "No error: 0" }, { 1, "Operation not permitted" }, { 2, "No such file or directory" },
-		{ 3, "No such process" }, { 4, "Interrupted system call" }, { 5, "Input/output error" },
-		{ 8, "Exec format error" }, { 9, "Bad file descriptor" }, { 10, "No child processes" },
-		{ 11, "Resource deadlock avoided" }, { 12, "Cannot allocate memory" }, { 13, "Permission denied" },
-		{ 14, "Bad address" }, { 16, "Device busy" }, { 17, "File exists" }, { 19, "Operation not supported by device" },
-		{ 20, "Not a directory" }, { 21, "Is a directory" }, { 22, "Invalid argument" },
-		{ 24, "Too many open files" }, { 25, "Inappropriate ioctl for device" }, { 28, "No space left on device" },
-		{ 29, "Illegal seek" }, { 30, "Read-only file system" }, { 32, "Broken pipe" },
-		{ 34, "Result too large" }, { 35, "Resource temporarily unavailable" },
-		{ 36, "Operation now in progress" }, { 42, "Protocol not available" },
-		{ 45, "Operation not supported" }, { 47, "Address family not supported by protocol family" },
-		{ 48, "Address already in use" }, { 54, "Connection reset by peer" }, { 57, "Socket is not connected" },
-		{ 60, "Operation timed out" }, { 61, "Connection refused" }, { 62, "Too many levels of symbolic links" },
-		{ 63, "File name too long" }, { 66, "Directory not empty" }, { 78, "Function not implemented" },
+		{ 0, "No error: 0" }, { FB_EPERM, "Operation not permitted" }, { FB_ENOENT, "No such file or directory" },
+		{ FB_ESRCH, "No such process" }, { FB_EINTR, "Interrupted system call" }, { FB_EIO, "Input/output error" },
+		{ FB_ENOEXEC, "Exec format error" }, { FB_EBADF, "Bad file descriptor" }, { FB_ECHILD, "No child processes" },
+		{ FB_EDEADLK, "Resource deadlock avoided" }, { FB_ENOMEM, "Cannot allocate memory" }, { FB_EACCES, "Permission denied" },
+		{ FB_EFAULT, "Bad address" }, { FB_EBUSY, "Device busy" }, { FB_EEXIST, "File exists" }, { FB_ENODEV, "Operation not supported by device" },
+		{ FB_ENOTDIR, "Not a directory" }, { FB_EISDIR, "Is a directory" }, { FB_EINVAL, "Invalid argument" },
+		{ FB_EMFILE, "Too many open files" }, { FB_ENOTTY, "Inappropriate ioctl for device" }, { FB_ENOSPC, "No space left on device" },
+		{ FB_ESPIPE, "Illegal seek" }, { FB_EROFS, "Read-only file system" }, { FB_EPIPE, "Broken pipe" },
+		{ FB_ERANGE, "Result too large" }, { FB_EAGAIN, "Resource temporarily unavailable" },
+		{ FB_EINPROGRESS, "Operation now in progress" }, { FB_ENOPROTOOPT, "Protocol not available" },
+		{ FB_EOPNOTSUPP, "Operation not supported" }, { FB_EAFNOSUPPORT, "Address family not supported by protocol family" },
+		{ FB_EADDRINUSE, "Address already in use" }, { FB_ECONNRESET, "Connection reset by peer" }, { FB_ENOTCONN, "Socket is not connected" },
+		{ FB_ETIMEDOUT, "Operation timed out" }, { FB_ECONNREFUSED, "Connection refused" }, { FB_ELOOP, "Too many levels of symbolic links" },
+		{ FB_ENAMETOOLONG, "File name too long" }, { FB_ENOTEMPTY, "Directory not empty" }, { FB_ENOSYS, "Function not implemented" },
 	};
 	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) if (m[i].e == e) return (char *)m[i].s;
 	static __thread char buf[40];
@@ -177,4 +177,24 @@ int puts(const char *s)
 	long r = write(1, b, n + 1);
 	free(b);
 	return r < 0 ? -1 : 1;
+}
+
+/* ---- the model's own byte helpers ---- */
+
+void model_strlcpy(char *d, const char *s, size_t n)
+{
+	size_t i = 0;
+	if (!n) return;
+	for (; s[i] && i + 1 < n; i++) d[i] = s[i];
+	d[i] = 0;
+}
+
+char *model_put_num(char *o, long v)
+{
+	char t[24]; int k = 0;
+	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
+	if (v < 0) *o++ = '-';
+	do { t[k++] = (char)('0' + u % 10); u /= 10; } while (u);
+	while (k) *o++ = t[--k];
+	return o;
 }

@@ -6,7 +6,7 @@
 #ifndef MODEL_EXPORTS_H
 #define MODEL_EXPORTS_H
 
-#include "model_io.h"
+#include "model.h"
 
 int   open(const char *, int, ...);
 long  read(int, void *, size_t);
@@ -24,6 +24,5 @@ int   socket(int, int, int);
 long  sendto(int, const void *, size_t, int, const void *, uint32_t);
 long  recvfrom(int, void *, size_t, int, void *, uint32_t *);
 extern char **environ;
-int snprintf_int(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

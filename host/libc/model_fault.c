@@ -6,7 +6,7 @@
  * SIGILL/SIGFPE (repos/base-hw/src/core/pager.cc), then ends the component with status 139.
  * This file uses glibc's <signal.h> types for the host side; it calls glibc through the glibc table.
  */
-#include "model_int.h"
+#include "model.h"
 #include <signal.h>
 #include <ucontext.h>
 #include <sys/syscall.h>

@@ -9,16 +9,14 @@
  * Genode's monitor jobs do.
  */
 #include <sys/syscall.h>
-#include "model_io.h"
+#include "model_fd.h"
 
-#define IO_WOULDBLOCK 100001
 #define FD_RESERVED (-1)      /* fds 0-2 preserved without a plugin (kernel.cc _init_file_descriptors) */
 
 static struct model_fd *fds[MODEL_MAX_FDS];
 static int io_ready;
 
 static void mset(void *d, int c, size_t n) { char *p = d; while (n--) *p++ = (char)c; }
-static void mcpy(void *d, const void *s, size_t n) { char *p = d; const char *q = s; while (n--) *p++ = *q++; }
 
 struct model_fd *io_fd(int fd)
 {
@@ -188,7 +186,7 @@ static long open_resolved(const char *resolved, int flags, int want)
 	struct model_fd *f = fds[fd];
 	f->kind = h.kind;
 	f->h = h;
-	io_strlcpy(f->path, resolved, sizeof f->path);
+	model_strlcpy(f->path, resolved, sizeof f->path);
 	/* vfs_plugin.cc: only these flags are kept; O_CLOEXEC does not set the close-on-exec flag */
 	f->flags = isdir ? (flags & FB_O_ACCMODE) : (flags & (FB_O_ACCMODE | FB_O_NONBLOCK | FB_O_APPEND));
 	if (!isdir && (flags & FB_O_TRUNC) && vfs_ftruncate(&f->h, 0)) {
@@ -311,7 +309,7 @@ static long fd_read(struct a_fd *a, struct model_fd *f, void *buf, size_t n)
 	}
 	if ((f->flags & FB_O_ACCMODE) == FB_O_WRONLY) return -FB_EBADF;
 	if (f->kind == MODEL_FD_PIPE) {
-		long r = io_sys_result(model_sys(SYS_read, (long)f->h.hostfd, (long)buf, (long)n));
+		long r = model_sys_result(model_sys(SYS_read, (long)f->h.hostfd, (long)buf, (long)n));
 		if (r == -FB_EAGAIN && !(f->flags & FB_O_NONBLOCK)) {
 			a->h.waitfd = f->h.hostfd; a->h.waitev = LX_POLLIN;
 			return -IO_WOULDBLOCK;
@@ -342,7 +340,7 @@ static long fd_write(struct a_fd *a, struct model_fd *f, const void *buf, size_t
 	}
 	if ((f->flags & FB_O_ACCMODE) == FB_O_RDONLY) return -FB_EBADF;
 	if (f->kind == MODEL_FD_PIPE) {
-		long r = io_sys_result(model_sys(SYS_write, (long)f->h.hostfd, (long)buf, (long)n));
+		long r = model_sys_result(model_sys(SYS_write, (long)f->h.hostfd, (long)buf, (long)n));
 		if (r == -FB_EAGAIN && !(f->flags & FB_O_NONBLOCK)) {
 			a->h.waitfd = f->h.hostfd; a->h.waitev = LX_POLLOUT;
 			return -IO_WOULDBLOCK;
@@ -648,7 +646,7 @@ static long do_getdirentries(void *p)
 	struct fb_dirent de;
 	if (!vfs_readdir(&f->h, f->path, &de)) return 0;
 	f->h.seek = (uint64_t)f->h.dir_index * VFS_DIRENT_UNIT;
-	mcpy(a->p2, &de, sizeof de);
+	memcpy(a->p2, &de, sizeof de);
 	if (a->p1) *(int64_t *)a->p1 += (int64_t)sizeof(struct fb_dirent);
 	return (long)sizeof(struct fb_dirent);
 }
@@ -750,11 +748,11 @@ int access(const char *p, int mode) { MODEL_ENTER("access"); (void)mode; return 
 static long do_getcwd(void *p)
 {
 	struct a_path *a = p;
-	size_t l = io_strlen(vfs_cwd());
+	size_t l = strlen(vfs_cwd());
 	if (!a->buf) return -FB_EINVAL;      /* a NULL buffer would be malloc'ed by FreeBSD; not modeled */
 	if (a->n == 0) return -FB_EINVAL;
-	if ((size_t)a->n < l + 1) return -34;  /* ERANGE */
-	io_strlcpy(a->buf, vfs_cwd(), (size_t)a->n);
+	if ((size_t)a->n < l + 1) return -FB_ERANGE;
+	model_strlcpy(a->buf, vfs_cwd(), (size_t)a->n);
 	return 0;
 }
 
@@ -823,7 +821,7 @@ static long reopen_into(struct model_fd *f, int want)
 	if (nfd < 0) return nfd;
 	struct model_fd *n = fds[nfd];
 	if (f->kind == MODEL_FD_PIPE) {
-		long h = model_sys(SYS_fcntl, (long)f->h.hostfd, 1030L /* F_DUPFD_CLOEXEC */, 0L);
+		long h = model_sys(SYS_fcntl, (long)f->h.hostfd, (long)LX_F_DUPFD_CLOEXEC, 0L);
 		if (h < 0) { io_fd_free(nfd); return -FB_EMFILE; }
 		*n = *f;
 		n->h.hostfd = (int)h;
@@ -843,7 +841,7 @@ static long reopen_into(struct model_fd *f, int want)
 	n->h = h;
 	n->flags = f->flags;
 	n->cloexec = 0;
-	io_strlcpy(n->path, f->path, sizeof n->path);
+	model_strlcpy(n->path, f->path, sizeof n->path);
 	return nfd;
 }
 
@@ -987,14 +985,14 @@ static long do_pipe2(void *p)
 		model_error("plugin()->pipe() failed");
 		return -FB_EACCES;
 	}
-	if (!n || io_strcmp(n->type, "pipe")) {
+	if (!n || strcmp(n->type, "pipe")) {
 		model_error("failed to create pipe at %s/new", abs);
 		model_error("plugin()->pipe() failed");
 		return -FB_EACCES;
 	}
 	int hp[2];
 	long r = model_sys(SYS_pipe2, (long)hp, (long)(LX_O_NONBLOCK | LX_O_CLOEXEC));
-	if (r < 0) return io_sys_result(r);
+	if (r < 0) return model_sys_result(r);
 	int r0 = io_fd_alloc(-1);
 	if (r0 < 0) { model_sys(SYS_close, (long)hp[0]); model_sys(SYS_close, (long)hp[1]); return r0; }
 	fds[r0]->kind = MODEL_FD_PIPE;
@@ -1113,15 +1111,6 @@ static char *put_hex(char *o, const char *s)
 	return o;
 }
 
-char *io_put_num(char *o, long v)
-{
-	char t[24]; int k = 0;
-	unsigned long u = v < 0 ? (unsigned long)-v : (unsigned long)v;
-	if (v < 0) *o++ = '-';
-	do { t[k++] = (char)('0' + u % 10); u /= 10; } while (u);
-	while (k) *o++ = t[--k];
-	return o;
-}
 
 static int hexval(char c) { return c >= 'a' ? c - 'a' + 10 : c - '0'; }
 
@@ -1153,7 +1142,7 @@ const char *model_fd_exec_state(void)
 		if (io_fd(i)) cap += 160 + 2 * VFS_PATH_MAX;
 	char *buf = io_alloc(cap), *o = buf;
 	*o++ = 'c'; o = put_hex(o, vfs_cwd()); *o++ = ';';
-	*o++ = 'p'; o = io_put_num(o, (long)pipe_ids); *o++ = ';';
+	*o++ = 'p'; o = model_put_num(o, (long)pipe_ids); *o++ = ';';
 	for (int i = 0; i < MODEL_MAX_FDS; i++) {
 		struct model_fd *f = io_fd(i);
 		if (!f || f->kind == MODEL_FD_KQUEUE) continue;   /* a kqueue is not inherited (FreeBSD kqueue(2)) */
@@ -1162,13 +1151,13 @@ const char *model_fd_exec_state(void)
 			continue;
 		}
 		int hostfd = f->kind == MODEL_FD_TERMINAL ? -1 : f->h.hostfd;
-		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 0L);
-		*o++ = 'f'; o = io_put_num(o, i);
-		*o++ = ','; o = io_put_num(o, f->kind);
-		*o++ = ','; o = io_put_num(o, f->flags);
-		*o++ = ','; o = io_put_num(o, hostfd);
-		*o++ = ','; o = io_put_num(o, (long)f->h.seek);
-		*o++ = ','; o = io_put_num(o, f->h.dir_index);
+		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, (long)LX_F_SETFD, 0L);
+		*o++ = 'f'; o = model_put_num(o, i);
+		*o++ = ','; o = model_put_num(o, f->kind);
+		*o++ = ','; o = model_put_num(o, f->flags);
+		*o++ = ','; o = model_put_num(o, hostfd);
+		*o++ = ','; o = model_put_num(o, (long)f->h.seek);
+		*o++ = ','; o = model_put_num(o, f->h.dir_index);
 		*o++ = ','; o = put_hex(o, f->path);
 		if (f->kind == MODEL_FD_SOCKET && f->sock) { *o++ = ','; o += sock_exec_encode(f, o); }
 		*o++ = ';';
@@ -1184,7 +1173,7 @@ static void restore_one(int fd, int kind, int flags, int hostfd, uint64_t seek, 
 	struct model_fd *f = fds[fd];
 	if (kind == FD_RESERVED) { f->kind = FD_RESERVED; return; }
 	f->flags = flags;
-	io_strlcpy(f->path, path, sizeof f->path);
+	model_strlcpy(f->path, path, sizeof f->path);
 	if (kind == MODEL_FD_FILE || kind == MODEL_FD_DIR || kind == MODEL_FD_LOG || kind == MODEL_FD_NULL ||
 	    kind == MODEL_FD_ZERO || kind == MODEL_FD_RTC || kind == MODEL_FD_RNG || kind == MODEL_FD_TERMINAL) {
 		if (hostfd >= 0) {
@@ -1192,7 +1181,7 @@ static void restore_one(int fd, int kind, int flags, int hostfd, uint64_t seek, 
 			f->kind = kind;
 			f->h.kind = kind;
 			f->h.hostfd = hostfd;
-			model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 1L /* FD_CLOEXEC */);
+			model_sys(SYS_fcntl, (long)hostfd, (long)LX_F_SETFD, (long)LX_FD_CLOEXEC);
 		} else {
 			struct vhandle h;
 			if (vfs_open(path, flags & ~(FB_O_CREAT | FB_O_TRUNC | FB_O_EXCL), &h)) {
@@ -1211,7 +1200,7 @@ static void restore_one(int fd, int kind, int flags, int hostfd, uint64_t seek, 
 	if (kind == MODEL_FD_PIPE || kind == MODEL_FD_SOCKET || kind == MODEL_FD_SOCKETFS) {
 		f->kind = kind;
 		f->h.hostfd = hostfd;
-		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, 2L /* F_SETFD */, 1L /* FD_CLOEXEC */);
+		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, (long)LX_F_SETFD, (long)LX_FD_CLOEXEC);
 		if (kind == MODEL_FD_SOCKET && sockstate) sock_exec_decode(f, sockstate);
 		return;
 	}

@@ -4,7 +4,7 @@
  * because the model's exported names shadow glibc's; and the model's own formatting (snprintf_int) over
  * glibc's vsnprintf, which formats the same for every ABI on x86_64.
  */
-#include "model_int.h"
+#include "model.h"
 #include <dlfcn.h>
 
 struct model_glibc glibc;

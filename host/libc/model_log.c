@@ -3,7 +3,6 @@
  * carry the "Warning: "/"Error: " prefixes and colours of repos/base/src/lib/base/log.cc.
  */
 #include "model.h"
-#include "model_int.h"
 #include <sys/syscall.h>
 
 static unsigned long warnings;

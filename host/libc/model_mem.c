@@ -25,7 +25,7 @@
  *  Not charged: binary and library segments, the libc's own metadata, capability-backed session quota.
  *  Exceeding the quota prints init's resource-request line and ends the component with status 137.
  */
-#include "model_int.h"
+#include "model.h"
 #include <sys/syscall.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -261,35 +261,28 @@ static void region_add(uintptr_t start, size_t len, int exec, int file)
 	unlock();
 }
 
-#define F_MAP_SHARED 0x1
-#define F_MAP_FIXED 0x10
-#define F_MAP_ANON 0x1000
-#define F_MAP_ALIGNMENT_SHIFT 24
-#define F_MAP_ALIGNMENT_MASK (0xffU << 24)
-#define F_PROT_EXEC 0x4
-#define F_MADV_DONTNEED 4
 
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off)
 {
 	MODEL_ENTER("mmap");
-	if (flags & F_MAP_ANON) {
-		if (flags & F_MAP_FIXED) {
+	if (flags & FB_MAP_ANON) {
+		if (flags & FB_MAP_FIXED) {
 			model_error("mmap for fixed predefined address not supported yet");
-			return (void *)(long)model_errno(F_EINVAL);
+			return (void *)(long)model_errno(FB_EINVAL);
 		}
-		int exec = (prot & F_PROT_EXEC) != 0;
+		int exec = (prot & FB_PROT_EXEC) != 0;
 		size_t size = ALIGN_UP(len, PAGE);
-		if (size == 0) { model_errno(F_ENOMEM); return (void *)-1L; }
+		if (size == 0) { model_errno(FB_ENOMEM); return (void *)-1L; }
 		/* MAP_ALIGNED(n) (FreeBSD's flag bits 24..31) asks the Mem_alloc for that alignment, else a page */
-		unsigned align_log2 = ((unsigned)flags & F_MAP_ALIGNMENT_MASK) >> F_MAP_ALIGNMENT_SHIFT;
+		unsigned align_log2 = ((unsigned)flags & FB_MAP_ALIGNMENT_MASK) >> FB_MAP_ALIGNMENT_SHIFT;
 		if (align_log2 == 0) align_log2 = 12;
-		if (align_log2 >= 48) { model_errno(F_ENOMEM); return (void *)-1L; }
+		if (align_log2 >= 48) { model_errno(FB_ENOMEM); return (void *)-1L; }
 		lock();
 		uintptr_t at = pool_alloc(&pools[exec], size, align_log2, exec);
 		unlock();
 		if (!at) {
 			model_warning("libc: could not expand dataspace pool");
-			model_errno(F_ENOMEM);
+			model_errno(FB_ENOMEM);
 			return (void *)-1L;
 		}
 		memset((void *)at, 0, size);   /* file_operations.cc zeroes the block (it may be reused) */
@@ -309,7 +302,7 @@ int munmap(void *start, size_t len)
 	unlock();
 	if (!r) {
 		model_warning("munmap: could not lookup plugin for address %p", start);
-		return model_errno(F_EINVAL);
+		return model_errno(FB_EINVAL);
 	}
 	/* the block goes back to the Mem_alloc; its chunk stays attached and charged, as on Genode */
 	free(r);
@@ -326,7 +319,7 @@ int msync(void *start, size_t len, int flags)
 	unlock();
 	if (!found) {
 		model_warning("munmap: could not lookup plugin for address %p", start);
-		return model_errno(F_EINVAL);
+		return model_errno(FB_EINVAL);
 	}
 	(void)file; (void)len; (void)flags;
 	return 0;
@@ -336,15 +329,15 @@ int mprotect(void *addr, size_t len, int prot)
 {
 	MODEL_ENTER("mprotect"); (void)addr; (void)len; (void)prot;
 	model_warning("mprotect: mprotect not implemented");
-	return model_errno(F_ENOSYS);
+	return model_errno(FB_ENOSYS);
 }
 
 int madvise(void *addr, size_t len, int advice)
 {
 	MODEL_ENTER("madvise");
-	if (advice == F_MADV_DONTNEED) return 0;
+	if (advice == FB_MADV_DONTNEED) return 0;
 	model_warning("madvise called, not implemented - %p+0x%zx advice=%d", addr, len, advice);
-	return model_errno(F_ENOSYS);
+	return model_errno(FB_ENOSYS);
 }
 
 /* The forked child does not get anonymous mmap memory (libc/fork.cc copies heap, data and the caller's stack). */
@@ -492,10 +485,10 @@ void *realloc(void *p, size_t n)
 
 int posix_memalign(void **out, size_t align, size_t n)
 {
-	if (align < sizeof(void *) || (align & (align - 1))) return F_EINVAL;
-	if (align <= 16) { *out = malloc(n); return *out ? 0 : F_ENOMEM; }
+	if (align < sizeof(void *) || (align & (align - 1))) return FB_EINVAL;
+	if (align <= 16) { *out = malloc(n); return *out ? 0 : FB_ENOMEM; }
 	char *base = malloc(n + align + HDR);
-	if (!base) return F_ENOMEM;
+	if (!base) return FB_ENOMEM;
 	uintptr_t p = ALIGN_UP((uintptr_t)base + HDR, align);
 	struct hdr *h = header((void *)p);
 	h->cls = ALIGNED_CLASS; h->magic = MAGIC; h->size = (uint64_t)(uintptr_t)base;

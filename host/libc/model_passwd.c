@@ -4,7 +4,7 @@
  * errno ERANGE for a buffer smaller than Genode's Passwd_fields/Group_fields, -1 with errno ENOENT when the
  * entry does not match; gr_mem is NULL. getgrouplist (FreeBSD gen code) has no members to find: the base group.
  */
-#include "model_io.h"
+#include "model_fd.h"
 #include <string.h>
 #include <stdlib.h>
 

@@ -8,9 +8,8 @@
  * closed fds dropped lazily; an unknown filter passes registration and hits an assertion when collected).
  */
 #include <sys/syscall.h>
-#include "model_io.h"
+#include "model_fd.h"
 
-static void mcpy(void *d, const void *s, size_t n) { char *p = d; const char *q = s; while (n--) *p++ = *q++; }
 
 /* readiness of one fd as the plugins report it: bit 1 read, bit 2 write; -1 if the fd is skipped */
 static int fd_ready(int fd, int want_r, int want_w)
@@ -242,7 +241,7 @@ static long do_kevent_collect(void *p)
 		if (e->filter != FB_EVFILT_READ && e->filter != FB_EVFILT_WRITE)
 			model_die(134, "Assertion failed: false && \"Element with unknown filter inserted\" (kqueue.cc)");
 		if (r > 0 && ((e->filter == FB_EVFILT_READ && (r & 1)) || (e->filter == FB_EVFILT_WRITE && (r & 2)))) {
-			mcpy(&out[n], e, sizeof *e);
+			memcpy(&out[n], e, sizeof *e);
 			out[n].flags = 0;
 			n++;
 		}

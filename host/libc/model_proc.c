@@ -23,7 +23,8 @@
  *  - getentropy/getrandom read <libc rng>; without it "Libc RNG not configured" and an insecure random()
  *    fallback; getentropy > 256 bytes -> EIO (getrandom.cc).
  */
-#include "model_int.h"
+#include "model.h"
+#include "linux.h"
 #include <sys/syscall.h>
 #include <sys/mman.h>
 #include <string.h>
@@ -158,10 +159,10 @@ static void main_entry(void *unused)
 		long p = model_sys(SYS_mmap, 0L, 4096L, (long)(PROT_READ | PROT_WRITE), (long)MAP_SHARED, fd, 0L);
 		if (p < 0 && p > -4096) p = 0;
 		if (p) { child_exit_slot = (volatile int *)p; child_exit_fd = (int)fd; }
-		model_sys(SYS_fcntl, fd, 2L /* F_SETFD */, 1L /* FD_CLOEXEC */);
+		model_sys(SYS_fcntl, fd, (long)LX_F_SETFD, (long)LX_FD_CLOEXEC);
 	}
 	if (model_exec_ramfs) model_vfs_ram_restore(model_exec_ramfs);
-	if (model_exec_fds && model_fd_exec_restore) model_fd_exec_restore(model_exec_fds);
+	if (model_exec_fds) model_fd_exec_restore(model_exec_fds);
 	model_io_init();
 	int r = main_fn(model_cfg.argc, model_cfg.argv, model_cfg.envp);
 	exit(r);
@@ -178,10 +179,10 @@ void __model_component_start(int (*fn)(int, char **, char **))
 /* ---------- identity ---------- */
 
 int getpid(void) { MODEL_ENTER("getpid"); return model_pid; }
-int getppid(void) { MODEL_ENTER("getppid"); return model_errno(F_ENOSYS); }
+int getppid(void) { MODEL_ENTER("getppid"); return model_errno(FB_ENOSYS); }
 int issetugid(void) { MODEL_ENTER("issetugid"); return 1; }
 
-#define SILENT0(name) unsigned name(void) { MODEL_ENTER(#name); model_errno(F_ENOSYS); return 0; }
+#define SILENT0(name) unsigned name(void) { MODEL_ENTER(#name); model_errno(FB_ENOSYS); return 0; }
 SILENT0(getuid)
 SILENT0(geteuid)
 SILENT0(getgid)
@@ -189,7 +190,7 @@ SILENT0(getegid)
 
 #define DUMMY(ret, val, name, params) \
 	ret name params { MODEL_ENTER(#name); model_warning(#name ": " #name " not implemented"); \
-	                  model_errno(F_ENOSYS); return val; }
+	                  model_errno(FB_ENOSYS); return val; }
 DUMMY(int, -1, getgroups, (int n, unsigned *g))
 DUMMY(int, -1, setgroups, (int n, const unsigned *g))
 DUMMY(int, -1, setuid, (unsigned u))
@@ -251,7 +252,7 @@ long sysconf(int name)
 	case 71:  return -1;                 /* _SC_GETPW_R_SIZE_MAX */
 	default:
 		model_warning("sysconf(%d) not implemented", name);
-		return model_errno(F_EINVAL);
+		return model_errno(FB_EINVAL);
 	}
 }
 
@@ -262,9 +263,9 @@ int getentropy(void *buf, size_t len);
 /* __sysctl of sysctl.cc, including its fall-through from CTL_KERN into CTL_HW */
 static int genode_sysctl(const int *name, unsigned namelen, void *oldp, size_t *oldlenp, const void *newp)
 {
-	if (!oldp) return model_errno(newp ? F_EPERM : F_EINVAL);
-	if (namelen != 2) return model_errno(F_ENOENT);
-	if (name[0] == 0 && name[1] == 3) return model_errno(F_ENOENT);
+	if (!oldp) return model_errno(newp ? FB_EPERM : FB_EINVAL);
+	if (namelen != 2) return model_errno(FB_ENOENT);
+	if (name[0] == 0 && name[1] == 3) return model_errno(FB_ENOENT);
 	char *buf = oldp;
 	int a = name[0], b = name[1];
 	memset(buf, 0, *oldlenp);
@@ -278,7 +279,7 @@ static int genode_sysctl(const int *name, unsigned namelen, void *oldp, size_t *
 		case 12: case 5: case 6:   /* HW_REALMEM, HW_PHYSMEM, HW_USERMEM */
 			if (*oldlenp == 4) *(int32_t *)oldp = (int32_t)model_cfg.ram_quota;
 			else if (*oldlenp == 8) *(int64_t *)oldp = (int64_t)model_cfg.ram_quota;
-			else return model_errno(F_EINVAL);
+			else return model_errno(FB_EINVAL);
 			return 0;
 		case 7: *(int *)oldp = 4096; *oldlenp = sizeof(int); return 0;   /* HW_PAGESIZE */
 		case 10: *(int *)oldp = 1; *oldlenp = sizeof(int); return 0;     /* HW_FLOATINGPT */
@@ -304,7 +305,7 @@ static int genode_sysctl(const int *name, unsigned namelen, void *oldp, size_t *
 		break;
 	}
 	model_warning("missing sysctl for [%d][%d]", a, b);
-	return model_errno(F_ENOENT);
+	return model_errno(FB_ENOENT);
 }
 
 int sysctl(const int *name, unsigned namelen, void *oldp, size_t *oldlenp, const void *newp, size_t newlen)
@@ -391,7 +392,7 @@ long getrandom(void *buf, size_t len, unsigned flags)
 	size_t off = 0;
 	while (off < len && off < 256) {
 		long n = read_rng((char *)buf + off, len - off);
-		if (n < 1) return model_errno(F_EIO);
+		if (n < 1) return model_errno(FB_EIO);
 		off += (size_t)n;
 	}
 	return (long)off;
@@ -400,11 +401,11 @@ long getrandom(void *buf, size_t len, unsigned flags)
 int getentropy(void *buf, size_t len)
 {
 	MODEL_ENTER("getentropy");
-	if (len > 256) return model_errno(F_EIO);
+	if (len > 256) return model_errno(FB_EIO);
 	size_t off = 0;
 	while (off < len) {
 		long n = read_rng((char *)buf + off, len - off);
-		if (n < 1) return model_errno(F_EIO);
+		if (n < 1) return model_errno(FB_EIO);
 		off += (size_t)n;
 	}
 	return 0;
@@ -474,7 +475,7 @@ int fork(void)
 		}
 		model_mem_after_fork_child();
 		model_threads_after_fork_child();
-		if (model_fd_after_fork_child) model_fd_after_fork_child();
+		model_fd_after_fork_child();
 		return 0;
 	}
 	if (mfd >= 0) model_sys(SYS_close, mfd);
@@ -583,7 +584,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		const struct model_vfs_node *node = NULL;
 		if (model_vfs_resolve(path, 1, &node, host, sizeof host, view, sizeof view) != 0) {
 			model_warning("execve: executable binary '%s' does not exist", filename);
-			return model_errno(F_ENOENT);
+			return model_errno(FB_ENOENT);
 		}
 		long fd = model_sys(SYS_open, (long)host, 0L, 0L);
 		char head[256];
@@ -591,13 +592,13 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		if (fd >= 0) model_sys(SYS_close, fd);
 		if (n < 0) {
 			model_warning("execve: executable binary inaccessible as ROM module");
-			return model_errno(F_ENOENT);
+			return model_errno(FB_ENOENT);
 		}
 		head[n] = 0;
 		if (n >= 4 && !memcmp(head, "\177ELF", 4)) break;
 		if (n < 2 || head[0] != '#' || head[1] != '!') {
 			model_warning("invalid executable binary format: %s", view);
-			return model_errno(F_ENOEXEC);
+			return model_errno(FB_ENOEXEC);
 		}
 		/* interpreter path and its arguments, then the original arguments */
 		char *words[8]; int nw = 0;
@@ -610,17 +611,17 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 			while (*q && *q != ' ' && *q != '\t') q++;
 			if (*q) *q++ = 0;
 		}
-		if (!nw) { model_warning("invalid executable binary format: %s", view); return model_errno(F_ENOEXEC); }
+		if (!nw) { model_warning("invalid executable binary format: %s", view); return model_errno(FB_ENOEXEC); }
 		char **nargs_v = calloc(nargs + (size_t)nw + 16, sizeof *nargs_v);
 		for (int i = 0; i < nw; i++) nargs_v[i] = strdup(words[i]);
 		for (size_t i = 0; i < nargs; i++) nargs_v[(size_t)nw + i] = args[i];
 		args = nargs_v; nargs += (size_t)nw;
 		snprintf_int(path, sizeof path, "%s", words[0]);
 	}
-	if (level == 4) { model_warning("invalid executable binary format: %s", view); return model_errno(F_ENOEXEC); }
+	if (level == 4) { model_warning("invalid executable binary format: %s", view); return model_errno(FB_ENOEXEC); }
 	if (run_ldcheck(host) != 0) {
 		model_error("Dynamic_linker::respawn could not obtain binary entry point");
-		return model_errno(F_EACCES);
+		return model_errno(FB_EACCES);
 	}
 	/* the new image: same component config, new binary, arguments and environment */
 	struct sbuf cfg = { 0 };
@@ -646,13 +647,11 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		sb_add(&cfg, "env\t"); sb_add(&cfg, ek); sb_add(&cfg, "\t"); sb_add(&cfg, ev); sb_add(&cfg, "\n");
 		free(k); free(ek); free(ev);
 	}
-	if (model_fd_exec_state) {
-		const char *st = model_fd_exec_state();
-		if (st) { enc = percent(st); sb_add(&cfg, "exec_fds\t"); sb_add(&cfg, enc); sb_add(&cfg, "\n"); free(enc); }
-	}
+	const char *st = model_fd_exec_state();
+	if (st) { enc = percent(st); sb_add(&cfg, "exec_fds\t"); sb_add(&cfg, enc); sb_add(&cfg, "\n"); free(enc); }
 	if (child_exit_fd >= 0) {
 		char num[32];
-		model_sys(SYS_fcntl, (long)child_exit_fd, 2L /* F_SETFD */, 0L);
+		model_sys(SYS_fcntl, (long)child_exit_fd, (long)LX_F_SETFD, 0L);
 		snprintf_int(num, sizeof num, "exit_slot_fd\t%d\n", child_exit_fd);
 		sb_add(&cfg, num);
 	}
@@ -666,7 +665,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	snprintf_int(cfg_path, sizeof cfg_path, "/tmp/genode-model-exec.%ld.%lu", model_sys(SYS_getpid),
 	             (unsigned long)model_uptime_us());
 	long fd = model_sys(SYS_open, (long)cfg_path, 0x241L /* O_WRONLY|O_CREAT|O_TRUNC */, 0600L);
-	if (fd < 0) { model_error("model: execve: cannot write %s", cfg_path); return model_errno(F_EACCES); }
+	if (fd < 0) { model_error("model: execve: cannot write %s", cfg_path); return model_errno(FB_EACCES); }
 	model_sys(SYS_write, fd, (long)cfg.p, (long)cfg.len);
 	model_sys(SYS_close, fd);
 
@@ -682,12 +681,12 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	lenv[k++] = cv;
 	char loader[4096];
 	long ln = model_sys(SYS_readlink, (long)"/proc/self/exe", (long)loader, (long)sizeof loader - 1);
-	if (ln < 0) return model_errno(F_EACCES);
+	if (ln < 0) return model_errno(FB_EACCES);
 	loader[ln] = 0;
 	char *largv[] = { loader, (char *)"--library-path", lib_dir, host, NULL };
 	long r = model_sys(SYS_execve, (long)loader, (long)largv, (long)lenv);
 	model_error("model: execve of the loader failed (%ld)", r);
-	return model_errno(F_EACCES);
+	return model_errno(FB_EACCES);
 }
 
 void __model_missing_main(void)

@@ -8,9 +8,6 @@
 
 static int fail(int e) { return model_errno(e); }
 
-#define FB_PATH_MAX 1024
-#define FB_MAXSYMLINKS 32
-
 char *realpath(const char *path, char *resolved)
 {
 	MODEL_ENTER("realpath");

@@ -8,24 +8,6 @@
 #include <string.h>
 #include <stdlib.h>
 
-enum {
-	EAI_ADDRFAMILY = 1, EAI_AGAIN = 2, EAI_BADFLAGS = 3, EAI_FAIL = 4, EAI_FAMILY = 5, EAI_MEMORY = 6,
-	EAI_NODATA = 7, EAI_NONAME = 8, EAI_SERVICE = 9, EAI_SOCKTYPE = 10, EAI_SYSTEM = 11, EAI_BADHINTS = 12,
-	EAI_PROTOCOL = 13, EAI_OVERFLOW = 14,
-};
-#define AI_PASSIVE     0x001
-#define AI_CANONNAME   0x002
-#define AI_NUMERICHOST 0x004
-#define AI_NUMERICSERV 0x008
-#define AI_MASK        0xd0f  /* the above, AI_ADDRCONFIG, AI_ALL, AI_V4MAPPED */
-#define NI_NUMERICHOST 0x02
-#define NI_NAMEREQD    0x04
-#define NI_NUMERICSERV 0x08
-#define NI_DGRAM       0x10
-#define FB_SOCK_RAW 3
-#define FB_IPPROTO_TCP 6
-#define FB_IPPROTO_UDP 17
-
 struct fb_addrinfo {
 	int ai_flags, ai_family, ai_socktype, ai_protocol;
 	uint32_t ai_addrlen;
@@ -273,26 +255,26 @@ static int dns_query(const char *host, int type, struct addr *out, int max)
 	q[0] = (uint8_t)(id >> 8); q[1] = (uint8_t)id; q[2] = 1; /* RD */ q[5] = 1;
 	for (const char *p = host; *p; ) {
 		size_t l = strcspn(p, ".");
-		if (l == 0 || l > 63 || n + l + 6 > sizeof q) return -EAI_NONAME;
+		if (l == 0 || l > 63 || n + l + 6 > sizeof q) return -FB_EAI_NONAME;
 		q[n++] = (uint8_t)l; memcpy(q + n, p, l); n += l;
 		p += l; if (*p == '.') p++;
 	}
 	q[n++] = 0; q[n++] = 0; q[n++] = (uint8_t)type; q[n++] = 0; q[n++] = 1;
 	int fd = socket(FB_AF_INET, FB_SOCK_DGRAM, 0);
-	if (fd < 0) return -EAI_AGAIN;
+	if (fd < 0) return -FB_EAI_AGAIN;
 	struct db_sin sa = { sizeof sa, FB_AF_INET, be16(53), { 0 }, { 0 } };
 	nameserver(sa.addr);
-	int result = -EAI_AGAIN;
+	int result = -FB_EAI_AGAIN;
 	/* RES_TIMEOUT 5 s, RES_DFLRETRY 2 */
-	for (int attempt = 0; attempt < 2 && result == -EAI_AGAIN; attempt++) {
+	for (int attempt = 0; attempt < 2 && result == -FB_EAI_AGAIN; attempt++) {
 		if (sendto(fd, q, n, 0, &sa, sizeof sa) < 0) break;
 		struct fb_pollfd pfd = { fd, FB_POLLIN, 0 };
 		if (poll(&pfd, 1, 5000) <= 0) continue;
 		long rl = recvfrom(fd, r, sizeof r, 0, NULL, NULL);
 		if (rl < 12 || r[0] != q[0] || r[1] != q[1]) continue;
 		int rcode = r[3] & 15;
-		if (rcode == 3) { result = -EAI_NONAME; break; }
-		if (rcode != 0) { result = rcode == 2 ? -EAI_AGAIN : -EAI_FAIL; break; }
+		if (rcode == 3) { result = -FB_EAI_NONAME; break; }
+		if (rcode != 0) { result = rcode == 2 ? -FB_EAI_AGAIN : -FB_EAI_FAIL; break; }
 		unsigned qd = (unsigned)(r[4] << 8 | r[5]), an = (unsigned)(r[6] << 8 | r[7]);
 		size_t p = 12;
 		for (unsigned i = 0; i < qd; i++) {
@@ -312,7 +294,7 @@ static int dns_query(const char *host, int type, struct addr *out, int max)
 			if (t == 28 && type == 28 && len == 16) { out[got].family = FB_AF_INET6; memcpy(out[got++].a, r + p, 16); }
 			p += len;
 		}
-		result = got ? got : -EAI_NONAME;
+		result = got ? got : -FB_EAI_NONAME;
 	}
 	close(fd);
 	return result;
@@ -340,9 +322,6 @@ static struct fb_addrinfo *new_ai(const struct addr *a, int socktype, int proto,
 }
 
 /* FreeBSD 12's explore table: for each family (INET6 first), the socket types and protocols a wildcard matches */
-#define FB_SOCK_SEQPACKET 5
-#define FB_IPPROTO_SCTP 132
-#define FB_IPPROTO_UDPLITE 136
 #define WILD_TYPE 2
 #define WILD_PROTO 4
 static const struct { int type, proto, wild; const char *pname; } explore[] = {
@@ -362,18 +341,18 @@ static int get_port(int family, int socktype, const char *pname, int flags, cons
 {
 	*port = 0;
 	if (!serv || (family != FB_AF_INET && family != FB_AF_INET6)) return 0;
-	if (socktype == FB_SOCK_RAW) return EAI_SERVICE;
+	if (socktype == FB_SOCK_RAW) return FB_EAI_SERVICE;
 	if (socktype != 0 && socktype != FB_SOCK_DGRAM && socktype != FB_SOCK_STREAM && socktype != FB_SOCK_SEQPACKET)
-		return EAI_SOCKTYPE;
+		return FB_EAI_SOCKTYPE;
 	char *end;
 	unsigned long v = strtoul(serv, &end, 10);
 	if (*serv && !*end) {
-		if (v > 65535) return EAI_SERVICE;
+		if (v > 65535) return FB_EAI_SERVICE;
 		*port = (int)v;
 		return 0;
 	}
-	if (flags & AI_NUMERICSERV) return EAI_NONAME;
-	if (!service_port(serv, pname, port)) return EAI_SERVICE;
+	if (flags & FB_AI_NUMERICSERV) return FB_EAI_NONAME;
+	if (!service_port(serv, pname, port)) return FB_EAI_SERVICE;
 	return 0;
 }
 
@@ -400,21 +379,21 @@ int getaddrinfo(const char *host, const char *serv, const struct fb_addrinfo *hi
 	MODEL_ENTER("getaddrinfo");
 	*res = NULL;
 	int flags = 0, family = FB_AF_UNSPEC, socktype = 0, proto = 0;
-	if (!host && !serv) return EAI_NONAME;
+	if (!host && !serv) return FB_EAI_NONAME;
 	if (hints) {
-		if (hints->ai_addrlen || hints->ai_canonname || hints->ai_addr || hints->ai_next) return EAI_BADHINTS;
-		if (hints->ai_flags & ~AI_MASK) return EAI_BADFLAGS;
+		if (hints->ai_addrlen || hints->ai_canonname || hints->ai_addr || hints->ai_next) return FB_EAI_BADHINTS;
+		if (hints->ai_flags & ~FB_AI_MASK) return FB_EAI_BADFLAGS;
 		flags = hints->ai_flags;
 		family = hints->ai_family;
 		socktype = hints->ai_socktype;
 		proto = hints->ai_protocol;
-		if (family != FB_AF_UNSPEC && family != FB_AF_INET && family != FB_AF_INET6) return EAI_FAMILY;
+		if (family != FB_AF_UNSPEC && family != FB_AF_INET && family != FB_AF_INET6) return FB_EAI_FAMILY;
 		if (socktype && proto) {
 			int i;
 			for (i = 0; i < N_EXPLORE; i++)
 				if (match(socktype, explore[i].type, explore[i].wild & WILD_TYPE) &&
 				    match(proto, explore[i].proto, explore[i].wild & WILD_PROTO)) break;
-			if (i == N_EXPLORE) return EAI_BADHINTS;
+			if (i == N_EXPLORE) return FB_EAI_BADHINTS;
 		}
 	}
 	int port, e;
@@ -437,7 +416,7 @@ int getaddrinfo(const char *host, const char *serv, const struct fb_addrinfo *hi
 			if (s < 0 && *model_errno_slot() != FB_EMFILE) continue;
 			if (s >= 0) close(s);
 			a.family = fams[f];
-			if (!(flags & AI_PASSIVE)) { if (a.family == FB_AF_INET) { a.a[0] = 127; a.a[3] = 1; } else a.a[15] = 1; }
+			if (!(flags & FB_AI_PASSIVE)) { if (a.family == FB_AF_INET) { a.a[0] = 127; a.a[3] = 1; } else a.a[15] = 1; }
 			addrs[na++] = a;
 		} else if (fams[f] == FB_AF_INET) {
 			if (parse_v4(host, a.a) && !host[strspn(host, "0123456789.xabcdefXABCDEF")]) {
@@ -451,15 +430,15 @@ int getaddrinfo(const char *host, const char *serv, const struct fb_addrinfo *hi
 		numeric = 1;
 		if (host) { snprintf_int(canon, sizeof canon, "%s", host); canon_all = 1; }
 	} else {
-		if (!host || (flags & AI_NUMERICHOST)) return EAI_NONAME;
-		if ((flags & 0x400 /* AI_ADDRCONFIG */) && !addrconfig(family)) return EAI_FAIL;
+		if (!host || (flags & FB_AI_NUMERICHOST)) return FB_EAI_NONAME;
+		if ((flags & 0x400 /* FB_AI_ADDRCONFIG */) && !addrconfig(family)) return FB_EAI_FAIL;
 		na = hosts_lookup(host, family, addrs, 32, canon, sizeof canon);
 		if (na) canon_all = 1;
 		else {
 			/* _dns_getaddrinfo: AAAA answers first for AF_UNSPEC; any failure is "not found" */
 			if (family != FB_AF_INET) { int r = dns_query(host, 28, addrs, 32); if (r > 0) na = r; }
 			if (family != FB_AF_INET6) { int r = dns_query(host, 1, addrs + na, 32 - na); if (r > 0) na += r; }
-			if (!na) return EAI_NONAME;
+			if (!na) return FB_EAI_NONAME;
 			snprintf_int(canon, sizeof canon, "%s", host);
 		}
 		/* GET_PORT on the results, with the hints' (open) socket type */
@@ -483,14 +462,14 @@ int getaddrinfo(const char *host, const char *serv, const struct fb_addrinfo *hi
 			for (int i = 0; i < na; i++) {
 				if (addrs[i].family != fams[f]) continue;
 				struct fb_addrinfo *ai = new_ai(&addrs[i], st, pr, port, flags);
-				if (!ai) { freeaddrinfo(head); return EAI_MEMORY; }
-				if ((flags & AI_CANONNAME) && host && (canon_all || first)) ai->ai_canonname = strdup(canon);
+				if (!ai) { freeaddrinfo(head); return FB_EAI_MEMORY; }
+				if ((flags & FB_AI_CANONNAME) && host && (canon_all || first)) ai->ai_canonname = strdup(canon);
 				first = 0;
 				*tail = ai; tail = &ai->ai_next;
 			}
 		}
 	}
-	if (!head) return EAI_FAIL;
+	if (!head) return FB_EAI_FAIL;
 	*res = head;
 	return 0;
 }
@@ -525,28 +504,28 @@ static void format_v6(const uint8_t *a, char *out, size_t len)
 int getnameinfo(const void *sa, uint32_t salen, char *host, size_t hostlen, char *serv, size_t servlen, int flags)
 {
 	MODEL_ENTER("getnameinfo");
-	if (!sa) return EAI_FAIL;
+	if (!sa) return FB_EAI_FAIL;
 	const struct db_sin *s4 = sa;
 	int family = s4->family;
 	const uint8_t *addr;
 	unsigned port;
 	if (family == FB_AF_INET) {
-		if (salen != sizeof(struct db_sin)) return EAI_FAIL;
+		if (salen != sizeof(struct db_sin)) return FB_EAI_FAIL;
 		addr = s4->addr; port = be16(s4->port);
 	} else if (family == FB_AF_INET6) {
 		const struct db_sin6 *s6 = sa;
-		if (salen != sizeof(struct db_sin6)) return EAI_FAIL;
+		if (salen != sizeof(struct db_sin6)) return FB_EAI_FAIL;
 		addr = s6->addr; port = be16(s6->port);
-	} else return EAI_FAMILY;
+	} else return FB_EAI_FAMILY;
 	if (serv && servlen) {
 		int got = 0;
-		if (!(flags & NI_NUMERICSERV))
-			got = service_name((int)port, (flags & NI_DGRAM) ? "udp" : "tcp", serv, servlen);
-		if (got < 0) return EAI_OVERFLOW;
+		if (!(flags & FB_NI_NUMERICSERV))
+			got = service_name((int)port, (flags & FB_NI_DGRAM) ? "udp" : "tcp", serv, servlen);
+		if (got < 0) return FB_EAI_OVERFLOW;
 		if (!got) {
 			char num[8];
 			snprintf_int(num, sizeof num, "%u", port);
-			if (strlen(num) + 1 > servlen) return EAI_OVERFLOW;
+			if (strlen(num) + 1 > servlen) return FB_EAI_OVERFLOW;
 			memcpy(serv, num, strlen(num) + 1);
 		}
 	}
@@ -556,7 +535,7 @@ int getnameinfo(const void *sa, uint32_t salen, char *host, size_t hostlen, char
 		else format_v6(addr, num, sizeof num);
 		const char *name = NULL;
 		char found[256];
-		if (!(flags & NI_NUMERICHOST)) {
+		if (!(flags & FB_NI_NUMERICHOST)) {
 			/* gethostbyaddr: files (/etc/hosts); a reverse DNS query is not made by the model */
 			char *text = slurp("/etc/hosts");
 			if (text) {
@@ -574,10 +553,10 @@ int getnameinfo(const void *sa, uint32_t salen, char *host, size_t hostlen, char
 				}
 				free(text);
 			}
-			if (!name && (flags & NI_NAMEREQD)) return EAI_NONAME;
+			if (!name && (flags & FB_NI_NAMEREQD)) return FB_EAI_NONAME;
 		}
 		if (!name) name = num;
-		if (strlen(name) + 1 > hostlen) return EAI_OVERFLOW;
+		if (strlen(name) + 1 > hostlen) return FB_EAI_OVERFLOW;
 		memcpy(host, name, strlen(name) + 1);
 	}
 	return 0;

@@ -10,7 +10,7 @@
  *  - sigaltstack ignores ss_sp and allocates a new secondary stack-area slot per call;
  *  - sigsuspend: warning + ENOSYS.
  */
-#include "model_int.h"
+#include "model.h"
 #include <string.h>
 
 struct f_sigset { uint32_t bits[4]; };
@@ -20,17 +20,9 @@ struct f_sigaction {
 	struct f_sigset mask;
 };
 struct f_stack { void *ss_sp; size_t ss_size; int ss_flags; };
-#define F_SA_ONSTACK 0x1
-#define F_SA_SIGINFO 0x40
-#define F_SS_DISABLE 0x4
-#define F_SIGCHLD 20
-#define F_SIGWINCH 28
-#define F_SIGQUIT 3
-#define F_SIGABRT 6
-#define F_SIGKILL 9
 
-static struct f_sigaction actions[F_NSIG + 1];
-static int pending[F_NSIG + 1];
+static struct f_sigaction actions[FB_NSIG + 1];
+static int pending[FB_NSIG + 1];
 static unsigned nesting;
 static int exit_pending;
 static int exit_code;
@@ -45,7 +37,7 @@ static const char *const signame[] = {
 int sigaction(int sig, const struct f_sigaction *act, struct f_sigaction *old)
 {
 	MODEL_ENTER("sigaction");
-	if (sig < 1 || sig > F_NSIG) return model_errno(F_EINVAL);
+	if (sig < 1 || sig > FB_NSIG) return model_errno(FB_EINVAL);
 	if (old) *old = actions[sig];
 	if (act) actions[sig] = *act;
 	return 0;
@@ -59,7 +51,7 @@ void (*signal(int sig, void (*fn)(int)))(int)
 	memset(&old, 0, sizeof old);
 	act.u.handler = fn;
 	if (sigaction(sig, &act, &old) == 0) return old.u.handler;
-	model_errno(F_EINVAL);
+	model_errno(FB_EINVAL);
 	return (void (*)(int))-1L;
 }
 
@@ -67,9 +59,9 @@ static void run_handler(void *p)
 {
 	unsigned n = (unsigned)(uintptr_t)p;
 	struct f_sigaction *a = &actions[n];
-	if (a->flags & F_SA_SIGINFO) { a->u.sigaction((int)n, NULL, NULL); return; }
+	if (a->flags & FB_SA_SIGINFO) { a->u.sigaction((int)n, NULL, NULL); return; }
 	if (a->u.handler == (void (*)(int))0) {
-		if (n == F_SIGCHLD || n == F_SIGWINCH) return;
+		if (n == FB_SIGCHLD || n == FB_SIGWINCH) return;
 		exit_pending = 1;
 		exit_code = (int)((n << 8) | 1);
 	} else if (a->u.handler == (void (*)(int))1) {
@@ -81,10 +73,10 @@ static void execute_handlers(void)
 {
 	if (nesting > 0) { model_warning("attempt to nested execution of signal handlers"); return; }
 	nesting++;
-	for (unsigned n = 0; n <= F_NSIG; n++) {
+	for (unsigned n = 0; n <= FB_NSIG; n++) {
 		if (!pending[n]) continue;
 		pending[n] = 0;
-		uintptr_t stack = (stack_alternative && (actions[n].flags & F_SA_ONSTACK)) ? stack_alternative : stack_default;
+		uintptr_t stack = (stack_alternative && (actions[n].flags & FB_SA_ONSTACK)) ? stack_alternative : stack_default;
 		if (!stack) {
 			stack_default = model_alloc_secondary_stack("signal", 16 * 1024);
 			stack = stack_default;
@@ -98,7 +90,7 @@ static void execute_handlers(void)
 
 void model_signal_deliver(int sig)
 {
-	if ((unsigned)sig <= F_NSIG) pending[sig] = 1;
+	if ((unsigned)sig <= FB_NSIG) pending[sig] = 1;
 	execute_handlers();
 }
 
@@ -110,7 +102,7 @@ int kill(int pid, int sig)
 		return 0;
 	}
 	model_warning("submitting signals to remote processes via 'kill' not supported");
-	return model_errno(F_EPERM);
+	return model_errno(FB_EPERM);
 }
 
 int raise(int sig)
@@ -118,12 +110,12 @@ int raise(int sig)
 	MODEL_ENTER("raise");
 	const char *name = (sig >= 0 && sig <= 31) ? signame[sig] : "?";
 	switch (sig) {
-	case F_SIGQUIT: case F_SIGABRT: case F_SIGKILL:
+	case FB_SIGQUIT: case FB_SIGABRT: case FB_SIGKILL:
 		model_error("raise(%s)", name);
 		model_run_exit(-1);
 	default:
 		model_warning("raise(%s) not implemented", name);
-		return model_errno(F_EINVAL);
+		return model_errno(FB_EINVAL);
 	}
 }
 
@@ -131,7 +123,7 @@ void abort(void)
 {
 	MODEL_ENTER("abort");
 	/* FreeBSD's abort unblocks SIGABRT and raises it; Genode's raise ends the component */
-	raise(F_SIGABRT);
+	raise(FB_SIGABRT);
 	model_run_exit(1);
 }
 
@@ -141,14 +133,14 @@ int sigprocmask(int how, const struct f_sigset *set, struct f_sigset *old)
 	if (old) memset(old, 0xff, sizeof *old);
 	if (!set) return 0;
 	if (how >= 1 && how <= 3) return 0;
-	return model_errno(F_EINVAL);
+	return model_errno(FB_EINVAL);
 }
 
 int sigaltstack(const struct f_stack *ss, struct f_stack *old)
 {
 	MODEL_ENTER("sigaltstack");
 	if (ss) {
-		if (ss->ss_flags & F_SS_DISABLE) {
+		if (ss->ss_flags & FB_SS_DISABLE) {
 			stack_alternative = 0;
 			model_warning("leaking secondary stack memory");
 		} else {
@@ -157,7 +149,7 @@ int sigaltstack(const struct f_stack *ss, struct f_stack *old)
 			else model_error("failed to allocate sigaltstack");
 		}
 	}
-	if (old && ss && !(ss->ss_flags & F_SS_DISABLE)) old->ss_flags = F_SS_DISABLE;
+	if (old && ss && !(ss->ss_flags & FB_SS_DISABLE)) old->ss_flags = FB_SS_DISABLE;
 	return 0;
 }
 
@@ -165,7 +157,7 @@ int sigsuspend(const struct f_sigset *set)
 {
 	MODEL_ENTER("sigsuspend"); (void)set;
 	model_warning("__sys_sigsuspend: sigsuspend not implemented");
-	return model_errno(F_ENOSYS);
+	return model_errno(FB_ENOSYS);
 }
 
 /* FreeBSD gen code, ABI-neutral */
@@ -174,16 +166,16 @@ int sigfillset(struct f_sigset *s) { memset(s, 0xff, sizeof *s); return 0; }
 static int bad_sig(int n) { return n <= 0 || n > 128; }
 int sigaddset(struct f_sigset *s, int n)
 {
-	if (bad_sig(n)) return model_errno(F_EINVAL);
+	if (bad_sig(n)) return model_errno(FB_EINVAL);
 	s->bits[(n - 1) / 32] |= 1U << ((n - 1) % 32); return 0;
 }
 int sigdelset(struct f_sigset *s, int n)
 {
-	if (bad_sig(n)) return model_errno(F_EINVAL);
+	if (bad_sig(n)) return model_errno(FB_EINVAL);
 	s->bits[(n - 1) / 32] &= ~(1U << ((n - 1) % 32)); return 0;
 }
 int sigismember(const struct f_sigset *s, int n)
 {
-	if (bad_sig(n)) return model_errno(F_EINVAL);
+	if (bad_sig(n)) return model_errno(FB_EINVAL);
 	return (s->bits[(n - 1) / 32] >> ((n - 1) % 32)) & 1;
 }

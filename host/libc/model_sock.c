@@ -9,9 +9,8 @@
  * blocking connect waits connect_timeout_sec (10 s) then ETIMEDOUT; accepted sockets inherit O_NONBLOCK).
  */
 #include <sys/syscall.h>
-#include "model_io.h"
+#include "model_fd.h"
 
-#define IO_WOULDBLOCK 100001
 #define NCTRL 10
 
 enum { S_UNCONNECTED, S_ACCEPT_ONLY, S_CONNECTING, S_CONNECTED, S_CONNECT_ABORTED };
@@ -164,7 +163,7 @@ static long do_bind(void *p)
 	to_lx(s->cp, &a);
 	int one = 1;
 	(void)one;
-	return io_sys_result(model_sys(SYS_bind, (long)f->h.hostfd, (long)&a, (long)sizeof a));
+	return model_sys_result(model_sys(SYS_bind, (long)f->h.hostfd, (long)&a, (long)sizeof a));
 }
 
 int bind(int fd, const void *addr, uint32_t len)
@@ -181,7 +180,7 @@ static long do_listen(void *p)
 	long err;
 	struct model_fd *f = sock_of(s->fd, &err, "listen");
 	if (!f) return err;
-	long r = io_sys_result(model_sys(SYS_listen, (long)f->h.hostfd, (long)s->a));
+	long r = model_sys_result(model_sys(SYS_listen, (long)f->h.hostfd, (long)s->a));
 	if (r == 0) f->sock->state = S_ACCEPT_ONLY;
 	return r;
 }
@@ -226,9 +225,9 @@ static long do_connect(void *p)
 		to_lx(s->cp, &a);
 		m->state = S_CONNECTING;
 		long r = model_sys(SYS_connect, (long)f->h.hostfd, (long)&a, (long)sizeof a);
-		if (r < 0 && r != -115 /* EINPROGRESS */) {
+		if (r < 0 && r != -LX_EINPROGRESS) {
 			m->state = S_CONNECT_ABORTED;
-			return io_sys_result(r);
+			return model_sys_result(r);
 		}
 		if (r == 0 && m->udp) { m->state = S_CONNECTED; return 0; }
 		if (m->fd_flags & FB_O_NONBLOCK) return -FB_EINPROGRESS;
@@ -274,7 +273,7 @@ static long do_accept(void *p)
 	if (!f) return err;
 	s->wait = -1;
 	long h = model_sys(SYS_accept4, (long)f->h.hostfd, 0L, 0L, (long)(04000 | 02000000));
-	if (h == -11 /* EAGAIN */) {
+	if (h == -LX_EAGAIN) {
 		if (f->sock->fd_flags & FB_O_NONBLOCK) return -FB_EAGAIN;
 		s->wait = f->h.hostfd;
 		return -IO_WOULDBLOCK;
@@ -327,7 +326,7 @@ static long do_name(void *p)
 	if (s->a && f->sock->udp) return -FB_ENOTCONN;
 	struct lx_sockaddr_in a; uint32_t l = sizeof a;
 	long r = model_sys(s->a ? SYS_getpeername : SYS_getsockname, (long)f->h.hostfd, (long)&a, (long)&l);
-	if (r < 0) return s->a ? -FB_ENOTCONN : io_sys_result(r);
+	if (r < 0) return s->a ? -FB_ENOTCONN : model_sys_result(r);
 	to_fb(&a, s->p, s->p2);
 	return 0;
 }
@@ -361,7 +360,7 @@ static long recv_once(struct model_fd *f, void *buf, size_t len, int flags, void
 		if (f->sock->fd_flags & FB_O_NONBLOCK) return -FB_EAGAIN;
 		return -IO_WOULDBLOCK;
 	}
-	if (r < 0) return io_sys_result(r);
+	if (r < 0) return model_sys_result(r);
 	if (from && fromlen) to_fb(&a, from, fromlen);
 	return r;
 }
@@ -377,7 +376,7 @@ long sock_write(struct model_fd *f, const void *buf, size_t n)
 	}
 	/* TCP write errors become EPIPE; there is no SIGPIPE */
 	if (r < 0 && !f->sock->udp && r != -22) return -FB_EPIPE;
-	return io_sys_result(r);
+	return model_sys_result(r);
 }
 
 struct a_io { int fd; void *buf; const void *cbuf; size_t len; int flags; void *addr; uint32_t *alen;
@@ -427,7 +426,7 @@ static long do_sendto(void *p)
 		to_lx(a->caddr, &la);
 		long r = model_sys(SYS_sendto, (long)f->h.hostfd, (long)a->cbuf, (long)a->len, 0x4040L, (long)&la, (long)sizeof la);
 		if (r == -11) return (f->sock->fd_flags & FB_O_NONBLOCK) ? -FB_EAGAIN : -IO_WOULDBLOCK;
-		return io_sys_result(r);
+		return model_sys_result(r);
 	}
 	return sock_write(f, a->cbuf, a->len);
 }
@@ -636,10 +635,10 @@ size_t sock_exec_encode(const struct model_fd *f, char *out)
 {
 	const struct msock *m = f->sock;
 	char *o = out;
-	o = io_put_num(o, m->udp); *o++ = '.';
-	o = io_put_num(o, m->fd_flags); *o++ = '.';
-	o = io_put_num(o, m->state);
-	for (int i = 0; i < NCTRL; i++) { *o++ = '.'; o = io_put_num(o, m->ctrl[i]); }
+	o = model_put_num(o, m->udp); *o++ = '.';
+	o = model_put_num(o, m->fd_flags); *o++ = '.';
+	o = model_put_num(o, m->state);
+	for (int i = 0; i < NCTRL; i++) { *o++ = '.'; o = model_put_num(o, m->ctrl[i]); }
 	return (size_t)(o - out);
 }
 

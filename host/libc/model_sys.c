@@ -3,6 +3,7 @@
  * The model never calls glibc's same-named functions: those names belong to the model.
  */
 #include "model.h"
+#include <errno.h>   /* Linux values, for the translation */
 
 long model_sys(long nr, ...)
 {
@@ -22,62 +23,69 @@ long model_sys(long nr, ...)
 	return ret;
 }
 
-/* Linux errno values 1-34 equal FreeBSD's except 11 (Linux EAGAIN, FreeBSD EDEADLK). */
+/* Linux errno values EPERM..ERANGE (1-34) equal FreeBSD's, except 11: Linux EAGAIN, FreeBSD EDEADLK. */
 int model_errno_from_linux(int e)
 {
 	if (e < 0) e = -e;
-	if (e >= 1 && e <= 34) return e == 11 ? 35 : e;
+	if (e >= EPERM && e <= ERANGE && e != EAGAIN) return e;
 	switch (e) {
-	case 35:  return 11;  /* EDEADLK */
-	case 36:  return 63;  /* ENAMETOOLONG */
-	case 37:  return 77;  /* ENOLCK */
-	case 38:  return 78;  /* ENOSYS */
-	case 39:  return 66;  /* ENOTEMPTY */
-	case 40:  return 62;  /* ELOOP */
-	case 42:  return 83;  /* ENOMSG */
-	case 43:  return 82;  /* EIDRM */
-	case 61:  return 87;  /* ENODATA -> ENOATTR */
-	case 62:  return 60;  /* ETIME -> ETIMEDOUT */
-	case 67:  return 91;  /* ENOLINK */
-	case 71:  return 92;  /* EPROTO */
-	case 72:  return 90;  /* EMULTIHOP */
-	case 74:  return 89;  /* EBADMSG */
-	case 75:  return 84;  /* EOVERFLOW */
-	case 84:  return 86;  /* EILSEQ */
-	case 87:  return 68;  /* EUSERS */
-	case 88:  return 38;  /* ENOTSOCK */
-	case 89:  return 39;  /* EDESTADDRREQ */
-	case 90:  return 40;  /* EMSGSIZE */
-	case 91:  return 41;  /* EPROTOTYPE */
-	case 92:  return 42;  /* ENOPROTOOPT */
-	case 93:  return 43;  /* EPROTONOSUPPORT */
-	case 94:  return 44;  /* ESOCKTNOSUPPORT */
-	case 95:  return 45;  /* EOPNOTSUPP */
-	case 96:  return 46;  /* EPFNOSUPPORT */
-	case 97:  return 47;  /* EAFNOSUPPORT */
-	case 98:  return 48;  /* EADDRINUSE */
-	case 99:  return 49;  /* EADDRNOTAVAIL */
-	case 100: return 50;  /* ENETDOWN */
-	case 101: return 51;  /* ENETUNREACH */
-	case 102: return 52;  /* ENETRESET */
-	case 103: return 53;  /* ECONNABORTED */
-	case 104: return 54;  /* ECONNRESET */
-	case 105: return 55;  /* ENOBUFS */
-	case 106: return 56;  /* EISCONN */
-	case 107: return 57;  /* ENOTCONN */
-	case 108: return 58;  /* ESHUTDOWN */
-	case 109: return 59;  /* ETOOMANYREFS */
-	case 110: return 60;  /* ETIMEDOUT */
-	case 111: return 61;  /* ECONNREFUSED */
-	case 112: return 64;  /* EHOSTDOWN */
-	case 113: return 65;  /* EHOSTUNREACH */
-	case 114: return 37;  /* EALREADY */
-	case 115: return 36;  /* EINPROGRESS */
-	case 116: return 70;  /* ESTALE */
-	case 122: return 69;  /* EDQUOT */
-	case 125: return 85;  /* ECANCELED */
-	case 130: return 96;  /* EOWNERDEAD */
-	case 131: return 95;  /* ENOTRECOVERABLE */
+	case EAGAIN:          return FB_EAGAIN;
+	case EDEADLK:         return FB_EDEADLK;
+	case ENAMETOOLONG:    return FB_ENAMETOOLONG;
+	case ENOLCK:          return FB_ENOLCK;
+	case ENOSYS:          return FB_ENOSYS;
+	case ENOTEMPTY:       return FB_ENOTEMPTY;
+	case ELOOP:           return FB_ELOOP;
+	case ENOMSG:          return FB_ENOMSG;
+	case EIDRM:           return FB_EIDRM;
+	case ENODATA:         return FB_ENOATTR;
+	case ETIME:           return FB_ETIMEDOUT;
+	case ENOLINK:         return FB_ENOLINK;
+	case EPROTO:          return FB_EPROTO;
+	case EMULTIHOP:       return FB_EMULTIHOP;
+	case EBADMSG:         return FB_EBADMSG;
+	case EOVERFLOW:       return FB_EOVERFLOW;
+	case EILSEQ:          return FB_EILSEQ;
+	case EUSERS:          return FB_EUSERS;
+	case ENOTSOCK:        return FB_ENOTSOCK;
+	case EDESTADDRREQ:    return FB_EDESTADDRREQ;
+	case EMSGSIZE:        return FB_EMSGSIZE;
+	case EPROTOTYPE:      return FB_EPROTOTYPE;
+	case ENOPROTOOPT:     return FB_ENOPROTOOPT;
+	case EPROTONOSUPPORT: return FB_EPROTONOSUPPORT;
+	case ESOCKTNOSUPPORT: return FB_ESOCKTNOSUPPORT;
+	case EOPNOTSUPP:      return FB_EOPNOTSUPP;
+	case EPFNOSUPPORT:    return FB_EPFNOSUPPORT;
+	case EAFNOSUPPORT:    return FB_EAFNOSUPPORT;
+	case EADDRINUSE:      return FB_EADDRINUSE;
+	case EADDRNOTAVAIL:   return FB_EADDRNOTAVAIL;
+	case ENETDOWN:        return FB_ENETDOWN;
+	case ENETUNREACH:     return FB_ENETUNREACH;
+	case ENETRESET:       return FB_ENETRESET;
+	case ECONNABORTED:    return FB_ECONNABORTED;
+	case ECONNRESET:      return FB_ECONNRESET;
+	case ENOBUFS:         return FB_ENOBUFS;
+	case EISCONN:         return FB_EISCONN;
+	case ENOTCONN:        return FB_ENOTCONN;
+	case ESHUTDOWN:       return FB_ESHUTDOWN;
+	case ETOOMANYREFS:    return FB_ETOOMANYREFS;
+	case ETIMEDOUT:       return FB_ETIMEDOUT;
+	case ECONNREFUSED:    return FB_ECONNREFUSED;
+	case EHOSTDOWN:       return FB_EHOSTDOWN;
+	case EHOSTUNREACH:    return FB_EHOSTUNREACH;
+	case EALREADY:        return FB_EALREADY;
+	case EINPROGRESS:     return FB_EINPROGRESS;
+	case ESTALE:          return FB_ESTALE;
+	case EDQUOT:          return FB_EDQUOT;
+	case ECANCELED:       return FB_ECANCELED;
+	case EOWNERDEAD:      return FB_EOWNERDEAD;
+	case ENOTRECOVERABLE: return FB_ENOTRECOVERABLE;
 	}
-	return 5; /* EIO */
+	return FB_EIO;
+}
+
+long model_sys_result(long r)
+{
+	if (r < 0 && r > -4096) return -model_errno_from_linux((int)-r);
+	return r;
 }

@@ -20,7 +20,7 @@
  *  - other threads' I/O is executed by the main thread while it blocks in the libc (libc/kernel.cc, monitor.h):
  *    model_funnel / model_block_until, with a stall watchdog.
  */
-#include "model_int.h"
+#include "model.h"
 #include <sys/syscall.h>
 #include <sys/mman.h>
 #include <linux/futex.h>
@@ -360,7 +360,7 @@ static unsigned pthread_ids;
 int pthread_create(struct model_thread **thread, struct pthread_attr *const *attr, void *(*start)(void *), void *arg)
 {
 	MODEL_ENTER("pthread_create");
-	if (!start || !thread) return F_EINVAL;
+	if (!start || !thread) return FB_EINVAL;
 	reap_detached();
 	size_t stack = (attr && *attr && (*attr)->stack_size) ? (*attr)->stack_size : DEFAULT_STACK;
 	unsigned id = __atomic_fetch_add(&pthread_ids, 1, __ATOMIC_SEQ_CST);
@@ -395,7 +395,7 @@ int pthread_create(struct model_thread **thread, struct pthread_attr *const *att
 		model_ram_release(stack);
 		model_slot_unmap(slot);
 		model_error("model: host pthread_create failed (%d)", r);
-		return F_EAGAIN;
+		return FB_EAGAIN;
 	}
 	*thread = t;
 	return 0;
@@ -406,7 +406,7 @@ static int thread_exited(void *p) { return __atomic_load_n(&((struct model_threa
 int pthread_join(struct model_thread *t, void **retval)
 {
 	MODEL_ENTER("pthread_join");
-	if (!t) return F_EINVAL;
+	if (!t) return FB_EINVAL;
 	model_block_until(thread_exited, t, -1);
 	if (retval) *retval = t->retval;
 	reap(t);
@@ -416,7 +416,7 @@ int pthread_join(struct model_thread *t, void **retval)
 int pthread_detach(struct model_thread *t)
 {
 	MODEL_ENTER("pthread_detach");
-	if (!t) return F_EINVAL;
+	if (!t) return FB_EINVAL;
 	t->detached = 1;
 	return 0;
 }
@@ -436,7 +436,7 @@ int pthread_equal(struct model_thread *a, struct model_thread *b)
 int pthread_attr_init(struct pthread_attr **attr)
 {
 	MODEL_ENTER("pthread_attr_init");
-	if (!attr) return F_EINVAL;
+	if (!attr) return FB_EINVAL;
 	*attr = calloc(1, sizeof **attr);
 	(*attr)->stack_size = DEFAULT_STACK;
 	return 0;
@@ -445,7 +445,7 @@ int pthread_attr_init(struct pthread_attr **attr)
 int pthread_attr_destroy(struct pthread_attr **attr)
 {
 	MODEL_ENTER("pthread_attr_destroy");
-	if (!attr || !*attr) return F_EINVAL;
+	if (!attr || !*attr) return FB_EINVAL;
 	free(*attr);
 	*attr = NULL;
 	return 0;
@@ -454,7 +454,7 @@ int pthread_attr_destroy(struct pthread_attr **attr)
 int pthread_attr_getstacksize(struct pthread_attr *const *attr, size_t *size)
 {
 	MODEL_ENTER("pthread_attr_getstacksize");
-	if (!attr || !*attr || !size) return F_EINVAL;
+	if (!attr || !*attr || !size) return FB_EINVAL;
 	*size = (*attr)->stack_size;
 	return 0;
 }
@@ -462,8 +462,8 @@ int pthread_attr_getstacksize(struct pthread_attr *const *attr, size_t *size)
 int pthread_attr_setstacksize(struct pthread_attr **attr, size_t size)
 {
 	MODEL_ENTER("pthread_attr_setstacksize");
-	if (!attr || !*attr) return F_EINVAL;
-	if (size < 4096) return F_EINVAL;
+	if (!attr || !*attr) return FB_EINVAL;
+	if (size < 4096) return FB_EINVAL;
 	if (size > MAX_ATTR_STACK) {
 		model_warning("pthread_attr_setstacksize: requested stack size is %zu limiting to %lu", size, MAX_ATTR_STACK);
 		size = MAX_ATTR_STACK;
@@ -475,7 +475,7 @@ int pthread_attr_setstacksize(struct pthread_attr **attr, size_t size)
 int pthread_attr_setdetachstate(struct pthread_attr **attr, int state)
 {
 	MODEL_ENTER("pthread_attr_setdetachstate");
-	if (!attr || !*attr) return F_EINVAL;
+	if (!attr || !*attr) return FB_EINVAL;
 	(*attr)->detach_state = state;
 	return 0;
 }
@@ -497,7 +497,7 @@ static int mutex_create(struct pthread_mutex **m, struct pthread_mutex_attr *con
 {
 	int type = (attr && *attr) ? (*attr)->type : MUTEX_NORMAL;
 	if (type == MUTEX_ADAPTIVE_NP) type = MUTEX_NORMAL;
-	if (type != MUTEX_NORMAL && type != MUTEX_ERRORCHECK && type != MUTEX_RECURSIVE) return F_EINVAL;
+	if (type != MUTEX_NORMAL && type != MUTEX_ERRORCHECK && type != MUTEX_RECURSIVE) return FB_EINVAL;
 	struct pthread_mutex *n = calloc(1, sizeof *n);
 	n->type = type;
 	struct pthread_mutex *expected = NULL;
@@ -508,7 +508,7 @@ static int mutex_create(struct pthread_mutex **m, struct pthread_mutex_attr *con
 int pthread_mutexattr_init(struct pthread_mutex_attr **a)
 {
 	MODEL_ENTER("pthread_mutexattr_init");
-	if (!a) return F_EINVAL;
+	if (!a) return FB_EINVAL;
 	*a = calloc(1, sizeof **a);
 	(*a)->type = MUTEX_NORMAL;
 	return 0;
@@ -517,7 +517,7 @@ int pthread_mutexattr_init(struct pthread_mutex_attr **a)
 int pthread_mutexattr_settype(struct pthread_mutex_attr **a, int type)
 {
 	MODEL_ENTER("pthread_mutexattr_settype");
-	if (!a || !*a) return F_EINVAL;
+	if (!a || !*a) return FB_EINVAL;
 	(*a)->type = type;
 	return 0;
 }
@@ -525,7 +525,7 @@ int pthread_mutexattr_settype(struct pthread_mutex_attr **a, int type)
 int pthread_mutexattr_destroy(struct pthread_mutex_attr **a)
 {
 	MODEL_ENTER("pthread_mutexattr_destroy");
-	if (!a || !*a) return F_EINVAL;
+	if (!a || !*a) return FB_EINVAL;
 	free(*a); *a = NULL;
 	return 0;
 }
@@ -533,7 +533,7 @@ int pthread_mutexattr_destroy(struct pthread_mutex_attr **a)
 int pthread_mutex_init(struct pthread_mutex **m, struct pthread_mutex_attr *const *attr)
 {
 	MODEL_ENTER("pthread_mutex_init");
-	if (!m) return F_EINVAL;
+	if (!m) return FB_EINVAL;
 	*m = NULL;
 	return mutex_create(m, attr);
 }
@@ -541,7 +541,7 @@ int pthread_mutex_init(struct pthread_mutex **m, struct pthread_mutex_attr *cons
 int pthread_mutex_destroy(struct pthread_mutex **m)
 {
 	MODEL_ENTER("pthread_mutex_destroy");
-	if (!m || !*m) return F_EINVAL;
+	if (!m || !*m) return FB_EINVAL;
 	free(*m); *m = NULL;
 	return 0;
 }
@@ -552,9 +552,9 @@ static int mutex_try(struct pthread_mutex *m, struct model_thread *me)
 	if (__atomic_compare_exchange_n(&m->owner, &expected, me, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return 0;
 	if (expected == me) {
 		if (m->type == MUTEX_RECURSIVE) { m->nesting++; return 0; }
-		if (m->type == MUTEX_ERRORCHECK) return F_EDEADLK;
+		if (m->type == MUTEX_ERRORCHECK) return FB_EDEADLK;
 	}
-	return F_EBUSY;
+	return FB_EBUSY;
 }
 
 struct mutex_wait { struct pthread_mutex *m; struct model_thread *me; };
@@ -569,7 +569,7 @@ static int mutex_lock(struct pthread_mutex *m)
 {
 	struct model_thread *me = model_thread_self();
 	int r = mutex_try(m, me);
-	if (r != F_EBUSY) return r;
+	if (r != FB_EBUSY) return r;
 	struct mutex_wait w = { m, me };
 	model_block_until(mutex_acquired, &w, -1);
 	return 0;
@@ -578,7 +578,7 @@ static int mutex_lock(struct pthread_mutex *m)
 int pthread_mutex_lock(struct pthread_mutex **m)
 {
 	MODEL_ENTER("pthread_mutex_lock");
-	if (!m) return F_EINVAL;
+	if (!m) return FB_EINVAL;
 	if (!*m) mutex_create(m, NULL);
 	return mutex_lock(*m);
 }
@@ -586,14 +586,14 @@ int pthread_mutex_lock(struct pthread_mutex **m)
 int pthread_mutex_trylock(struct pthread_mutex **m)
 {
 	MODEL_ENTER("pthread_mutex_trylock");
-	if (!m) return F_EINVAL;
+	if (!m) return FB_EINVAL;
 	if (!*m) mutex_create(m, NULL);
 	return mutex_try(*m, model_thread_self());
 }
 
 static int mutex_unlock(struct pthread_mutex *m)
 {
-	if (m->owner != model_thread_self()) return F_EPERM;
+	if (m->owner != model_thread_self()) return FB_EPERM;
 	if (m->type == MUTEX_RECURSIVE && m->nesting) { m->nesting--; return 0; }
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
 	model_kick();
@@ -603,7 +603,7 @@ static int mutex_unlock(struct pthread_mutex *m)
 int pthread_mutex_unlock(struct pthread_mutex **m)
 {
 	MODEL_ENTER("pthread_mutex_unlock");
-	if (!m || !*m) return F_EINVAL;
+	if (!m || !*m) return FB_EINVAL;
 	return mutex_unlock(*m);
 }
 
@@ -663,7 +663,7 @@ int sem_wait(struct sem **s)
 int sem_trywait(struct sem **s)
 {
 	MODEL_ENTER("sem_trywait");
-	return sem_try(*s) ? 0 : model_errno(F_EAGAIN);
+	return sem_try(*s) ? 0 : model_errno(FB_EAGAIN);
 }
 
 static int sem_down_timed(struct sem *s, const struct timespec *abs)
@@ -672,8 +672,8 @@ static int sem_down_timed(struct sem *s, const struct timespec *abs)
 	struct timespec now;
 	clock_gettime(s->clock, &now);
 	uint64_t ms = relative_timeout_ms(now, *abs);
-	if (!ms) return F_ETIMEDOUT;
-	return model_block_until(sem_try, s, (long)ms) ? 0 : F_ETIMEDOUT;
+	if (!ms) return FB_ETIMEDOUT;
+	return model_block_until(sem_try, s, (long)ms) ? 0 : FB_ETIMEDOUT;
 }
 
 int sem_timedwait(struct sem **s, const struct timespec *abs)
@@ -699,7 +699,7 @@ struct pthread_cond { volatile int seq; int clock; };
 int pthread_condattr_init(struct pthread_cond_attr **a)
 {
 	MODEL_ENTER("pthread_condattr_init");
-	if (!a) return F_EINVAL;
+	if (!a) return FB_EINVAL;
 	*a = calloc(1, sizeof **a);
 	return 0;
 }
@@ -707,7 +707,7 @@ int pthread_condattr_init(struct pthread_cond_attr **a)
 int pthread_condattr_destroy(struct pthread_cond_attr **a)
 {
 	MODEL_ENTER("pthread_condattr_destroy");
-	if (!a || !*a) return F_EINVAL;
+	if (!a || !*a) return FB_EINVAL;
 	free(*a); *a = NULL;
 	return 0;
 }
@@ -715,7 +715,7 @@ int pthread_condattr_destroy(struct pthread_cond_attr **a)
 int pthread_condattr_setclock(struct pthread_cond_attr **a, int clock)
 {
 	MODEL_ENTER("pthread_condattr_setclock");
-	if (!a || !*a) return F_EINVAL;
+	if (!a || !*a) return FB_EINVAL;
 	(*a)->clock = clock;   /* checked only when a condition is created (sem_set_clock) */
 	return 0;
 }
@@ -723,7 +723,7 @@ int pthread_condattr_setclock(struct pthread_cond_attr **a, int clock)
 static int cond_create(struct pthread_cond **c, struct pthread_cond_attr *const *attr)
 {
 	int clock = (attr && *attr) ? (*attr)->clock : 0;
-	if (clock != 0 && clock != 4) return F_EINVAL;   /* sem_set_clock: only REALTIME and MONOTONIC */
+	if (clock != 0 && clock != 4) return FB_EINVAL;   /* sem_set_clock: only REALTIME and MONOTONIC */
 	struct pthread_cond *n = calloc(1, sizeof *n);
 	n->clock = clock;
 	struct pthread_cond *expected = NULL;
@@ -734,7 +734,7 @@ static int cond_create(struct pthread_cond **c, struct pthread_cond_attr *const 
 int pthread_cond_init(struct pthread_cond **c, struct pthread_cond_attr *const *attr)
 {
 	MODEL_ENTER("pthread_cond_init");
-	if (!c) return F_EINVAL;
+	if (!c) return FB_EINVAL;
 	*c = NULL;
 	return cond_create(c, attr);
 }
@@ -742,7 +742,7 @@ int pthread_cond_init(struct pthread_cond **c, struct pthread_cond_attr *const *
 int pthread_cond_destroy(struct pthread_cond **c)
 {
 	MODEL_ENTER("pthread_cond_destroy");
-	if (!c) return F_EINVAL;
+	if (!c) return FB_EINVAL;
 	free(*c); *c = NULL;
 	return 0;
 }
@@ -756,7 +756,7 @@ static int cond_signalled(void *p)
 
 static int cond_wait(struct pthread_cond **cp, struct pthread_mutex **m, const struct timespec *abs)
 {
-	if (!cp) return F_EINVAL;
+	if (!cp) return FB_EINVAL;
 	if (!*cp) cond_create(cp, NULL);
 	struct pthread_cond *c = *cp;
 	struct cond_wait w = { c, __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE) };
@@ -767,7 +767,7 @@ static int cond_wait(struct pthread_cond **cp, struct pthread_mutex **m, const s
 		struct timespec now;
 		clock_gettime(c->clock, &now);
 		uint64_t ms = relative_timeout_ms(now, *abs);
-		if (!ms || !model_block_until(cond_signalled, &w, (long)ms)) result = F_ETIMEDOUT;
+		if (!ms || !model_block_until(cond_signalled, &w, (long)ms)) result = FB_ETIMEDOUT;
 	}
 	if (m && *m) mutex_lock(*m);
 	return result;
@@ -787,7 +787,7 @@ int pthread_cond_timedwait(struct pthread_cond **c, struct pthread_mutex **m, co
 
 static int cond_wake(struct pthread_cond **c)
 {
-	if (!c) return F_EINVAL;
+	if (!c) return FB_EINVAL;
 	if (!*c) cond_create(c, NULL);
 	__atomic_add_fetch(&(*c)->seq, 1, __ATOMIC_RELEASE);
 	model_kick();
@@ -803,13 +803,13 @@ int pthread_cond_broadcast(struct pthread_cond **c) { MODEL_ENTER("pthread_cond_
 int pthread_key_create(int *key, void (*destructor)(void *))
 {
 	MODEL_ENTER("pthread_key_create");
-	if (!key) return F_EINVAL;
+	if (!key) return FB_EINVAL;
 	lock_internal();
 	int k = -1;
 	for (int i = 0; i < MODEL_KEYS_MAX; i++) if (!key_used[i]) { key_used[i] = 1; k = i; break; }
 	if (k >= 0) key_destructors[k] = destructor;
 	unlock_internal();
-	if (k < 0) { model_warning("failed to allocate pthread key"); return F_EAGAIN; }
+	if (k < 0) { model_warning("failed to allocate pthread key"); return FB_EAGAIN; }
 	*key = k;
 	return 0;
 }
@@ -817,7 +817,7 @@ int pthread_key_create(int *key, void (*destructor)(void *))
 int pthread_key_delete(int key)
 {
 	MODEL_ENTER("pthread_key_delete");
-	if (key < 0 || key >= MODEL_KEYS_MAX) return F_EINVAL;
+	if (key < 0 || key >= MODEL_KEYS_MAX) return FB_EINVAL;
 	lock_internal();
 	key_used[key] = 0;
 	key_destructors[key] = NULL;
@@ -835,7 +835,7 @@ void *pthread_getspecific(int key)
 int pthread_setspecific(int key, const void *value)
 {
 	MODEL_ENTER("pthread_setspecific");
-	if (key < 0 || key >= MODEL_KEYS_MAX) return F_EINVAL;
+	if (key < 0 || key >= MODEL_KEYS_MAX) return FB_EINVAL;
 	model_thread_self()->keys[key] = (void *)value;
 	return 0;
 }

@@ -6,14 +6,9 @@
  *  - nanosleep/usleep/sleep round down to ms and sleep at least 1 ms; {0,0} returns at once; rem is zeroed;
  *  - sched_yield: DUMMY -> warning + ENOSYS.
  */
-#include "model_int.h"
+#include "model.h"
 #include <sys/syscall.h>
 #include <dlfcn.h>
-
-#define C_REALTIME 0
-#define C_MONOTONIC 4
-#define C_UPTIME 5
-#define C_SECOND 13
 
 static uint64_t boot_ns;
 /* glibc's clock_gettime (the vDSO): Genode's libc reads its clock without a kernel entry too, from the timer
@@ -51,29 +46,29 @@ int clock_gettime(int clk, struct timespec *ts)
 {
 	MODEL_ENTER("clock_gettime");
 	struct timespec *volatile tsp = ts;
-	if (!tsp) return model_errno(F_EFAULT);
+	if (!tsp) return model_errno(FB_EFAULT);
 	ts->tv_sec = 0; ts->tv_nsec = 0;
 	switch (clk) {
-	case C_REALTIME:
-	case C_SECOND: {
+	case FB_CLOCK_REALTIME:
+	case FB_CLOCK_SECOND: {
 		if (!has_rtc()) {
 			model_warning("clock_gettime(): missing real-time clock");
-			return model_errno(F_EINVAL);
+			return model_errno(FB_EINVAL);
 		}
 		uint64_t ns = host_ns(0 /* Linux CLOCK_REALTIME */);
 		ts->tv_sec = (time_t)(ns / 1000000000ULL);
 		ts->tv_nsec = (long)(ns % 1000000000ULL);
 		return 0;
 	}
-	case C_MONOTONIC:
-	case C_UPTIME: {
+	case FB_CLOCK_MONOTONIC:
+	case FB_CLOCK_UPTIME: {
 		uint64_t us = model_uptime_us();
 		ts->tv_sec = (time_t)(us / 1000000);
 		ts->tv_nsec = (long)(us % 1000000) * 1000;
 		return 0;
 	}
 	default:
-		return model_errno(F_EINVAL);
+		return model_errno(FB_EINVAL);
 	}
 }
 
@@ -84,7 +79,7 @@ int gettimeofday(struct f_timeval *tv, void *tz)
 	MODEL_ENTER("gettimeofday"); (void)tz;
 	if (!tv) return 0;
 	struct timespec ts;
-	int r = clock_gettime(C_REALTIME, &ts);
+	int r = clock_gettime(FB_CLOCK_REALTIME, &ts);
 	if (r) return r;
 	tv->tv_sec = ts.tv_sec;
 	tv->tv_usec = ts.tv_nsec / 1000;
@@ -147,5 +142,5 @@ int sched_yield(void)
 {
 	MODEL_ENTER("sched_yield");
 	model_warning("sched_yield: sched_yield not implemented");
-	return model_errno(F_ENOSYS);
+	return model_errno(FB_ENOSYS);
 }

@@ -6,8 +6,6 @@
 #include <string.h>
 
 /* ---- pseudo terminals (FreeBSD 12 lib/libc/stdlib/ptsname.c) ---- */
-#define FB_TIOCPTMASTER 0x2000741cUL
-
 static int isptmaster(int fd)
 {
 	if (ioctl(fd, FB_TIOCPTMASTER) == 0) return 1;
@@ -20,13 +18,6 @@ int unlockpt(int fd) { MODEL_ENTER("unlockpt"); return isptmaster(fd) ? 0 : -1; 
 char *ptsname(int fd) { MODEL_ENTER("ptsname"); (void)isptmaster(fd); return NULL; }
 
 /* ---- termios (FreeBSD 12 lib/libc/gen/termios.c) ---- */
-#define FB_TIOCGETA  0x402c7413UL
-#define FB_TIOCSETA  0x802c7414UL
-#define FB_TIOCSETAW 0x802c7415UL
-#define FB_TIOCSETAF 0x802c7416UL
-#define FB_TCSASOFT  0x10
-#define FB_CIGNORE   0x1
-
 int tcgetattr(int fd, void *t) { MODEL_ENTER("tcgetattr"); return ioctl(fd, FB_TIOCGETA, t); }
 
 int tcsetattr(int fd, int action, const void *t)
@@ -39,9 +30,9 @@ int tcsetattr(int fd, int action, const void *t)
 		t = local;
 	}
 	switch (action & ~FB_TCSASOFT) {
-	case 0: return ioctl(fd, FB_TIOCSETA, t);
-	case 1: return ioctl(fd, FB_TIOCSETAW, t);
-	case 2: return ioctl(fd, FB_TIOCSETAF, t);
+	case FB_TCSANOW:   return ioctl(fd, FB_TIOCSETA, t);
+	case FB_TCSADRAIN: return ioctl(fd, FB_TIOCSETAW, t);
+	case FB_TCSAFLUSH: return ioctl(fd, FB_TIOCSETAF, t);
 	default: return model_errno(FB_EINVAL);
 	}
 }

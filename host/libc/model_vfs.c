@@ -12,28 +12,7 @@
  * symlink appears between resolution and use.
  */
 #include <sys/syscall.h>
-#include "model_io.h"
-
-/* ---- small helpers ---- */
-size_t io_strlen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
-int io_strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) { a++; b++; }
-	return (unsigned char)*a - (unsigned char)*b;
-}
-void io_strlcpy(char *d, const char *s, size_t n)
-{
-	size_t i = 0;
-	if (!n) return;
-	for (; s[i] && i + 1 < n; i++) d[i] = s[i];
-	d[i] = 0;
-}
-static void io_memcpy(void *d, const void *s, size_t n)
-{
-	char *dd = d; const char *ss = s;
-	while (n--) *dd++ = *ss++;
-}
-static void io_memset(void *d, int c, size_t n) { char *dd = d; while (n--) *dd++ = (char)c; }
+#include "model_fd.h"
 
 /* internal memory: anonymous host pages (bookkeeping of the model, not of the component) */
 void *io_alloc(size_t n)
@@ -43,12 +22,6 @@ void *io_alloc(size_t n)
 	return (void *)r;
 }
 void io_free(void *p, size_t n) { if (p) model_sys(SYS_munmap, (long)p, (long)n); }
-
-long io_sys_result(long r)
-{
-	if (r < 0 && r > -4096) return -model_errno_from_linux((int)-r);
-	return r;
-}
 
 int io_host_ready(int hostfd, int events)
 {
@@ -61,18 +34,18 @@ int io_host_ready(int hostfd, int events)
 /* ---- paths (Genode's Path_base: lexical canonicalisation, ".." stops at "/") ---- */
 static char cwd_buf[VFS_PATH_MAX] = "/";
 const char *vfs_cwd(void) { return cwd_buf; }
-void vfs_set_cwd(const char *abs) { io_strlcpy(cwd_buf, abs, sizeof cwd_buf); }
+void vfs_set_cwd(const char *abs) { model_strlcpy(cwd_buf, abs, sizeof cwd_buf); }
 
 int vfs_canon(const char *base, const char *path, char *out)
 {
 	char tmp[2 * VFS_PATH_MAX + 2];
-	size_t n = 0, bl = io_strlen(base), pl = io_strlen(path);
+	size_t n = 0, bl = strlen(base), pl = strlen(path);
 	if (pl >= VFS_PATH_MAX || bl >= VFS_PATH_MAX) return FB_ENAMETOOLONG;
 	if (path[0] != '/') {
-		io_memcpy(tmp, base, bl); n = bl;
+		memcpy(tmp, base, bl); n = bl;
 		tmp[n++] = '/';
 	}
-	io_memcpy(tmp + n, path, pl); n += pl; tmp[n] = 0;
+	memcpy(tmp + n, path, pl); n += pl; tmp[n] = 0;
 
 	/* out is built element by element; ".." drops the last element, never above "/" */
 	size_t o = 0;
@@ -93,7 +66,7 @@ int vfs_canon(const char *base, const char *path, char *out)
 		}
 		if (o + 1 + len + 1 > VFS_PATH_MAX) return FB_ENAMETOOLONG;
 		out[o++] = '/';
-		io_memcpy(out + o, p, len); o += len; out[o] = 0;
+		memcpy(out + o, p, len); o += len; out[o] = 0;
 		p = e;
 	}
 	if (o == 0) { out[0] = '/'; out[1] = 0; }
@@ -102,8 +75,8 @@ int vfs_canon(const char *base, const char *path, char *out)
 
 static void path_parent(const char *abs, char *out)
 {
-	size_t n = io_strlen(abs);
-	io_strlcpy(out, abs, VFS_PATH_MAX);
+	size_t n = strlen(abs);
+	model_strlcpy(out, abs, VFS_PATH_MAX);
 	while (n > 0 && out[n - 1] != '/') n--;
 	if (n > 1) n--;
 	if (n == 0) n = 1;
@@ -118,7 +91,7 @@ static const char *path_last(const char *abs)
 static int path_append(char *out, const char *elem)
 {
 	char tmp[VFS_PATH_MAX];
-	io_strlcpy(tmp, out, sizeof tmp);
+	model_strlcpy(tmp, out, sizeof tmp);
 	return vfs_canon(tmp, elem, out);
 }
 
@@ -129,16 +102,16 @@ struct vloc { int kind; const struct model_vfs_node *n; char rel[VFS_PATH_MAX]; 
 static int is_single(const char *t)
 {
 	static const char *s[] = { "inline", "rom", "null", "zero", "log", "terminal", "rtc", "symlink", "rng", 0 };
-	for (int i = 0; s[i]; i++) if (!io_strcmp(t, s[i])) return 1;
+	for (int i = 0; s[i]; i++) if (!strcmp(t, s[i])) return 1;
 	return 0;
 }
-static int is_backing(const char *t) { return !io_strcmp(t, "fs") || !io_strcmp(t, "ram"); }
-static int is_special(const char *t) { return !io_strcmp(t, "pipe") || !io_strcmp(t, "socket"); }
+static int is_backing(const char *t) { return !strcmp(t, "fs") || !strcmp(t, "ram"); }
+static int is_special(const char *t) { return !strcmp(t, "pipe") || !strcmp(t, "socket"); }
 
 /* 0: not a prefix; else the length of the matched node path */
 static size_t prefix_len(const char *np, const char *abs)
 {
-	size_t l = io_strlen(np);
+	size_t l = strlen(np);
 	if (l == 1 && np[0] == '/') return 1;
 	for (size_t i = 0; i < l; i++) if (abs[i] != np[i]) return 0;
 	if (abs[l] != 0 && abs[l] != '/') return 0;
@@ -151,12 +124,12 @@ static int locate(const char *abs, struct vloc *L)
 	size_t best = 0;
 	const struct model_vfs_node *single = 0, *backing = 0, *dir = 0, *special = 0;
 	int ancestor = 0;
-	size_t al = io_strlen(abs);
+	size_t al = strlen(abs);
 	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
 		const struct model_vfs_node *n = &model_cfg.vfs[i];
 		size_t l = prefix_len(n->path, abs);
 		/* abs is a strict ancestor of a configured node: an implied directory */
-		if (prefix_len(abs, n->path) && io_strlen(n->path) > al) ancestor = 1;
+		if (prefix_len(abs, n->path) && strlen(n->path) > al) ancestor = 1;
 		if (!l || l < best) continue;
 		if (l > best) { best = l; single = backing = dir = special = 0; }
 		if (is_single(n->type)) { if (!single) single = n; }
@@ -168,11 +141,11 @@ static int locate(const char *abs, struct vloc *L)
 	int exact = best && (best == al || (best == 1 && al == 1));
 	if (exact && single) { L->kind = L_SINGLE; L->n = single; return 0; }
 	if (backing) {
-		L->kind = !io_strcmp(backing->type, "fs") ? L_HOST : L_RAM;
+		L->kind = !strcmp(backing->type, "fs") ? L_HOST : L_RAM;
 		L->n = backing;
 		const char *r = abs + best;
 		while (*r == '/') r++;
-		io_strlcpy(L->rel, r, sizeof L->rel);
+		model_strlcpy(L->rel, r, sizeof L->rel);
 		return 0;
 	}
 	if (exact && special) { L->kind = L_SPECIAL; L->n = special; return 0; }
@@ -182,11 +155,11 @@ static int locate(const char *abs, struct vloc *L)
 	size_t fl = 0;
 	const struct model_vfs_node *fb = shorter_backing(abs, best, &fl);
 	if (fb) {
-		L->kind = !io_strcmp(fb->type, "fs") ? L_HOST : L_RAM;
+		L->kind = !strcmp(fb->type, "fs") ? L_HOST : L_RAM;
 		L->n = fb;
 		const char *r = abs + fl;
 		while (*r == '/') r++;
-		io_strlcpy(L->rel, r, sizeof L->rel);
+		model_strlcpy(L->rel, r, sizeof L->rel);
 		return 0;
 	}
 	L->kind = L_NONE;
@@ -249,7 +222,7 @@ static long host_openat(const struct model_vfs_node *n, const char *rel, int lxf
 	                           LX_RESOLVE_BENEATH | LX_RESOLVE_NO_SYMLINKS | LX_RESOLVE_NO_MAGICLINKS };
 	if (lxflags & LX_O_PATH) how.mode = 0;
 	if (!(lxflags & LX_O_CREAT)) how.mode = 0;
-	return io_sys_result(model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
+	return model_sys_result(model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
 	                               (long)sizeof how));
 }
 
@@ -257,8 +230,8 @@ static long host_openat(const struct model_vfs_node *n, const char *rel, int lxf
 static long host_parent(const struct model_vfs_node *n, const char *rel, const char **name)
 {
 	char par[VFS_PATH_MAX];
-	io_strlcpy(par, rel, sizeof par);
-	size_t l = io_strlen(par);
+	model_strlcpy(par, rel, sizeof par);
+	size_t l = strlen(par);
 	while (l > 0 && par[l - 1] != '/') l--;
 	*name = rel + l;
 	if (l > 0) l--;
@@ -273,14 +246,14 @@ static int host_lstat(const struct model_vfs_node *n, const char *rel, struct lx
 		int root = host_root(n);
 		if (root < 0) return FB_ENOENT;
 		r = model_sys(SYS_newfstatat, (long)root, (long)"", (long)st, (long)LX_AT_EMPTY_PATH);
-		return r < 0 ? -(int)io_sys_result(r) : 0;
+		return r < 0 ? -(int)model_sys_result(r) : 0;
 	}
 	const char *name;
 	long pfd = host_parent(n, rel, &name);
 	if (pfd < 0) return (int)-pfd;
 	r = model_sys(SYS_newfstatat, pfd, (long)name, (long)st, (long)LX_AT_SYMLINK_NOFOLLOW);
 	model_sys(SYS_close, pfd);
-	return r < 0 ? -(int)io_sys_result(r) : 0;
+	return r < 0 ? -(int)model_sys_result(r) : 0;
 }
 
 /* ---- the ram file system ---- */
@@ -300,8 +273,8 @@ static uint64_t ram_inodes;
 static struct ram_node *ram_new(const char *name, int type)
 {
 	struct ram_node *r = io_alloc(sizeof *r);
-	io_memset(r, 0, sizeof *r);
-	io_strlcpy(r->name, name, sizeof r->name);
+	memset(r, 0, sizeof *r);
+	model_strlcpy(r->name, name, sizeof r->name);
 	r->type = type;
 	r->ino = ++ram_inodes;
 	model_ram_charge(sizeof *r, "ram fs node");
@@ -326,7 +299,7 @@ static struct ram_node *ram_root(const struct model_vfs_node *n)
 static struct ram_node *ram_child(struct ram_node *d, const char *name, size_t len)
 {
 	for (struct ram_node *c = d->first; c; c = c->next) {
-		if (io_strlen(c->name) == len) {
+		if (strlen(c->name) == len) {
 			size_t i = 0;
 			while (i < len && c->name[i] == name[i]) i++;
 			if (i == len) return c;
@@ -374,8 +347,8 @@ static int ram_reserve(struct ram_node *r, size_t len)
 	while (cap < len) cap *= 2;
 	model_ram_charge(cap - r->cap, "ram fs file");
 	char *d = io_alloc(cap);
-	if (r->data) { io_memcpy(d, r->data, r->len); io_free(r->data, r->cap); }
-	io_memset(d + r->len, 0, cap - r->len);
+	if (r->data) { memcpy(d, r->data, r->len); io_free(r->data, r->cap); }
+	memset(d + r->len, 0, cap - r->len);
 	r->data = d; r->cap = cap;
 	return 0;
 }
@@ -384,9 +357,9 @@ static int ram_reserve(struct ram_node *r, size_t len)
 static int single_type(const struct model_vfs_node *n)
 {
 	const char *t = n->type;
-	if (!io_strcmp(t, "symlink")) return VN_SYMLINK;
-	if (!io_strcmp(t, "inline") || !io_strcmp(t, "rom")) return VN_FILE;
-	if (!io_strcmp(t, "rtc") || !io_strcmp(t, "zero") || !io_strcmp(t, "null")) return VN_FILE;
+	if (!strcmp(t, "symlink")) return VN_SYMLINK;
+	if (!strcmp(t, "inline") || !strcmp(t, "rom")) return VN_FILE;
+	if (!strcmp(t, "rtc") || !strcmp(t, "zero") || !strcmp(t, "null")) return VN_FILE;
 	return VN_CHR;   /* log, terminal, rng: transactional files */
 }
 
@@ -455,7 +428,7 @@ static size_t rtc_text(char *buf)
 void vfs_fill_stat(const struct vstat *vs, const char *abs, struct fb_stat *st)
 {
 	enum { FS_BLOCK_SIZE = 4096 * 16 };
-	io_memset(st, 0, sizeof *st);
+	memset(st, 0, sizeof *st);
 	unsigned mode = (vs->r ? 0400 : 0) | (vs->w ? 0200 : 0) | (vs->x ? 0100 : 0);
 	switch (vs->type) {
 	case VN_DIR:     mode |= FB_S_IFDIR; break;
@@ -485,7 +458,7 @@ void vfs_fill_stat(const struct vstat *vs, const char *abs, struct fb_stat *st)
 int vfs_stat(const char *abs, struct vstat *st)
 {
 	struct vloc L;
-	io_memset(st, 0, sizeof *st);
+	memset(st, 0, sizeof *st);
 	if (locate(abs, &L)) return FB_ENOENT;
 	switch (L.kind) {
 	case L_VDIR: case L_SPECIAL:
@@ -495,13 +468,13 @@ int vfs_stat(const char *abs, struct vstat *st)
 		const struct model_vfs_node *n = L.n;
 		st->type = single_type(n);
 		st->r = 1; st->w = 1;
-		if (!io_strcmp(n->type, "inline")) { st->w = 0; st->x = 1; }
-		if (!io_strcmp(n->type, "rom") || !io_strcmp(n->type, "rtc")) st->w = 0;
-		if (!io_strcmp(n->type, "rom")) st->x = 1;   /* rom_file_system.h: rwx = r-x */
-		if (!io_strcmp(n->type, "inline") || !io_strcmp(n->type, "rom")) {
+		if (!strcmp(n->type, "inline")) { st->w = 0; st->x = 1; }
+		if (!strcmp(n->type, "rom") || !strcmp(n->type, "rtc")) st->w = 0;
+		if (!strcmp(n->type, "rom")) st->x = 1;   /* rom_file_system.h: rwx = r-x */
+		if (!strcmp(n->type, "inline") || !strcmp(n->type, "rom")) {
 			size_t len; single_content(n, &len); st->size = len;
 		}
-		if (st->type == VN_SYMLINK) st->size = n->target ? io_strlen(n->target) : 0;
+		if (st->type == VN_SYMLINK) st->size = n->target ? strlen(n->target) : 0;
 		st->dev = (uint64_t)(uintptr_t)n;
 		return 0;
 	}
@@ -509,7 +482,7 @@ int vfs_stat(const char *abs, struct vstat *st)
 		struct ram_node *r = ram_lookup(L.n, L.rel, 0, 0);
 		if (!r) return FB_ENOENT;
 		st->type = r->type; st->r = st->w = st->x = 1;
-		st->size = r->type == VN_SYMLINK ? io_strlen(r->target) : r->len;
+		st->size = r->type == VN_SYMLINK ? strlen(r->target) : r->len;
 		st->dev = (uint64_t)(uintptr_t)ram_root(L.n);
 		st->fileno = r->ino;
 		return 0;
@@ -539,7 +512,7 @@ long vfs_readlink(const char *abs, char *buf, size_t len)
 	if (locate(abs, &L)) return -FB_ENOENT;
 	const char *t = 0;
 	char hbuf[VFS_PATH_MAX];
-	if (L.kind == L_SINGLE && !io_strcmp(L.n->type, "symlink")) t = L.n->target ? L.n->target : "";
+	if (L.kind == L_SINGLE && !strcmp(L.n->type, "symlink")) t = L.n->target ? L.n->target : "";
 	else if (L.kind == L_RAM) {
 		struct ram_node *r = ram_lookup(L.n, L.rel, 0, 0);
 		if (!r) return -FB_ENOENT;
@@ -552,13 +525,13 @@ long vfs_readlink(const char *abs, char *buf, size_t len)
 		if (pfd < 0) return pfd;
 		long r = model_sys(SYS_readlinkat, pfd, (long)name, (long)hbuf, (long)sizeof hbuf - 1);
 		model_sys(SYS_close, pfd);
-		if (r < 0) return io_sys_result(r);
+		if (r < 0) return model_sys_result(r);
 		hbuf[r] = 0;
 		t = hbuf;
 	} else return -FB_EINVAL;
-	size_t n = io_strlen(t);
+	size_t n = strlen(t);
 	if (n > len) n = len;
-	io_memcpy(buf, t, n);
+	memcpy(buf, t, n);
 	return (long)n;
 }
 
@@ -583,7 +556,7 @@ int vfs_resolve_all(const char *path, char *out)
 	if (e) return e;
 	for (int follow = 0;; follow++) {
 		if (follow == 10) return FB_ELOOP;
-		io_strlcpy(cur, next, sizeof cur);
+		model_strlcpy(cur, next, sizeof cur);
 		next[0] = '/'; next[1] = 0;
 		int resolved = 0;
 		const char *p = cur;
@@ -594,7 +567,7 @@ int vfs_resolve_all(const char *path, char *out)
 			while (*q && *q != '/') q++;
 			char elem[VFS_PATH_MAX];
 			size_t len = (size_t)(q - p);
-			io_memcpy(elem, p, len); elem[len] = 0;
+			memcpy(elem, p, len); elem[len] = 0;
 			if ((e = path_append(next, elem))) return e;
 			if (!resolved) {
 				struct vstat st;
@@ -602,7 +575,7 @@ int vfs_resolve_all(const char *path, char *out)
 				if (st.type == VN_SYMLINK) {
 					char t[VFS_PATH_MAX];
 					if ((e = resolve_one(next, t))) return e;
-					io_strlcpy(next, t, sizeof next);
+					model_strlcpy(next, t, sizeof next);
 					resolved = 1;
 				}
 			}
@@ -610,7 +583,7 @@ int vfs_resolve_all(const char *path, char *out)
 		}
 		if (!resolved) break;
 	}
-	io_strlcpy(out, next, VFS_PATH_MAX);
+	model_strlcpy(out, next, VFS_PATH_MAX);
 	return 0;
 }
 
@@ -638,7 +611,7 @@ int vfs_mkdir(const char *abs)
 		const char *last;
 		struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
 		if (!d) return FB_ENOENT;
-		if (io_strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
+		if (strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
 		ram_link(d, ram_new(last, VN_DIR));
 		return 0;
 	}
@@ -649,7 +622,7 @@ int vfs_mkdir(const char *abs)
 		if (pfd < 0) return (int)-pfd;
 		long r = model_sys(SYS_mkdirat, pfd, (long)name, 0700L);
 		model_sys(SYS_close, pfd);
-		return r < 0 ? (int)-io_sys_result(r) : 0;
+		return r < 0 ? (int)-model_sys_result(r) : 0;
 	}
 	return FB_EPERM;
 }
@@ -678,7 +651,7 @@ int vfs_unlink(const char *abs)
 		long r = model_sys(SYS_unlinkat, pfd, (long)name,
 		                   (long)(((hs.st_mode & 0170000) == 0040000) ? LX_AT_REMOVEDIR : 0));
 		model_sys(SYS_close, pfd);
-		return r < 0 ? (int)-io_sys_result(r) : 0;
+		return r < 0 ? (int)-model_sys_result(r) : 0;
 	}
 	if (L.kind == L_NONE) return FB_ENOENT;
 	return FB_EPERM;
@@ -695,20 +668,20 @@ int vfs_rename(const char *from, const char *to)
 		return FB_EXDEV;
 	}
 	if (A.kind == L_RAM) {
-		if (!io_strcmp(from, to)) return ram_lookup(A.n, A.rel, 0, 0) ? 0 : FB_ENOENT;
+		if (!strcmp(from, to)) return ram_lookup(A.n, A.rel, 0, 0) ? 0 : FB_ENOENT;
 		const char *last;
 		struct ram_node *td = ram_lookup(B.n, B.rel, 1, &last);
 		struct ram_node *fn = ram_lookup(A.n, A.rel, 0, 0);
 		if (!td || !fn || !A.rel[0]) return FB_ENOENT;
-		if (io_strlen(last) >= RAM_MAX_NAME) return FB_EPERM;
+		if (strlen(last) >= RAM_MAX_NAME) return FB_EPERM;
 		for (struct ram_node *p = td; p; p = p->parent) if (p == fn) return FB_EINVAL;
-		struct ram_node *old = ram_child(td, last, io_strlen(last));
+		struct ram_node *old = ram_child(td, last, strlen(last));
 		if (old == fn) return 0;
 		if (old) ram_unlink_node(old);
 		struct ram_node **pp = &fn->parent->first;
 		while (*pp && *pp != fn) pp = &(*pp)->next;
 		if (*pp) *pp = fn->next;
-		io_strlcpy(fn->name, last, sizeof fn->name);
+		model_strlcpy(fn->name, last, sizeof fn->name);
 		ram_link(td, fn);
 		return 0;
 	}
@@ -720,7 +693,7 @@ int vfs_rename(const char *from, const char *to)
 	if (p2 < 0) { model_sys(SYS_close, p1); return (int)-p2; }
 	long r = model_sys(SYS_renameat, p1, (long)n1, p2, (long)n2);
 	model_sys(SYS_close, p1); model_sys(SYS_close, p2);
-	return r < 0 ? (int)-io_sys_result(r) : 0;
+	return r < 0 ? (int)-model_sys_result(r) : 0;
 }
 
 int vfs_symlink(const char *target, const char *abs)
@@ -729,14 +702,14 @@ int vfs_symlink(const char *target, const char *abs)
 	struct vstat st;
 	if (!vfs_stat(abs, &st)) return FB_EEXIST;
 	if (locate(abs, &L)) return FB_ENOENT;
-	if (io_strlen(target) >= VFS_PATH_MAX) return FB_ENAMETOOLONG;
+	if (strlen(target) >= VFS_PATH_MAX) return FB_ENAMETOOLONG;
 	if (L.kind == L_RAM) {
 		const char *last;
 		struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
 		if (!d) return FB_ENOENT;
-		if (io_strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
+		if (strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
 		struct ram_node *s = ram_new(last, VN_SYMLINK);
-		io_strlcpy(s->target, target, sizeof s->target);
+		model_strlcpy(s->target, target, sizeof s->target);
 		ram_link(d, s);
 		return 0;
 	}
@@ -748,7 +721,7 @@ int vfs_symlink(const char *target, const char *abs)
 		/* the host symlink is only ever read back by this resolver, never followed by the kernel */
 		long r = model_sys(SYS_symlinkat, (long)target, pfd, (long)name);
 		model_sys(SYS_close, pfd);
-		return r < 0 ? (int)-io_sys_result(r) : 0;
+		return r < 0 ? (int)-model_sys_result(r) : 0;
 	}
 	return FB_EPERM;
 }
@@ -757,7 +730,7 @@ int vfs_symlink(const char *target, const char *abs)
 int vfs_open(const char *abs, int fl, struct vhandle *h)
 {
 	struct vloc L;
-	io_memset(h, 0, sizeof *h);
+	memset(h, 0, sizeof *h);
 	h->hostfd = -1;
 	if (locate(abs, &L)) return FB_ENOENT;
 	h->node = L.n;
@@ -769,13 +742,13 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 	case L_SINGLE: {
 		const char *t = L.n->type;
 		if ((fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
-		if (!io_strcmp(t, "symlink")) return FB_ENOENT;
-		if (!io_strcmp(t, "null")) h->kind = MODEL_FD_NULL;
-		else if (!io_strcmp(t, "zero")) h->kind = MODEL_FD_ZERO;
-		else if (!io_strcmp(t, "log")) h->kind = MODEL_FD_LOG;
-		else if (!io_strcmp(t, "rng")) h->kind = MODEL_FD_RNG;
-		else if (!io_strcmp(t, "terminal")) h->kind = MODEL_FD_TERMINAL;
-		else if (!io_strcmp(t, "rtc")) h->kind = MODEL_FD_RTC;
+		if (!strcmp(t, "symlink")) return FB_ENOENT;
+		if (!strcmp(t, "null")) h->kind = MODEL_FD_NULL;
+		else if (!strcmp(t, "zero")) h->kind = MODEL_FD_ZERO;
+		else if (!strcmp(t, "log")) h->kind = MODEL_FD_LOG;
+		else if (!strcmp(t, "rng")) h->kind = MODEL_FD_RNG;
+		else if (!strcmp(t, "terminal")) h->kind = MODEL_FD_TERMINAL;
+		else if (!strcmp(t, "rtc")) h->kind = MODEL_FD_RTC;
 		else {
 			h->kind = MODEL_FD_FILE;
 			h->data = single_content(L.n, &h->data_len);
@@ -790,7 +763,7 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 			const char *last;
 			struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
 			if (!d) return FB_ENOENT;
-			if (io_strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
+			if (strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
 			r = ram_new(last, VN_FILE);
 			ram_link(d, r);
 		}
@@ -839,20 +812,20 @@ long vfs_read(struct vhandle *h, void *buf, size_t n)
 {
 	switch (h->kind) {
 	case MODEL_FD_NULL: case MODEL_FD_LOG: return 0;
-	case MODEL_FD_ZERO: io_memset(buf, 0, n); return (long)n;
+	case MODEL_FD_ZERO: memset(buf, 0, n); return (long)n;
 	case MODEL_FD_RNG: {
 		long r = model_sys(SYS_getrandom, (long)buf, (long)n, 0L);
-		return io_sys_result(r);
+		return model_sys_result(r);
 	}
 	case MODEL_FD_TERMINAL: {
 		if (!io_host_ready(0, LX_POLLIN)) return -FB_EAGAIN;
-		return io_sys_result(model_sys(SYS_read, 0L, (long)buf, (long)n));
+		return model_sys_result(model_sys(SYS_read, 0L, (long)buf, (long)n));
 	}
 	case MODEL_FD_RTC: {
 		char t[32];
 		size_t l = rtc_text(t);
 		if (n < l) l = n;
-		io_memcpy(buf, t, l);
+		memcpy(buf, t, l);
 		return (long)l;
 	}
 	case MODEL_FD_DIR: return -FB_EISDIR;
@@ -861,12 +834,12 @@ long vfs_read(struct vhandle *h, void *buf, size_t n)
 			if (h->seek >= h->rn->len) return 0;
 			size_t l = h->rn->len - h->seek;
 			if (l > n) l = n;
-			io_memcpy(buf, h->rn->data + h->seek, l);
+			memcpy(buf, h->rn->data + h->seek, l);
 			h->seek += l;
 			return (long)l;
 		}
 		if (h->hostfd >= 0) {
-			long r = io_sys_result(model_sys(SYS_pread64, (long)h->hostfd, (long)buf, (long)n, (long)h->seek));
+			long r = model_sys_result(model_sys(SYS_pread64, (long)h->hostfd, (long)buf, (long)n, (long)h->seek));
 			if (r > 0) h->seek += (uint64_t)r;
 			return r;
 		}
@@ -874,7 +847,7 @@ long vfs_read(struct vhandle *h, void *buf, size_t n)
 			if (h->seek >= h->data_len) return 0;
 			size_t l = h->data_len - h->seek;
 			if (l > n) l = n;
-			io_memcpy(buf, h->data + h->seek, l);
+			memcpy(buf, h->data + h->seek, l);
 			h->seek += l;
 			return (long)l;
 		}
@@ -903,20 +876,20 @@ long vfs_write(struct vhandle *h, const void *buf, size_t n)
 		return (long)n;
 	}
 	case MODEL_FD_TERMINAL:
-		return io_sys_result(model_sys(SYS_write, 1L, (long)buf, (long)n));
+		return model_sys_result(model_sys(SYS_write, 1L, (long)buf, (long)n));
 	case MODEL_FD_DIR: return -FB_EISDIR;
 	case MODEL_FD_FILE:
 		if (h->rn) {
 			struct ram_node *r = h->rn;
 			ram_reserve(r, h->seek + n);
-			if (h->seek > r->len) io_memset(r->data + r->len, 0, h->seek - r->len);
-			io_memcpy(r->data + h->seek, buf, n);
+			if (h->seek > r->len) memset(r->data + r->len, 0, h->seek - r->len);
+			memcpy(r->data + h->seek, buf, n);
 			h->seek += n;
 			if (h->seek > r->len) r->len = h->seek;
 			return (long)n;
 		}
 		if (h->hostfd >= 0) {
-			long r = io_sys_result(model_sys(SYS_pwrite64, (long)h->hostfd, (long)buf, (long)n, (long)h->seek));
+			long r = model_sys_result(model_sys(SYS_pwrite64, (long)h->hostfd, (long)buf, (long)n, (long)h->seek));
 			if (r > 0) h->seek += (uint64_t)r;
 			return r;
 		}
@@ -931,13 +904,13 @@ int vfs_ftruncate(struct vhandle *h, uint64_t len)
 	if (h->rn) {
 		struct ram_node *r = h->rn;
 		ram_reserve(r, len);
-		if (len > r->len) io_memset(r->data + r->len, 0, len - r->len);
+		if (len > r->len) memset(r->data + r->len, 0, len - r->len);
 		r->len = len;
 		return 0;
 	}
 	if (h->hostfd >= 0) {
 		long r = model_sys(SYS_ftruncate, (long)h->hostfd, (long)len);
-		return r < 0 ? (int)-io_sys_result(r) : 0;
+		return r < 0 ? (int)-model_sys_result(r) : 0;
 	}
 	return FB_EPERM;
 }
@@ -952,7 +925,7 @@ int vfs_write_ready(struct vhandle *h) { (void)h; return 1; }
 int vfs_has_dataspace(const struct vhandle *h)
 {
 	if (h->rn) return 1;                                              /* ram_file_system.h: a copy */
-	if (h->node && !io_strcmp(h->node->type, "rom")) return 1;        /* rom_file_system.h */
+	if (h->node && !strcmp(h->node->type, "rom")) return 1;        /* rom_file_system.h */
 	return 0;                                                         /* fs, inline, devices: none */
 }
 
@@ -964,7 +937,7 @@ struct dent { char name[VFS_PATH_MAX]; int type; uint64_t fileno; };
 static int configured_child(const char *abs, const char *name)
 {
 	char child[VFS_PATH_MAX];
-	io_strlcpy(child, abs, sizeof child);
+	model_strlcpy(child, abs, sizeof child);
 	path_append(child, name);
 	for (size_t i = 0; i < model_cfg.n_vfs; i++)
 		if (prefix_len(child, model_cfg.vfs[i].path)) return 1;
@@ -973,19 +946,19 @@ static int configured_child(const char *abs, const char *name)
 
 static int dir_entry(const char *abs, int idx, struct dent *out)
 {
-	size_t al = io_strlen(abs);
+	size_t al = strlen(abs);
 	int k = 0;
 	/* configured children, each name once */
 	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
 		const char *p = model_cfg.vfs[i].path;
-		if (!prefix_len(abs, p) || io_strlen(p) <= al) continue;
+		if (!prefix_len(abs, p) || strlen(p) <= al) continue;
 		const char *c = p + (al == 1 ? 1 : al + 1);
 		size_t cl = 0;
 		while (c[cl] && c[cl] != '/') cl++;
 		int dup = 0;
 		for (size_t j = 0; j < i && !dup; j++) {
 			const char *q = model_cfg.vfs[j].path;
-			if (!prefix_len(abs, q) || io_strlen(q) <= al) continue;
+			if (!prefix_len(abs, q) || strlen(q) <= al) continue;
 			const char *d = q + (al == 1 ? 1 : al + 1);
 			size_t dl = 0;
 			while (d[dl] && d[dl] != '/') dl++;
@@ -993,9 +966,9 @@ static int dir_entry(const char *abs, int idx, struct dent *out)
 		}
 		if (dup) continue;
 		if (k++ == idx) {
-			io_memcpy(out->name, c, cl); out->name[cl] = 0;
+			memcpy(out->name, c, cl); out->name[cl] = 0;
 			char child[VFS_PATH_MAX];
-			io_strlcpy(child, abs, sizeof child);
+			model_strlcpy(child, abs, sizeof child);
 			path_append(child, out->name);
 			struct vstat st;
 			out->type = vfs_stat(child, &st) ? VN_DIR : st.type;
@@ -1010,18 +983,18 @@ static int dir_entry(const char *abs, int idx, struct dent *out)
 		size_t fl;
 		const struct model_vfs_node *fb = shorter_backing(abs, al + 1, &fl);
 		if (!fb) return 0;
-		L.kind = !io_strcmp(fb->type, "fs") ? L_HOST : L_RAM;
+		L.kind = !strcmp(fb->type, "fs") ? L_HOST : L_RAM;
 		L.n = fb;
 		const char *r = abs + fl;
 		while (*r == '/') r++;
-		io_strlcpy(L.rel, r, sizeof L.rel);
+		model_strlcpy(L.rel, r, sizeof L.rel);
 	}
 	if (L.kind == L_RAM) {
 		struct ram_node *d = ram_lookup(L.n, L.rel, 0, 0);
 		if (!d || d->type != VN_DIR) return 0;
 		for (struct ram_node *c = d->first; c; c = c->next)
 			if (!configured_child(abs, c->name) && k++ == idx) {
-				io_strlcpy(out->name, c->name, sizeof out->name);
+				model_strlcpy(out->name, c->name, sizeof out->name);
 				out->type = c->type; out->fileno = c->ino;
 				return 1;
 			}
@@ -1041,9 +1014,9 @@ static int dir_entry(const char *abs, int idx, struct dent *out)
 				unsigned char type = *(unsigned char *)(buf + o + 18);
 				const char *name = buf + o + 19;
 				o += reclen;
-				if (!io_strcmp(name, ".") || !io_strcmp(name, "..") || configured_child(abs, name)) continue;
+				if (!strcmp(name, ".") || !strcmp(name, "..") || configured_child(abs, name)) continue;
 				if (k++ == idx) {
-					io_strlcpy(out->name, name, sizeof out->name);
+					model_strlcpy(out->name, name, sizeof out->name);
 					out->type = type == 4 ? VN_DIR : type == 10 ? VN_SYMLINK : VN_FILE;
 					out->fileno = ino;
 					found = 1;
@@ -1063,13 +1036,13 @@ int vfs_readdir(struct vhandle *h, const char *dir_abs, struct fb_dirent *de)
 	struct dent d;
 	if (!dir_entry(dir_abs, h->dir_index, &d)) return 0;
 	h->dir_index++;
-	io_memset(de, 0, sizeof *de);
+	memset(de, 0, sizeof *de);
 	de->d_type = d.type == VN_DIR ? FB_DT_DIR : d.type == VN_FILE ? FB_DT_REG :
 	             d.type == VN_SYMLINK ? FB_DT_LNK : d.type == VN_CHR ? FB_DT_CHR : FB_DT_UNKNOWN;
 	de->d_fileno = d.fileno;
 	de->d_reclen = sizeof *de;
-	io_strlcpy(de->d_name, d.name, sizeof de->d_name);
-	de->d_namlen = (uint16_t)io_strlen(de->d_name);
+	model_strlcpy(de->d_name, d.name, sizeof de->d_name);
+	de->d_namlen = (uint16_t)strlen(de->d_name);
 	return 1;
 }
 
@@ -1091,7 +1064,7 @@ int model_vfs_resolve(const char *path, int follow_last, const struct model_vfs_
 	struct vloc L;
 	if (locate(abs, &L)) return FB_ENOENT;
 	if (node) *node = L.n;
-	if (view_path) io_strlcpy(view_path, abs, view_path_len);
+	if (view_path) model_strlcpy(view_path, abs, view_path_len);
 	if (host_path && host_path_len) {
 		host_path[0] = 0;
 		if (L.kind == L_HOST && L.n->host) {
@@ -1099,14 +1072,14 @@ int model_vfs_resolve(const char *path, int follow_last, const struct model_vfs_
 			long fd = host_openat(L.n, L.rel, LX_O_PATH, 0);
 			if (fd < 0) return (int)-fd;
 			model_sys(SYS_close, fd);
-			size_t hl = io_strlen(L.n->host);
-			io_strlcpy(host_path, L.n->host, host_path_len);
+			size_t hl = strlen(L.n->host);
+			model_strlcpy(host_path, L.n->host, host_path_len);
 			if (L.rel[0] && hl + 1 < host_path_len) {
 				host_path[hl] = '/';
-				io_strlcpy(host_path + hl + 1, L.rel, host_path_len - hl - 1);
+				model_strlcpy(host_path + hl + 1, L.rel, host_path_len - hl - 1);
 			}
 		} else if (L.kind == L_SINGLE && L.n->host) {
-			io_strlcpy(host_path, L.n->host, host_path_len);
+			model_strlcpy(host_path, L.n->host, host_path_len);
 		}
 	}
 	return 0;
@@ -1143,10 +1116,10 @@ static void w_put(struct wbuf *w, const void *p, size_t n)
 static void ram_save_node(struct wbuf *w, const struct ram_node *r)
 {
 	unsigned char t = (unsigned char)r->type;
-	uint16_t nl = (uint16_t)io_strlen(r->name);
+	uint16_t nl = (uint16_t)strlen(r->name);
 	w_put(w, &t, 1); w_put(w, &r->ino, 8); w_put(w, &nl, 2); w_put(w, r->name, nl);
 	if (r->type == VN_FILE) { uint64_t l = r->len; w_put(w, &l, 8); w_put(w, r->data, r->len); }
-	else if (r->type == VN_SYMLINK) { uint16_t tl = (uint16_t)io_strlen(r->target); w_put(w, &tl, 2); w_put(w, r->target, tl); }
+	else if (r->type == VN_SYMLINK) { uint16_t tl = (uint16_t)strlen(r->target); w_put(w, &tl, 2); w_put(w, r->target, tl); }
 	else {
 		uint32_t n = 0;
 		for (const struct ram_node *c = r->first; c; c = c->next) n++;
@@ -1182,8 +1155,8 @@ int model_vfs_ram_save(const char *path)
 struct rbuf { const char *p, *end; int err; };
 static void r_get(struct rbuf *b, void *out, size_t n)
 {
-	if (b->err || (size_t)(b->end - b->p) < n) { b->err = 1; io_memset(out, 0, n); return; }
-	io_memcpy(out, b->p, n);
+	if (b->err || (size_t)(b->end - b->p) < n) { b->err = 1; memset(out, 0, n); return; }
+	memcpy(out, b->p, n);
 	b->p += n;
 }
 static struct ram_node *ram_load_node(struct rbuf *b, struct ram_node *parent, int depth)
@@ -1239,7 +1212,7 @@ void model_vfs_ram_restore(const char *path)
 	}
 	while (!b.err && b.p < b.end) {
 		uint32_t idx; r_get(&b, &idx, 4);
-		if (b.err || idx >= model_cfg.n_vfs || io_strcmp(model_cfg.vfs[idx].type, "ram")) { b.err = 1; break; }
+		if (b.err || idx >= model_cfg.n_vfs || strcmp(model_cfg.vfs[idx].type, "ram")) { b.err = 1; break; }
 		ram_roots[idx] = ram_load_node(&b, 0, 0);
 	}
 	if (b.err) model_error("model: execve: RAM file systems damaged (%s)", path);

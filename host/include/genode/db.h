@@ -31,28 +31,8 @@ struct addrinfo {
 	struct sockaddr *ai_addr;
 	struct addrinfo *ai_next;
 };
-#define EAI_ADDRFAMILY 1
-#define EAI_AGAIN      2
-#define EAI_BADFLAGS   3
-#define EAI_FAIL       4
-#define EAI_FAMILY     5
-#define EAI_MEMORY     6
-#define EAI_NONAME     8
-#define EAI_SERVICE    9
-#define EAI_SOCKTYPE   10
-#define EAI_BADHINTS   12
-#define EAI_OVERFLOW   14
-#define AI_PASSIVE     0x001
-#define AI_CANONNAME   0x002
-#define AI_NUMERICHOST 0x004
-#define AI_NUMERICSERV 0x008
-#define NI_NUMERICHOST 0x02
-#define NI_NAMEREQD    0x04
-#define NI_NUMERICSERV 0x08
-#define NI_DGRAM       0x10
-#define SOCK_RAW       3
-#define IPPROTO_TCP    6
-#define IPPROTO_UDP    17
+enum { FREEBSD_EAI(FREEBSD_NAME) };
+enum { FREEBSD_NETDB(FREEBSD_NAME) };
 int  getaddrinfo(const char *, const char *, const struct addrinfo *, struct addrinfo **);
 void freeaddrinfo(struct addrinfo *);
 const char *gai_strerror(int);
@@ -62,9 +42,6 @@ typedef uint32_t tcflag_t;
 typedef uint8_t  cc_t;
 typedef uint32_t speed_t;
 struct termios { tcflag_t c_iflag, c_oflag, c_cflag, c_lflag; cc_t c_cc[20]; speed_t c_ispeed, c_ospeed; };
-#define TCSANOW   0
-#define TCSADRAIN 1
-#define TCSAFLUSH 2
 #define ECHO      0x00000008
 int tcgetattr(int, struct termios *);
 int tcsetattr(int, int, const struct termios *);

@@ -11,16 +11,8 @@
 /* ---- poll.h ---- */
 struct pollfd { int fd; short events; short revents; };
 typedef unsigned int nfds_t;
-#define POLLIN     0x0001
-#define POLLPRI    0x0002
-#define POLLOUT    0x0004
-#define POLLERR    0x0008
-#define POLLHUP    0x0010
-#define POLLNVAL   0x0020
-#define POLLRDNORM 0x0040
-#define POLLRDBAND 0x0080
+enum { FREEBSD_POLL(FREEBSD_NAME) };
 #define POLLWRNORM POLLOUT
-#define POLLWRBAND 0x0100
 
 /* ---- sys/select.h ---- */
 #define FD_SETSIZE 1024
@@ -40,20 +32,7 @@ struct kevent {
 	void     *udata;
 	uint64_t  ext[4];
 };
-#define EVFILT_READ   (-1)
-#define EVFILT_WRITE  (-2)
-#define EVFILT_TIMER  (-7)
-#define EVFILT_USER   (-11)
-#define EV_ADD      0x0001
-#define EV_DELETE   0x0002
-#define EV_ENABLE   0x0004
-#define EV_DISABLE  0x0008
-#define EV_ONESHOT  0x0010
-#define EV_CLEAR    0x0020
-#define EV_RECEIPT  0x0040
-#define EV_DISPATCH 0x0080
-#define EV_EOF      0x8000
-#define EV_ERROR    0x4000
+enum { FREEBSD_EVENT(FREEBSD_NAME) };
 #define EV_SET(kevp, a, b, c, d, e, f) do { struct kevent *__k = (kevp); __k->ident = (a); __k->filter = (b); \
 	__k->flags = (c); __k->fflags = (d); __k->data = (e); __k->udata = (f); \
 	__k->ext[0] = __k->ext[1] = __k->ext[2] = __k->ext[3] = 0; } while (0)
@@ -72,38 +51,8 @@ struct sockaddr_un { uint8_t sun_len; sa_family_t sun_family; char sun_path[104]
 struct linger { int l_onoff; int l_linger; };
 struct msghdr { void *msg_name; socklen_t msg_namelen; struct iovec *msg_iov; int msg_iovlen; void *msg_control;
                 socklen_t msg_controllen; int msg_flags; };
-#define AF_UNSPEC 0
-#define AF_UNIX   1
-#define AF_INET   2
-#define AF_INET6  28
+enum { FREEBSD_SOCKET(FREEBSD_NAME) };
 #define PF_INET   AF_INET
-#define SOCK_STREAM 1
-#define SOCK_DGRAM  2
-#define SOCK_RAW    3
-#define SOCK_CLOEXEC  0x10000000
-#define SOCK_NONBLOCK 0x20000000
-#define SOL_SOCKET 0xffff
-#define SO_DEBUG     0x0001
-#define SO_REUSEADDR 0x0004
-#define SO_KEEPALIVE 0x0008
-#define SO_BROADCAST 0x0020
-#define SO_LINGER    0x0080
-#define SO_REUSEPORT 0x0200
-#define SO_SNDBUF    0x1001
-#define SO_RCVBUF    0x1002
-#define SO_ERROR     0x1007
-#define SO_TYPE      0x1008
-#define IPPROTO_IP  0
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define TCP_NODELAY   1
-#define TCP_KEEPIDLE  256
-#define TCP_KEEPINTVL 512
-#define TCP_KEEPCNT   1024
-#define MSG_PEEK     0x02
-#define MSG_WAITALL  0x40
-#define MSG_DONTWAIT 0x80
-#define MSG_NOSIGNAL 0x20000
 #define SHUT_RD   0
 #define SHUT_WR   1
 #define SHUT_RDWR 2
@@ -114,11 +63,7 @@ static inline uint32_t io_htonl(uint32_t v)
 { return (v >> 24) | ((v >> 8) & 0xff00) | ((v << 8) & 0xff0000) | (v << 24); }
 
 /* ---- sys/filio.h, sys/ttycom.h ---- */
-#define FIONREAD   0x4004667fUL
-#define FIONBIO    0x8004667eUL
-#define TIOCGWINSZ 0x40087468UL
-#define TIOCGETA   0x402c7413UL
-#define TIOCSETA   0x802c7414UL
+enum { FREEBSD_IOCTL(FREEBSD_NAME) };
 struct winsize { unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel; };
 
 /* ---- prototypes (the ones genode/libc.h does not declare) ---- */

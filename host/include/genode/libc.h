@@ -2,7 +2,8 @@
  * FreeBSD 12.0 (amd64) ABI as seen by programs linked against Genode's libc.lib.so: the constants, types and
  * prototypes the model's conformance tests use. Values follow FreeBSD 12's headers as Genode ships them
  * (repos/libports/include/libc, lib/symbols/libc); pthread types are pointers as in Genode's libc.
- * Tests are built with -nostdlib and include only this header (and genode/io.h).
+ * Tests are built with -nostdlib and include only this header (and genode/io.h, genode/db.h); the values are
+ * those of freebsd_values.h, which the model uses too.
  */
 #ifndef GENODE_LIBC_H
 #define GENODE_LIBC_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include "freebsd_values.h"
 
 typedef int64_t  ssize_t;
 typedef int64_t  off_t;
@@ -31,135 +33,14 @@ typedef uint32_t fflags_t;
 typedef uint32_t socklen_t;
 
 /* ---- errno (sys/errno.h) ---- */
-#define EPERM 1
-#define ENOENT 2
-#define ESRCH 3
-#define EINTR 4
-#define EIO 5
-#define ENXIO 6
-#define E2BIG 7
-#define ENOEXEC 8
-#define EBADF 9
-#define ECHILD 10
-#define EDEADLK 11
-#define ENOMEM 12
-#define EACCES 13
-#define EFAULT 14
-#define EBUSY 16
-#define EEXIST 17
-#define EXDEV 18
-#define ENODEV 19
-#define ENOTDIR 20
-#define EISDIR 21
-#define EINVAL 22
-#define ENFILE 23
-#define EMFILE 24
-#define ENOTTY 25
-#define EFBIG 27
-#define ENOSPC 28
-#define ESPIPE 29
-#define EROFS 30
-#define EMLINK 31
-#define EPIPE 32
-#define EDOM 33
-#define ERANGE 34
-#define EAGAIN 35
+enum { FREEBSD_ERRNO(FREEBSD_NAME) };
 #define EWOULDBLOCK EAGAIN
-#define EINPROGRESS 36
-#define EALREADY 37
-#define ENOTSOCK 38
-#define EDESTADDRREQ 39
-#define EMSGSIZE 40
-#define EPROTOTYPE 41
-#define ENOPROTOOPT 42
-#define EPROTONOSUPPORT 43
-#define ESOCKTNOSUPPORT 44
-#define EOPNOTSUPP 45
 #define ENOTSUP EOPNOTSUPP
-#define EPFNOSUPPORT 46
-#define EAFNOSUPPORT 47
-#define EADDRINUSE 48
-#define EADDRNOTAVAIL 49
-#define ENETDOWN 50
-#define ENETUNREACH 51
-#define ENETRESET 52
-#define ECONNABORTED 53
-#define ECONNRESET 54
-#define ENOBUFS 55
-#define EISCONN 56
-#define ENOTCONN 57
-#define ESHUTDOWN 58
-#define ETOOMANYREFS 59
-#define ETIMEDOUT 60
-#define ECONNREFUSED 61
-#define ELOOP 62
-#define ENAMETOOLONG 63
-#define EHOSTDOWN 64
-#define EHOSTUNREACH 65
-#define ENOTEMPTY 66
-#define EPROCLIM 67
-#define EUSERS 68
-#define EDQUOT 69
-#define ESTALE 70
-#define ENOLCK 77
-#define ENOSYS 78
-#define EFTYPE 79
-#define EIDRM 82
-#define ENOMSG 83
-#define EOVERFLOW 84
-#define ECANCELED 85
-#define EILSEQ 86
-#define ENOATTR 87
-#define EBADMSG 89
-#define EMULTIHOP 90
-#define ENOLINK 91
-#define EPROTO 92
-#define ENOTCAPABLE 93
-#define ECAPMODE 94
-#define ENOTRECOVERABLE 95
-#define EOWNERDEAD 96
 int *__error(void);
 #define errno (*__error())
 
 /* ---- fcntl.h / unistd.h ---- */
-#define O_RDONLY    0x0000
-#define O_WRONLY    0x0001
-#define O_RDWR      0x0002
-#define O_ACCMODE   0x0003
-#define O_NONBLOCK  0x0004
-#define O_APPEND    0x0008
-#define O_SHLOCK    0x0010
-#define O_EXLOCK    0x0020
-#define O_ASYNC     0x0040
-#define O_FSYNC     0x0080
-#define O_SYNC      0x0080
-#define O_NOFOLLOW  0x0100
-#define O_CREAT     0x0200
-#define O_TRUNC     0x0400
-#define O_EXCL      0x0800
-#define O_NOCTTY    0x8000
-#define O_DIRECT    0x00010000
-#define O_DIRECTORY 0x00020000
-#define O_EXEC      0x00040000
-#define O_TTY_INIT  0x00080000
-#define O_CLOEXEC   0x00100000
-#define AT_FDCWD            -100
-#define AT_EACCESS          0x0100
-#define AT_SYMLINK_NOFOLLOW 0x0200
-#define AT_SYMLINK_FOLLOW   0x0400
-#define AT_REMOVEDIR        0x0800
-#define F_DUPFD 0
-#define F_GETFD 1
-#define F_SETFD 2
-#define F_GETFL 3
-#define F_SETFL 4
-#define F_GETOWN 5
-#define F_SETOWN 6
-#define F_GETLK 11
-#define F_SETLK 12
-#define F_SETLKW 13
-#define F_DUPFD_CLOEXEC 17
-#define FD_CLOEXEC 1
+enum { FREEBSD_FCNTL(FREEBSD_NAME) };
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
@@ -172,14 +53,7 @@ int *__error(void);
 #define R_OK 0x04
 
 /* ---- sys/stat.h ---- */
-#define S_IFMT   0170000
-#define S_IFIFO  0010000
-#define S_IFCHR  0020000
-#define S_IFDIR  0040000
-#define S_IFBLK  0060000
-#define S_IFREG  0100000
-#define S_IFLNK  0120000
-#define S_IFSOCK 0140000
+enum { FREEBSD_STAT(FREEBSD_NAME) };
 #define S_ISDIR(m) (((m) & 0170000) == 0040000)
 #define S_ISREG(m) (((m) & 0170000) == 0100000)
 #define S_ISLNK(m) (((m) & 0170000) == 0120000)
@@ -226,77 +100,20 @@ struct dirent {
 	uint16_t d_pad1;
 	char     d_name[256];
 };
-#define DT_UNKNOWN 0
-#define DT_FIFO 1
-#define DT_CHR 2
-#define DT_DIR 4
-#define DT_BLK 6
-#define DT_REG 8
-#define DT_LNK 10
-#define DT_SOCK 12
 
 struct iovec { void *iov_base; size_t iov_len; };
 
 /* ---- sys/mman.h ---- */
-#define PROT_NONE  0x00
-#define PROT_READ  0x01
-#define PROT_WRITE 0x02
-#define PROT_EXEC  0x04
-#define MAP_SHARED  0x0001
-#define MAP_PRIVATE 0x0002
-#define MAP_FIXED   0x0010
-#define MAP_STACK   0x0400
-#define MAP_NOSYNC  0x0800
-#define MAP_ANON    0x1000
+enum { FREEBSD_MMAN(FREEBSD_NAME) };
 #define MAP_ANONYMOUS MAP_ANON
-#define MAP_EXCL    0x4000
-#define MAP_NOCORE  0x00020000
 #define MAP_ALIGNED(n) ((n) << 24)
 #define MAP_FAILED ((void *)-1)
-#define MADV_NORMAL     0
-#define MADV_RANDOM     1
-#define MADV_SEQUENTIAL 2
-#define MADV_WILLNEED   3
-#define MADV_DONTNEED   4
-#define MADV_FREE       5
 #define MS_SYNC       0x0000
 #define MS_ASYNC      0x0001
 #define MS_INVALIDATE 0x0002
 
 /* ---- signal.h ---- */
-#define SIGHUP 1
-#define SIGINT 2
-#define SIGQUIT 3
-#define SIGILL 4
-#define SIGTRAP 5
-#define SIGABRT 6
-#define SIGEMT 7
-#define SIGFPE 8
-#define SIGKILL 9
-#define SIGBUS 10
-#define SIGSEGV 11
-#define SIGSYS 12
-#define SIGPIPE 13
-#define SIGALRM 14
-#define SIGTERM 15
-#define SIGURG 16
-#define SIGSTOP 17
-#define SIGTSTP 18
-#define SIGCONT 19
-#define SIGCHLD 20
-#define SIGTTIN 21
-#define SIGTTOU 22
-#define SIGIO 23
-#define SIGXCPU 24
-#define SIGXFSZ 25
-#define SIGVTALRM 26
-#define SIGPROF 27
-#define SIGWINCH 28
-#define SIGINFO 29
-#define SIGUSR1 30
-#define SIGUSR2 31
-#define SIGTHR 32
-#define NSIG 32
+enum { FREEBSD_SIGNAL(FREEBSD_NAME) };
 typedef struct { uint32_t __bits[4]; } sigset_t;
 typedef struct __siginfo siginfo_t;
 typedef void (*sig_t)(int);
@@ -313,18 +130,10 @@ struct sigaction {
 };
 #define sa_handler   __sigaction_u.__sa_handler
 #define sa_sigaction __sigaction_u.__sa_sigaction
-#define SA_ONSTACK   0x0001
-#define SA_RESTART   0x0002
-#define SA_RESETHAND 0x0004
-#define SA_NODEFER   0x0010
-#define SA_NOCLDWAIT 0x0020
-#define SA_SIGINFO   0x0040
 #define SIG_BLOCK   1
 #define SIG_UNBLOCK 2
 #define SIG_SETMASK 3
 typedef struct { void *ss_sp; size_t ss_size; int ss_flags; } stack_t;
-#define SS_ONSTACK 0x0001
-#define SS_DISABLE 0x0004
 #define MINSIGSTKSZ 2048
 #define SIGSTKSZ (MINSIGSTKSZ + 32768)
 
@@ -337,14 +146,7 @@ typedef struct { void *ss_sp; size_t ss_size; int ss_flags; } stack_t;
 #define WIFEXITED(s)   (((s) & 0177) == 0)
 
 /* ---- time.h ---- */
-#define CLOCK_REALTIME  0
-#define CLOCK_VIRTUAL   1
-#define CLOCK_PROF      2
-#define CLOCK_MONOTONIC 4
-#define CLOCK_UPTIME    5
-#define CLOCK_SECOND    13
-#define CLOCK_THREAD_CPUTIME_ID  14
-#define CLOCK_PROCESS_CPUTIME_ID 15
+enum { FREEBSD_CLOCK(FREEBSD_NAME) };
 #define TIMER_ABSTIME   1
 struct itimerval { struct timeval it_interval; struct timeval it_value; };
 #define ITIMER_REAL    0

@@ -1,0 +1,43 @@
+/*
+ * Linux values and layouts for the model's raw system calls (model_sys), LX_-prefixed so that they stand beside
+ * the FreeBSD ones without either libc's headers.
+ */
+#ifndef MODEL_LINUX_H
+#define MODEL_LINUX_H
+
+#define LX_EAGAIN 11
+#define LX_EINPROGRESS 115
+#define LX_F_SETFD 2
+#define LX_F_DUPFD_CLOEXEC 1030
+#define LX_FD_CLOEXEC 1
+#define LX_O_RDONLY 0
+#define LX_O_WRONLY 1
+#define LX_O_RDWR 2
+#define LX_O_CREAT 0100
+#define LX_O_EXCL 0200
+#define LX_O_TRUNC 01000
+#define LX_O_APPEND 02000
+#define LX_O_NONBLOCK 04000
+#define LX_O_DIRECTORY 0200000
+#define LX_O_NOFOLLOW 0400000
+#define LX_O_CLOEXEC 02000000
+#define LX_O_PATH 010000000
+#define LX_AT_SYMLINK_NOFOLLOW 0x100
+#define LX_AT_REMOVEDIR 0x200
+#define LX_AT_EMPTY_PATH 0x1000
+#define LX_POLLIN 1
+#define LX_POLLOUT 4
+#define LX_POLLERR 8
+#define LX_POLLHUP 0x10
+#define LX_POLLNVAL 0x20
+struct lx_pollfd { int fd; short events, revents; };
+struct lx_timespec { long tv_sec, tv_nsec; };
+struct lx_stat {
+	unsigned long st_dev, st_ino, st_nlink;
+	unsigned st_mode, st_uid, st_gid, pad0;
+	unsigned long st_rdev; long st_size, st_blksize, st_blocks;
+	struct lx_timespec st_atim, st_mtim, st_ctim;
+	long unused[3];
+};
+
+#endif
