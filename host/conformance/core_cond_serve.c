@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/kernel.cc, repos/libports/src/lib/libc/internal/monitor.h, repos/libports/src/lib/libc/pthread.cc
 //! stderr: PASS
 //! not-stderr: model: stall
-#include "core_check.h"
+#include "check.h"
 
 #define THREADS 8
 #define ROUNDS  1000

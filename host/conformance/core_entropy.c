@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/getrandom.cc, repos/libports/src/lib/libc/sysctl.cc
 //! stderr: PASS
 //! stderr: Warning: Libc RNG not configured
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	unsigned char buf[300];

@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/getrandom.cc
 //! stderr: PASS
 //! not-stderr: RNG not configured
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	unsigned char buf[64];

@@ -7,7 +7,7 @@
 //! stderr: [core_execve] new image argc=3 argv[1]=child argv[2]=two words
 //! stderr: [core_execve] env GREETING=hello only=1
 //! not-stderr: FAIL
-#include "core_check.h"
+#include "check.h"
 extern char **environ;
 int main(int argc, char **argv, char **envp)
 {
@@ -21,6 +21,6 @@ int main(int argc, char **argv, char **envp)
 	char *args[] = { "core_execve", "child", "two words", NULL };
 	char *env[] = { "GREETING=hello", NULL };
 	execve("/bin/core_execve", args, env);
-	printf("FAIL: execve returned (errno %d)\n", errno);
-	return 1;
+	CHECK(!"execve returned");
+	DONE();
 }

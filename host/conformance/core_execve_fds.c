@@ -4,7 +4,7 @@
 //! models: repos/libports/src/lib/libc/execve.cc
 //! stderr: [core_execve_fds] new image: pipe=abc file=ELF cwd=/bin cloexec=closed
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 int main(int argc, char **argv)
 {
@@ -35,6 +35,6 @@ int main(int argc, char **argv)
 	char *args[] = { "core_execve_fds", "child", a[0], a[1], a[2], NULL };
 	char *env[] = { NULL };
 	execve("core_execve_fds", args, env);
-	printf("FAIL: execve returned (errno %d)\n", errno);
-	return 1;
+	CHECK(!"execve returned");
+	DONE();
 }

@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/execve.cc
 //! stderr: Warning: execve: executable binary '/bin/nothing' does not exist
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	char *argv[] = { "nothing", NULL };

@@ -4,7 +4,7 @@
 //! models: repos/os/src/lib/vfs/ram_file_system.h
 //! stderr: [core_execve_ramfs] new image: file=hello ram fs link=/tmp/d/f fd=ram
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 int main(int argc, char **argv)
 {
@@ -28,6 +28,6 @@ int main(int argc, char **argv)
 	char *args[] = { "core_execve_ramfs", "child", a, NULL };
 	char *env[] = { NULL };
 	execve("/bin/core_execve_ramfs", args, env);
-	printf("FAIL: execve returned (errno %d)\n", errno);
-	return 1;
+	CHECK(!"execve returned");
+	DONE();
 }

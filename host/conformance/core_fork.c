@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/fork.cc, repos/libports/src/lib/libc/signal.cc
 //! stderr: PASS
 //! stderr: child pid 1 heap ok data ok munmap EINVAL
-#include "core_check.h"
+#include "check.h"
 static int data_var = 5;
 int main(void)
 {

@@ -3,7 +3,7 @@
 //! stderr: PASS
 //! stderr: fork called on thread 'pthread.0'
 //! not-stderr: child runs
-#include "core_check.h"
+#include "check.h"
 static volatile pid_t child;
 static void *forker(void *arg)
 {

@@ -12,7 +12,7 @@
 //! stderr: [core_itimer_spawn] spawned child argv[2]=x y
 //! stderr: [core_itimer_spawn] PASS
 //! not-stderr: FAIL
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 #include "genode/db.h"
 static volatile int alarms;

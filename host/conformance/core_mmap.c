@@ -5,7 +5,7 @@
 //! stderr: Warning: munmap: could not lookup plugin for address
 //! stderr: Warning: mprotect: mprotect not implemented
 //! stderr: Warning: madvise called, not implemented
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	char *hint = (char *)0x200000000UL;

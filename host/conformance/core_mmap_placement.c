@@ -1,7 +1,7 @@
 //! behaviour: anonymous mmap memory is a block of the libc's Mem_alloc, whose chunks core's region map attaches at the best-fitting (smallest) free range of the address space, naturally aligned if possible: the first blocks lie low, below the binary's linker area (ld.lib.so below, the linker area at 16 MiB), a chunk too big for that hole goes between the linker area (350 MiB) and the stack area at 0x40000000; munmap gives the block back to the Mem_alloc, so the next mmap of that size gets the same (zeroed) block; MAP_ALIGNED(n) is honoured
 //! models: repos/libports/src/lib/libc/file_operations.cc, repos/libports/src/lib/libc/libc_mem_alloc.cc, repos/base/src/core/region_map_component.cc, repos/base/src/lib/base/allocator_avl.cc, repos/base/include/pd_session/pd_session.h
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	unsigned long bin = 0x1000000UL, linker_end = bin + (350UL << 20), stack_area = 0x40000000UL;

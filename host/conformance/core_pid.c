@@ -1,7 +1,7 @@
 //! behaviour: getpid returns <libc pid="..."> and kill to that pid is local
 //! models: repos/libports/src/lib/libc/fork.cc, repos/libports/src/lib/libc/internal/config.h, repos/libports/src/lib/libc/signal.cc
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 static volatile int got;
 static void h(int s) { got = s; }
 int main(void)

@@ -3,7 +3,7 @@
 //! stderr: PASS
 //! stderr: Warning: submitting signals to remote processes via 'kill' not supported
 //! stderr: Warning: raise(usr2) not implemented
-#include "core_check.h"
+#include "check.h"
 static volatile int got1, got2;
 static volatile unsigned long handler_sp, alt_sp;
 static volatile void *info_seen = (void *)1, *ctx_seen = (void *)1;

@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/pthread.cc, repos/libports/src/lib/libc/component.cc
 //! stderr: PASS
 //! stderr: pthread_attr_setstacksize: requested stack size is 2097152 limiting to 1032192
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	pthread_attr_t a;

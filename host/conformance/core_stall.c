@@ -3,7 +3,7 @@
 //! stderr: model: stall: thread 'pthread.0'
 //! stderr: written by pthread
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 static volatile int wrote, started;
 static void *writer(void *arg)
 {

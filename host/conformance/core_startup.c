@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/posix/construct.cc, repos/libports/src/lib/libc/internal/kernel.h, repos/libports/src/lib/libc/component.cc, repos/libports/src/lib/libc/fork.cc
 //! exit: 7
 //! stderr: PASS
-#include "core_check.h"
+#include "check.h"
 int main(int argc, char **argv, char **envp)
 {
 	int local;
@@ -18,7 +18,7 @@ int main(int argc, char **argv, char **envp)
 	CHECK(getppid() == -1);
 	CHECK(issetugid() == 1);
 	CHECK(getuid() == 0 && geteuid() == 0 && getgid() == 0 && getegid() == 0);
-	if (core_fails) return 1;
+	if (check_fails) return 1;
 	printf("PASS\n");
 	return 7;
 }

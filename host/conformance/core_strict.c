@@ -4,7 +4,7 @@
 //! exit: 3
 //! stderr: Warning: sched_yield: sched_yield not implemented
 //! not-stdout: NOT REACHED
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	sched_yield();

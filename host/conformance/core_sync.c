@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/pthread.cc, repos/libports/src/lib/libc/semaphore.cc, repos/libports/src/lib/libc/internal/time.h
 //! stderr: PASS
 //! stderr: Warning: clock_gettime(): missing real-time clock
-#include "core_check.h"
+#include "check.h"
 static pthread_mutex_t shared;
 static volatile int result = -1;
 static void *unlocker(void *a) { (void)a; result = pthread_mutex_unlock(&shared); return NULL; }

@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/sysctl.cc, repos/libports/src/lib/libc/rlimit.cc
 //! stderr: PASS
 //! stderr: Warning: sysconf(9999) not implemented
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	CHECK(sysconf(_SC_PAGESIZE) == 4096);

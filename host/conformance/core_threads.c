@@ -2,7 +2,7 @@
 //! models: repos/base/src/include/base/internal/stack_allocator.h, repos/base/src/lib/base/thread.cc, repos/base/src/lib/base/thread_start.cc, repos/libports/src/lib/libc/pthread_create.cc
 //! stderr: PASS
 //! stderr: stack area exhausted
-#include "core_check.h"
+#include "check.h"
 static pthread_mutex_t gate;
 static volatile int started;
 static pthread_mutex_t count_lock;

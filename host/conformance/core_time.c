@@ -3,7 +3,7 @@
 //! stderr: PASS
 //! stderr: Warning: clock_gettime(): missing real-time clock
 //! stderr: Warning: sched_yield: sched_yield not implemented
-#include "core_check.h"
+#include "check.h"
 static long long ns(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec * 1000000000LL + t.tv_nsec; }
 int main(void)
 {

@@ -2,7 +2,7 @@
 //! models: repos/libports/src/lib/libc/time.cc
 //! stderr: PASS
 //! not-stderr: missing real-time clock
-#include "core_check.h"
+#include "check.h"
 int main(void)
 {
 	struct timespec t;

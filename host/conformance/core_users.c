@@ -7,7 +7,7 @@
 //! models: repos/libports/src/lib/libc/kernel.cc
 //! stderr: [core_users] PASS
 //! not-stderr: FAIL
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 #include "genode/db.h"
 int main(void)

@@ -4,7 +4,7 @@
 //! stderr: Warning: unknown path for file descriptor 6
 //! stderr: [io_fd_nodes] PASS
 //! not-stderr: FAIL
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 int main(void)
 {

@@ -8,7 +8,7 @@
 //! models: repos/libports/src/lib/libc/vfs_plugin.cc
 //! stderr: [io_realpath_tty] PASS
 //! not-stderr: FAIL
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 #include "genode/db.h"
 int main(void)

@@ -9,7 +9,7 @@
 //! stderr: [io_resolver] PASS
 //! stderr: Error: no plugin found for socket()
 //! not-stderr: FAIL
-#include "core_check.h"
+#include "check.h"
 #include "genode/io.h"
 #include "genode/db.h"
 static int count(struct addrinfo *ai) { int n = 0; for (; ai; ai = ai->ai_next) n++; return n; }
