@@ -81,8 +81,15 @@ func Getcwd(buf []byte) (n int, err error) {
 // sees them (syscall/path_genode.go), so these go through it. Stat_t and
 // Rusage have the same FreeBSD layout in both packages.
 
+// Genode's open and openat accept O_CLOEXEC but do not set close-on-exec
+// (vfs_plugin.cc), so it is set here.
+
 func Open(path string, mode int, perm uint32) (fd int, err error) {
-	return syscall.Open(path, mode, perm)
+	fd, err = syscall.Open(path, mode, perm)
+	if err == nil && mode&O_CLOEXEC != 0 {
+		CloseOnExec(fd)
+	}
+	return fd, err
 }
 
 func Stat(path string, st *Stat_t) error {
@@ -110,8 +117,16 @@ func Rename(from string, to string) error { return syscall.Rename(from, to) }
 // with ENOSYS for a directory descriptor (Genode has no way back from a
 // descriptor to its path).
 
-//sys	Openat(dirfd int, path string, mode int, perm uint32) (fd int, err error)
+//sys	openat(dirfd int, path string, mode int, perm uint32) (fd int, err error)
 //sys	Fstatat(fd int, path string, stat *Stat_t, flags int) (err error)
+
+func Openat(dirfd int, path string, mode int, perm uint32) (fd int, err error) {
+	fd, err = openat(dirfd, path, mode, perm)
+	if err == nil && mode&O_CLOEXEC != 0 {
+		CloseOnExec(fd)
+	}
+	return fd, err
+}
 
 func plainAt(dirfd int, path string) bool {
 	return dirfd == AT_FDCWD || len(path) > 0 && path[0] == '/'
@@ -254,13 +269,18 @@ func preadv(fd int, iovs []Iovec, offset int64) (n int, err error) { return 0, E
 func pwritev(fd int, iovs []Iovec, offset int64) (n int, err error) { return 0, ENOSYS }
 
 // fcntl: Genode serves F_GETFD/F_SETFD, F_GETFL/F_SETFL and F_DUPFD; its
-// locks always succeed; other commands fail with EINVAL.
+// locks always succeed; other commands fail with EINVAL. Its
+// F_DUPFD_CLOEXEC does not set close-on-exec, so FcntlInt sets it.
 
 //sys	fcntl(fd int, cmd int, arg int) (val int, err error)
 //sys	fcntlPtr(fd int, cmd int, arg unsafe.Pointer) (val int, err error) = fcntl
 
 func FcntlInt(fd uintptr, cmd, arg int) (int, error) {
-	return fcntl(int(fd), cmd, arg)
+	val, err := fcntl(int(fd), cmd, arg)
+	if err == nil && cmd == F_DUPFD_CLOEXEC {
+		CloseOnExec(val)
+	}
+	return val, err
 }
 
 func FcntlFlock(fd uintptr, cmd int, lk *Flock_t) error {

@@ -38,7 +38,7 @@ func getcwd(buf []byte) (err error) {
 	return
 }
 
-func Openat(dirfd int, path string, mode int, perm uint32) (fd int, err error) {
+func openat(dirfd int, path string, mode int, perm uint32) (fd int, err error) {
 	var _p0 *byte
 	_p0, err = BytePtrFromString(path)
 	if err != nil {
