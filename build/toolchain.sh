@@ -167,18 +167,25 @@ build() {
 }
 
 # One run at a time: every command changes the work folder (git reset, am, overlay copies, make.bash), and two runs
-# interleaving would leave it half applied. A second run waits for the first and then proceeds.
+# interleaving would leave it half applied. A second run says it waits, waits for the first and then proceeds. The
+# script runs again under flock(1), which holds the lock itself (-o: no child inherits it, so a detached
+# 'git gc --auto' cannot keep it).
 lock() {
-	exec 9>"$out/toolchain.lock"
-	if ! flock -n 9; then
-		say "waiting: another build/toolchain.sh is working on $work (lock $out/toolchain.lock)"
-		flock 9
-		say "lock acquired, continuing"
+	local f="$out/toolchain.lock"
+	if [ "${GENODE_TOOLCHAIN_LOCKED:-}" = "$f" ]; then
+		[ -z "${GENODE_TOOLCHAIN_WAITED:-}" ] || say "the other run is done, continuing"
+		unset GENODE_TOOLCHAIN_WAITED
+		return
 	fi
+	local waited=
+	if ! flock -n "$f" true; then
+		say "waiting: another build/toolchain.sh is working on $work (lock $f)"; waited=1
+	fi
+	GENODE_TOOLCHAIN_LOCKED=$f GENODE_TOOLCHAIN_WAITED=$waited exec flock -o "$f" "$0" "$@"
 }
 
 case "${1:-build}" in
-build|sync|prepare|export|reset) lock ;;
+build|sync|prepare|export|reset) lock "$@" ;;
 esac
 
 case "${1:-build}" in
