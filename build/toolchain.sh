@@ -35,7 +35,8 @@ check_pin() {
 
 patches() { ls "$top"/patches/go/*.patch 2>/dev/null | LC_ALL=C sort || true; }
 patch_digest() { cat "$pin" $(patches) </dev/null | sha256sum | cut -d' ' -f1; }
-overlay_files() { (cd "$top/goos_genode" && find . -type f ! -name README.md | LC_ALL=C sort); }
+# goos_genode/src mirrors $GOROOT/src; the rest of goos_genode/ (mod/: overlays of Go modules, build/modules.sh) is not ours.
+overlay_files() { (cd "$top/goos_genode" && find ./src -type f ! -name README.md | LC_ALL=C sort); }
 
 # Every overlay source must be genode-only (by file name or build line): the host toolchain is built from the same tree.
 check_overlay() {
