@@ -163,6 +163,17 @@ static int words(char **cur, char **w, int max)
 	return 0;
 }
 
+/* The next /etc/services line "name port/proto aliases..." for proto (NULL: any); the word count, 0 at the end. */
+static int service_line(char **cur, char **w, const char *proto)
+{
+	int n;
+	while ((n = words(cur, w, 16))) {
+		char *slash = n >= 2 ? strchr(w[1], '/') : NULL;
+		if (slash && (!proto || !strcmp(slash + 1, proto))) return n;
+	}
+	return 0;
+}
+
 /* getservbyname/getservbyport over /etc/services (nsdispatch files source) */
 static int service_port(const char *name, const char *proto, int *port)
 {
@@ -170,9 +181,7 @@ static int service_port(const char *name, const char *proto, int *port)
 	if (!text) return 0;
 	char *cur = text, *w[16];
 	int n, found = 0;
-	while (!found && (n = words(&cur, w, 16))) {
-		char *slash = n >= 2 ? strchr(w[1], '/') : NULL;
-		if (!slash || (proto && strcmp(slash + 1, proto))) continue;
+	while (!found && (n = service_line(&cur, w, proto))) {
 		for (int i = 0; i < n && !found; i++) {
 			if (i == 1) continue;
 			if (!strcmp(w[i], name)) { *port = atoi(w[1]); found = 1; }
@@ -187,10 +196,9 @@ static int service_name(int port, const char *proto, char *out, size_t len)
 	char *text = slurp("/etc/services");
 	if (!text) return 0;
 	char *cur = text, *w[16];
-	int n, found = 0;
-	while (!found && (n = words(&cur, w, 16))) {
-		char *slash = n >= 2 ? strchr(w[1], '/') : NULL;
-		if (!slash || strcmp(slash + 1, proto) || atoi(w[1]) != port) continue;
+	int found = 0;
+	while (!found && service_line(&cur, w, proto)) {
+		if (atoi(w[1]) != port) continue;
 		snprintf_int(out, len, "%s", w[0]);
 		found = strlen(w[0]) < len ? 1 : -1;
 	}
@@ -199,6 +207,15 @@ static int service_name(int port, const char *proto, char *out, size_t len)
 }
 
 struct addr { int family; uint8_t a[16]; };
+
+/* The address that starts an /etc/hosts line; 0 when it is none. */
+static int hosts_addr(const char *s, struct addr *a)
+{
+	if (parse_v4(s, a->a) && !strchr(s, ':')) a->family = FB_AF_INET;
+	else if (parse_v6(s, a->a)) a->family = FB_AF_INET6;
+	else return 0;
+	return 1;
+}
 
 /* /etc/hosts: every line naming host (case-insensitively) with an address of the family */
 static int hosts_lookup(const char *host, int family, struct addr *out, int max, char *canon, size_t canon_len)
@@ -209,9 +226,7 @@ static int hosts_lookup(const char *host, int family, struct addr *out, int max,
 	int n, got = 0;
 	while (got < max && (n = words(&cur, w, 35))) {
 		struct addr a;
-		if (parse_v4(w[0], a.a) && !strchr(w[0], ':')) a.family = FB_AF_INET;
-		else if (parse_v6(w[0], a.a)) a.family = FB_AF_INET6;
-		else continue;
+		if (!hosts_addr(w[0], &a)) continue;
 		if (family != FB_AF_UNSPEC && family != a.family) continue;
 		for (int i = 1; i < n; i++)
 			if (!strcasecmp(w[i], host)) {
@@ -542,10 +557,8 @@ int getnameinfo(const void *sa, uint32_t salen, char *host, size_t hostlen, char
 				char *cur = text, *w[35];
 				int n;
 				while (!name && (n = words(&cur, w, 35))) {
-					struct addr a = { 0 };
-					if (n < 2) continue;
-					if (parse_v4(w[0], a.a) && !strchr(w[0], ':')) a.family = FB_AF_INET;
-					else if (parse_v6(w[0], a.a)) a.family = FB_AF_INET6;
+					struct addr a;
+					if (n < 2 || !hosts_addr(w[0], &a)) continue;
 					if (a.family == family && !memcmp(a.a, addr, family == FB_AF_INET ? 4 : 16)) {
 						snprintf_int(found, sizeof found, "%s", w[1]);
 						name = found;

@@ -118,6 +118,16 @@ static size_t prefix_len(const char *np, const char *abs)
 	return l;
 }
 
+/* a path inside a file-system node (fs, ram): rest is what follows the node's path */
+static int in_backing(struct vloc *L, const struct model_vfs_node *n, const char *rest)
+{
+	L->kind = !strcmp(n->type, "fs") ? L_HOST : L_RAM;
+	L->n = n;
+	while (*rest == '/') rest++;
+	model_strlcpy(L->rel, rest, sizeof L->rel);
+	return 0;
+}
+
 static const struct model_vfs_node *shorter_backing(const char *abs, size_t below, size_t *len);
 static int locate(const char *abs, struct vloc *L)
 {
@@ -140,28 +150,14 @@ static int locate(const char *abs, struct vloc *L)
 	L->n = 0; L->rel[0] = 0;
 	int exact = best && (best == al || (best == 1 && al == 1));
 	if (exact && single) { L->kind = L_SINGLE; L->n = single; return 0; }
-	if (backing) {
-		L->kind = !strcmp(backing->type, "fs") ? L_HOST : L_RAM;
-		L->n = backing;
-		const char *r = abs + best;
-		while (*r == '/') r++;
-		model_strlcpy(L->rel, r, sizeof L->rel);
-		return 0;
-	}
+	if (backing) return in_backing(L, backing, abs + best);
 	if (exact && special) { L->kind = L_SPECIAL; L->n = special; return 0; }
 	if ((exact && dir) || ancestor) { L->kind = L_VDIR; L->n = dir; return 0; }
 	/* A <dir> holds its sub-directories and its file systems side by side, and a lookup the first one cannot
 	 * answer goes on to the next (vfs/dir_file_system.h): a file system mounted higher up serves the rest. */
 	size_t fl = 0;
 	const struct model_vfs_node *fb = shorter_backing(abs, best, &fl);
-	if (fb) {
-		L->kind = !strcmp(fb->type, "fs") ? L_HOST : L_RAM;
-		L->n = fb;
-		const char *r = abs + fl;
-		while (*r == '/') r++;
-		model_strlcpy(L->rel, r, sizeof L->rel);
-		return 0;
-	}
+	if (fb) return in_backing(L, fb, abs + fl);
 	L->kind = L_NONE;
 	return FB_ENOENT;
 }
