@@ -2,7 +2,7 @@
 # Builds the GOOS=genode Go toolchain: pristine GOROOT copy + patches/go + goos_genode overlay, then make.bash once
 # and incremental `go install` after that. Usage: build/toolchain.sh {build|sync|prepare|export|reset}
 #   build    (default) bring _build/goroot up to date and (re)build what changed; a no-op when inputs are unchanged
-#   sync     only lay goos_genode/ over the work folder (no build)
+#   sync     only lay goos_genode/ over the work folder and regenerate internal/goos (no build)
 #   prepare  make the work folder a git repository: one commit "pristine" plus one commit per patch
 #   export   regenerate patches/go/*.patch from the work folder's commits after "pristine"
 #   reset    throw away the work folder's patch commits and re-apply patches/go (keeps the pristine commit)
@@ -74,10 +74,44 @@ create_work() {
 	mv "$work.tmp" "$work"
 }
 
-# make.bash regenerates these shipped files; they are not patch work.
+# make.bash regenerates these shipped files; they are not patch work. (internal/goos's zgoos_*.go are generated too:
+# see gen_goos.)
 generated="src/cmd/cgo/zdefaultcc.go src/cmd/go/internal/cfg/zdefaultcc.go src/cmd/internal/objabi/zbootstrap.go
 src/internal/buildcfg/zbootstrap.go src/internal/runtime/sys/zversion.go src/time/tzdata/zzipdata.go"
 mark_generated() { git -C "$1" update-index --skip-worktree $generated; }
+
+# internal/goos's zgoos_*.go (GOOS and the Is* constants) are generated from internal/syslist, which patch 0001
+# changes, by upstream's gengoos.go; upstream runs it by hand (go generate) and ships the output. We run it on the
+# patched syslist after the patches and the overlay, so syslist is their one source and no patch carries them. The
+# tracked ones are skip-worktree like $generated (not patch work, never exported). A zgoos file the overlay
+# provides (zgoos_genode.go, written by syscalls/cmd/mkztypes) is laid as it is but must say what gengoos.go says
+# below its header. Files are rewritten only when their content changes.
+goos_dir=src/internal/goos
+unmark_goos() { local f; f=$(g ls-files "$goos_dir/zgoos_*.go"); [ -z "$f" ] || g update-index --no-skip-worktree $f; }
+gen_goos() {
+	command -v go >/dev/null || die "no 'go' on PATH to run $goos_dir/gengoos.go"
+	local tmp="$out/gengoos.tmp" f b n=0
+	rm -rf "$tmp"
+	mkdir -p "$tmp/$goos_dir" "$tmp/src/internal/syslist"
+	cp "$work/src/internal/syslist/syslist.go" "$tmp/src/internal/syslist/"
+	cp "$work/$goos_dir/gengoos.go" "$tmp/$goos_dir/"
+	# gengoos.go reads ../../internal/syslist/syslist.go and writes zgoos_*.go into its directory
+	(cd "$tmp/$goos_dir" && env -u GOOS -u GOARCH -u GOFLAGS GOTOOLCHAIN=local GO111MODULE=off go run gengoos.go) ||
+		die "$goos_dir/gengoos.go failed"
+	body() { sed -n '/^\/\/go:build/,$p' "$1"; }
+	for f in "$tmp/$goos_dir"/zgoos_*.go; do
+		b=${f##*/}
+		if [ -f "$top/goos_genode/$goos_dir/$b" ]; then
+			[ "$(body "$f")" = "$(body "$top/goos_genode/$goos_dir/$b")" ] ||
+				die "goos_genode/$goos_dir/$b differs from what $goos_dir/gengoos.go writes from the patched syslist"
+		elif ! cmp -s "$f" "$work/$goos_dir/$b"; then
+			cp "$f" "$work/$goos_dir/"; n=$((n+1))
+		fi
+	done
+	rm -rf "$tmp"
+	g update-index --skip-worktree $(g ls-files "$goos_dir/zgoos_*.go")
+	say "internal/goos: zgoos_*.go from the patched syslist by gengoos.go, $n updated"
+}
 
 # Untracked overlay files are ours; tracked modifications are unexported patch work.
 dirty_tracked() { [ -n "$(g status --porcelain --untracked-files=no)" ]; }
@@ -93,6 +127,7 @@ apply_patches() {
 		die "the work folder has patch commits that were not exported; run 'make go-patches' first or 'make go-reset'"
 	fi
 	say "applying $(patches | wc -l) patches from patches/go"
+	unmark_goos # a skip-worktree file that differs between HEAD and pristine stops 'git reset --hard'
 	g reset -q --hard pristine
 	local p
 	for p in $(patches); do
@@ -120,7 +155,7 @@ sync_overlay() {
 	done < "$new"
 	mv "$new" "$old"
 	# Overlay files are never patch material: keep them out of 'git add' in the work folder.
-	{ printf '/pkg/\n/bin/\n*.orig\n*.rej\n'; sed 's|^\./|/|' "$old"; } > "$work/.git/info/exclude"
+	{ printf '/pkg/\n/bin/\n*.orig\n*.rej\n/%s/zgoos_*.go\n' "$goos_dir"; sed 's|^\./|/|' "$old"; } > "$work/.git/info/exclude"
 	say "overlay: $(wc -l < "$old") files, $n updated"
 }
 
@@ -154,6 +189,7 @@ build() {
 	apply_patches
 	check_overlay
 	sync_overlay
+	gen_goos
 	if [ ! -x "$work/bin/go" ] || [ ! -f "$out/bootstrapped" ] || [ "$(cat "$out/bootstrapped")" != "$(pinval src_sha256)" ]; then
 		say "make.bash (full bootstrap, ~5 minutes)"
 		(cd "$work/src" && GOROOT_BOOTSTRAP=$root GOTOOLCHAIN=local ./make.bash) || die "make.bash failed"
@@ -191,8 +227,8 @@ esac
 
 case "${1:-build}" in
 build) build ;;
-sync) [ -d "$work/.git" ] || die "no work folder yet; run 'make toolchain'"; check_overlay; sync_overlay ;;
-prepare) root=$(host_goroot); check_pin "$root"; [ -d "$work/.git" ] || create_work "$root"; apply_patches; sync_overlay
+sync) [ -d "$work/.git" ] || die "no work folder yet; run 'make toolchain'"; check_overlay; sync_overlay; gen_goos ;;
+prepare) root=$(host_goroot); check_pin "$root"; [ -d "$work/.git" ] || create_work "$root"; apply_patches; sync_overlay; gen_goos
 	say "work folder: $work (git: pristine + one commit per patch). Edit, 'git commit' there, then 'make go-patches'." ;;
 export)
 	[ -d "$work/.git" ] || die "no work folder; run 'make go-prepare'"
@@ -201,6 +237,7 @@ export)
 	g format-patch -q --zero-commit --no-signature --no-stat -N -o "$top/patches/go" pristine..HEAD
 	patch_digest > "$out/patches.applied"; g rev-parse HEAD > "$out/patches.head"
 	say "wrote $(patches | wc -l) patches to patches/go" ;;
-reset) [ -d "$work/.git" ] || die "no work folder"; rm -f "$out/patches.applied" "$out/patches.head"; g reset -q --hard pristine; apply_patches; sync_overlay ;;
+reset) [ -d "$work/.git" ] || die "no work folder"; rm -f "$out/patches.applied" "$out/patches.head"; unmark_goos; g reset -q --hard pristine
+	apply_patches; sync_overlay; gen_goos ;;
 *) die "usage: $0 {build|sync|prepare|export|reset}" ;;
 esac
