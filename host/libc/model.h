@@ -137,9 +137,10 @@ static inline int model_errno(int e) { *model_errno_slot() = e; return -1; }
  * points on the main thread call model_block_until(): it waits for an event while serving queued requests.
  */
 long model_funnel(long (*fn)(void *), void *arg);
-/* Block the calling thread inside the libc until ready(arg) is true or timeout_ms (-1: forever) passes.
- * On the main thread this serves funneled requests meanwhile. Returns 1 when ready, 0 on timeout. Other
- * threads call model_kick() when they change state a blocked thread may wait for. */
+/* Block the calling thread inside the libc until ready(arg) is true or timeout_ms (-1: forever) passes; returns
+ * 1 when ready, 0 on timeout. The thread sleeps until model_kick() (called by threads that change state a
+ * blocked thread may wait for) or 1 ms has passed, since host fds and child processes send no kick, then checks
+ * ready again. On the main thread each round first executes the queued requests and the ITIMER_REAL check. */
 int  model_block_until(int (*ready)(void *), void *arg, long timeout_ms);
 void model_kick(void);
 
@@ -228,7 +229,6 @@ void model_vfs_ram_restore(const char *host_path);
 enum model_fd_kind { MODEL_FD_FREE, MODEL_FD_FILE, MODEL_FD_DIR, MODEL_FD_PIPE, MODEL_FD_SOCKET,
                      MODEL_FD_LOG, MODEL_FD_NULL, MODEL_FD_ZERO, MODEL_FD_RTC, MODEL_FD_RNG, MODEL_FD_TERMINAL,
                      MODEL_FD_KQUEUE, MODEL_FD_SOCKETFS };
-int  model_fd_kind(int fd);
 /* Open <libc stdin/stdout/stderr> as fds 0-2, the <libc><fd> nodes, and take <libc cwd>; idempotent, also done
  * lazily by the first I/O call. Start-up calls it on the main thread before main so that its warnings come first. */
 void  model_io_init(void);

@@ -24,12 +24,6 @@ struct model_fd *io_fd(int fd)
 	return fds[fd];
 }
 
-int model_fd_kind(int fd)
-{
-	struct model_fd *f = io_fd(fd);
-	return f && f->kind != FD_RESERVED ? f->kind : MODEL_FD_FREE;
-}
-
 int io_fd_alloc(int want)
 {
 	int lo = want < 0 ? 0 : want, hi = want < 0 ? MODEL_MAX_FDS : want + 1;

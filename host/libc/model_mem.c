@@ -6,7 +6,7 @@
  *  - munmap/msync: the mapping is found by its exact start address, anything else -> warning + EINVAL; munmap
  *    frees the whole mapping whatever the length;
  *  - mprotect -> warning + ENOSYS; madvise(MADV_DONTNEED) -> 0, other advice -> warning + ENOSYS;
- *  - file-backed mmap: the I/O part's model_file_mmap().
+ *  - file-backed mmap: model_file_mmap() of model_fd.c.
  *  - placement: as on Genode, anonymous memory is a page-aligned block of the libc's Mem_alloc (one per RW/RWX),
  *    whose backing dataspaces are attached by the component's region map without an address: core picks the
  *    best-fitting (smallest) free range of the address space, trying natural alignment first

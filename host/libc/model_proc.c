@@ -20,6 +20,8 @@
  *    sysconf's subset, others "sysconf(N) not implemented" + EINVAL; getrlimit (rlimit.cc).
  *  - issetugid returns 1 (issetugid.cc); getuid & co. silently 0; the set* and other dummies warn + ENOSYS
  *    (dummies.cc).
+ *  - posix_spawn (FreeBSD gen/posix_spawn.c): vfork, i.e. Genode's fork, then execve; an exec failure is the
+ *    child's status 127, never the parent's error.
  *  - getentropy/getrandom read <libc rng>; without it "Libc RNG not configured" and an insecure random()
  *    fallback; getentropy > 256 bytes -> EIO (getrandom.cc).
  */
