@@ -39,10 +39,14 @@ var xsysKeep = map[string]bool{
 	"EV_ONESHOT": true, "EV_ERROR": true,
 }
 
-// xsysDropTypes are ztypes entries for ptrace and Capsicum.
+// xsysDropTypes are ztypes entries for ptrace and Capsicum, and names x/sys's
+// files (generated on a newer FreeBSD) have that FreeBSD 12.0 lacks where
+// Genode's libc would silently ignore them: O_RESOLVE_BENEATH (FreeBSD 13;
+// 12.0's O_BENEATH had another value) is an open flag Genode's open drops.
 var xsysDropTypes = map[string]bool{
 	"PtraceLwpInfoStruct": true, "__Siginfo": true, "__PtraceSiginfo": true, "Reg": true,
 	"FpReg": true, "FpExtendedPrecision": true, "PtraceIoDesc": true, "CapRights": true,
+	"O_RESOLVE_BENEATH": true,
 }
 
 func xsysKeepName(name string) bool {
