@@ -38,6 +38,7 @@ setup() {
 	S_WORK=$out/$NAME
 	S_PATCHES=$top/patches/$NAME
 	S_OVERLAY=$top/goos_genode/mod/$NAME
+	S_AT=
 	S_STATE=$out/.$NAME
 	S_EXCLUDE=
 	S_HINT_EXPORT="make mod-patches M=$NAME"
@@ -80,7 +81,6 @@ unexported() {
 
 build_one() {
 	setup "$1"
-	series_lock
 	local want; want=$(inputs_digest)
 	if [ -d "$S_WORK/.git" ] && [ -f "$S_STATE.stamp" ] && [ "$(cat "$S_STATE.stamp")" = "$want" ] && ! series_dirty; then
 		say "$NAME: up to date ($MOD@$VER, $(series_patches | wc -l) patches)"
@@ -130,6 +130,9 @@ list() {
 	done
 }
 
+# One run at a time over all work folders (list only reads).
+[ "${1:-build}" = list ] || series_lock "$out/.lock" "$@"
+
 cmd=${1:-build}
 [ $# -gt 0 ] && shift
 case "$cmd" in
@@ -139,8 +142,8 @@ build)
 	check_work ;;
 prepare) [ $# -eq 1 ] || die "usage: $0 prepare NAME"; build_one "$1"
 	say "work folder: $S_WORK (git: pristine + one commit per patch). Edit, 'git commit' there, then '$S_HINT_EXPORT'." ;;
-export) [ $# -eq 1 ] || die "usage: $0 export NAME"; setup "$1"; series_lock; series_export <(echo "$PINLINE") ;;
-reset) [ $# -eq 1 ] || die "usage: $0 reset NAME"; setup "$1"; series_lock; series_reset; rm -f "$S_STATE.stamp"; build_one "$1" ;;
+export) [ $# -eq 1 ] || die "usage: $0 export NAME"; setup "$1"; series_export <(echo "$PINLINE") ;;
+reset) [ $# -eq 1 ] || die "usage: $0 reset NAME"; setup "$1"; series_reset; rm -f "$S_STATE.stamp"; build_one "$1" ;;
 upgrade) [ $# -eq 2 ] || die "usage: $0 upgrade NAME VERSION"; upgrade "$1" "$2" ;;
 list) list ;;
 *) die "usage: $0 {build [NAME...]|prepare NAME|export NAME|reset NAME|upgrade NAME VERSION|list}" ;;

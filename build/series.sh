@@ -3,10 +3,13 @@
 #   S_WORK     the work folder (a git repository: commit "pristine" tagged pristine, then one commit per patch)
 #   S_PATCHES  the folder of the series (*.patch, applied in name order)
 #   S_OVERLAY  the folder of new files laid over the work folder (may be absent)
+#   S_AT       where in the work folder the overlay goes ("" for its top, "src/" for GOROOT/src)
 #   S_STATE    a path prefix for the series' state files (STATE.applied, STATE.head, STATE.overlay)
 #   S_EXCLUDE  extra lines for the work folder's .git/info/exclude (build outputs)
 #   S_HINT_EXPORT, S_HINT_RESET  the commands that export and drop work, for messages
-# and defines say() and die().
+# and defines say() and die(). It may redefine series_before_reset, run before every 'git reset --hard pristine'.
+
+series_before_reset() { :; }
 
 sg() { git -C "$S_WORK" -c user.name=series -c user.email=series@localhost -c commit.gpgsign=false "$@"; }
 
@@ -43,6 +46,7 @@ series_apply() {
 		die "$S_WORK has patch commits that were not exported; run '$S_HINT_EXPORT' first or '$S_HINT_RESET'"
 	fi
 	say "applying $(series_patches | wc -l) patches from ${S_PATCHES#$top/}"
+	series_before_reset
 	sg reset -q --hard pristine
 	for p in $(series_patches); do
 		if ! sg am -q --keep-cr "$p" 2>"$S_STATE.am.log"; then
@@ -81,19 +85,19 @@ series_sync_overlay() {
 	# Remove files an earlier overlay laid that are gone from the overlay folder now.
 	if [ -f "$old" ]; then
 		comm -23 "$old" "$new" | while read -r f; do
-			if ! sg ls-files --error-unmatch "$f" >/dev/null 2>&1; then rm -f "$S_WORK/$f"; say "removed $f"; fi
+			if ! sg ls-files --error-unmatch "$S_AT${f#./}" >/dev/null 2>&1; then rm -f "$S_WORK/$S_AT$f"; say "removed $S_AT${f#./}"; fi
 		done
 	fi
 	while read -r f; do
-		if ! cmp -s "$S_OVERLAY/$f" "$S_WORK/$f"; then
-			mkdir -p "$(dirname "$S_WORK/$f")"
-			cp "$S_OVERLAY/$f" "$S_WORK/$f"
+		if ! cmp -s "$S_OVERLAY/$f" "$S_WORK/$S_AT$f"; then
+			mkdir -p "$(dirname "$S_WORK/$S_AT$f")"
+			cp "$S_OVERLAY/$f" "$S_WORK/$S_AT$f"
 			n=$((n+1))
 		fi
 	done < "$new"
 	mv "$new" "$old"
 	# Overlay files are never patch material: keep them out of 'git add' in the work folder.
-	{ printf '*.orig\n*.rej\n%s\n' "$S_EXCLUDE"; sed 's|^\./|/|' "$old"; } > "$S_WORK/.git/info/exclude"
+	{ printf '*.orig\n*.rej\n%s\n' "$S_EXCLUDE"; sed "s|^\./|/$S_AT|" "$old"; } > "$S_WORK/.git/info/exclude"
 	say "overlay: $(wc -l < "$old") files, $n updated"
 }
 
@@ -114,15 +118,23 @@ series_export() {
 series_reset() {
 	[ -d "$S_WORK/.git" ] || die "no work folder $S_WORK"
 	rm -f "$S_STATE.applied" "$S_STATE.head"
+	series_before_reset
 	sg reset -q --hard pristine
 }
 
-# series_lock: one run at a time per work folder; a second run waits for the first.
+# series_lock LOCKFILE ARGS...: one run at a time; a second run says it waits, waits for the first and then
+# proceeds. The script runs again under flock(1), which holds the lock itself (-o: no child inherits it, so a
+# detached 'git gc --auto' cannot keep it). Call it before anything else, with the script's own arguments.
 series_lock() {
-	exec 9>"$S_STATE.lock"
-	if ! flock -n 9; then
-		say "waiting: another run is working on $S_WORK"
-		flock 9
-		say "lock acquired, continuing"
+	local f=$1; shift
+	if [ "${SERIES_LOCKED:-}" = "$f" ]; then
+		[ -z "${SERIES_WAITED:-}" ] || say "the other run is done, continuing"
+		unset SERIES_WAITED
+		return
 	fi
+	local waited=
+	if ! flock -n "$f" true; then
+		say "waiting: another run holds $f"; waited=1
+	fi
+	SERIES_LOCKED=$f SERIES_WAITED=$waited exec flock -o "$f" "$0" "$@"
 }

@@ -33,31 +33,16 @@ check_pin() {
 	[ "$d" = "$(pinval src_sha256)" ] || die "GOROOT $root src digest $d differs from third_party/go.pin ($(pinval src_sha256)); a modified or different Go installation"
 }
 
-patches() { ls "$top"/patches/go/*.patch 2>/dev/null | LC_ALL=C sort || true; }
-patch_digest() { cat "$pin" $(patches) </dev/null | sha256sum | cut -d' ' -f1; }
-# goos_genode/src mirrors $GOROOT/src; the rest of goos_genode/ (mod/: overlays of Go modules, build/modules.sh) is not ours.
-overlay_files() { (cd "$top/goos_genode" && find ./src -type f ! -name README.md | LC_ALL=C sort); }
-
-# Every overlay source must be genode-only (by file name or build line): the host toolchain is built from the same tree.
-check_overlay() {
-	local f b bad=0
-	while read -r f; do
-		b=${f##*/}
-		case "$b" in
-		*.go|*.s) ;;
-		*) continue ;;
-		esac
-		case "$b" in
-		*_genode.go|*_genode_amd64.go|*_genode_arm64.go|*_genode.s|*_genode_amd64.s|*_genode_arm64.s|*_genode_test.go) continue ;;
-		esac
-		if ! grep -Eq '^//go:build .*\bgenode\b' "$top/goos_genode/$f" || grep -Eq '^//go:build .*!genode' "$top/goos_genode/$f"; then
-			say "goos_genode/$f: not constrained to genode (name it *_genode*.go or add //go:build genode)"; bad=1
-		fi
-	done < <(overlay_files)
-	[ $bad -eq 0 ] || die "overlay files must build only for genode"
-}
-
-g() { git -C "$work" -c user.name=toolchain -c user.email=toolchain@localhost -c commit.gpgsign=false "$@"; }
+. "$top/build/series.sh"
+S_WORK=$work
+S_PATCHES=$top/patches/go
+S_OVERLAY=$top/goos_genode/src   # mirrors $GOROOT/src; goos_genode/mod/ holds the modules' overlays (build/modules.sh)
+S_AT=src/
+S_STATE=$out/patches
+S_EXCLUDE=$(printf '/pkg/\n/bin/\n/src/internal/goos/zgoos_*.go')
+S_HINT_EXPORT="make go-patches"
+S_HINT_RESET="make go-reset"
+g() { sg "$@"; }
 
 create_work() {
 	local root=$1
@@ -65,11 +50,7 @@ create_work() {
 	rm -rf "$work.tmp"
 	mkdir -p "$work.tmp"
 	(cd "$root" && tar --exclude=./pkg --exclude=./bin -cf - .) | (cd "$work.tmp" && tar -xf -)
-	git -C "$work.tmp" init -q
-	printf '/pkg/\n/bin/\n*.orig\n*.rej\n' > "$work.tmp/.git/info/exclude"
-	git -C "$work.tmp" add -A
-	git -C "$work.tmp" -c user.name=toolchain -c user.email=toolchain@localhost commit -qm "pristine $(pinval version)"
-	git -C "$work.tmp" tag pristine
+	series_init "$work.tmp" "pristine $(pinval version)"
 	mark_generated "$work.tmp"
 	mv "$work.tmp" "$work"
 }
@@ -113,54 +94,11 @@ gen_goos() {
 	say "internal/goos: zgoos_*.go from the patched syslist by gengoos.go, $n updated"
 }
 
-# Untracked overlay files are ours; tracked modifications are unexported patch work.
-dirty_tracked() { [ -n "$(g status --porcelain --untracked-files=no)" ]; }
-commits_after_pristine() { g rev-list --count pristine..HEAD; }
-
-apply_patches() {
-	local want; want=$(patch_digest)
-	if [ -f "$out/patches.applied" ] && [ "$(cat "$out/patches.applied")" = "$want" ]; then return; fi
-	if dirty_tracked; then
-		die "the work folder has uncommitted edits to upstream files and patches/go changed; commit them there and run 'make go-patches', or 'make go-reset' to drop them"
-	fi
-	if [ -f "$out/patches.applied" ] && [ "$(g rev-parse HEAD)" != "$(cat "$out/patches.head" 2>/dev/null)" ]; then
-		die "the work folder has patch commits that were not exported; run 'make go-patches' first or 'make go-reset'"
-	fi
-	say "applying $(patches | wc -l) patches from patches/go"
-	unmark_goos # a skip-worktree file that differs between HEAD and pristine stops 'git reset --hard'
-	g reset -q --hard pristine
-	local p
-	for p in $(patches); do
-		g am -q --keep-cr "$p" || { g am --abort || true; die "patch $(basename "$p") does not apply"; }
-	done
-	echo "$want" > "$out/patches.applied"
-	g rev-parse HEAD > "$out/patches.head"
-}
-
-sync_overlay() {
-	local f n=0 old="$out/overlay.list" new="$out/overlay.list.new"
-	overlay_files > "$new"
-	# Remove files an earlier overlay laid that are gone from goos_genode/ now.
-	if [ -f "$old" ]; then
-		comm -23 "$old" "$new" | while read -r f; do
-			if ! g ls-files --error-unmatch "$f" >/dev/null 2>&1; then rm -f "$work/$f"; say "removed $f"; fi
-		done
-	fi
-	while read -r f; do
-		if ! cmp -s "$top/goos_genode/$f" "$work/$f"; then
-			mkdir -p "$(dirname "$work/$f")"
-			cp "$top/goos_genode/$f" "$work/$f"
-			n=$((n+1))
-		fi
-	done < "$new"
-	mv "$new" "$old"
-	# Overlay files are never patch material: keep them out of 'git add' in the work folder.
-	{ printf '/pkg/\n/bin/\n*.orig\n*.rej\n/%s/zgoos_*.go\n' "$goos_dir"; sed 's|^\./|/|' "$old"; } > "$work/.git/info/exclude"
-	say "overlay: $(wc -l < "$old") files, $n updated"
-}
+# A skip-worktree file that differs between HEAD and pristine stops 'git reset --hard'.
+series_before_reset() { unmark_goos; }
 
 inputs_digest() {
-	{ patch_digest; cat "$0"; (cd "$top/goos_genode" && overlay_files | xargs -r sha256sum); } | sha256sum | cut -d' ' -f1
+	{ series_digest "$pin"; cat "$0" "$top/build/series.sh"; series_overlay_digest; } | sha256sum | cut -d' ' -f1
 }
 
 # The go command keys cached compiles by the compiler's version string, which our patches do not change, so
@@ -181,14 +119,14 @@ set_gocache() {
 build() {
 	local root; root=$(host_goroot)
 	local want; want=$(inputs_digest)
-	if [ -x "$work/bin/go" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && ! dirty_tracked; then
+	if [ -x "$work/bin/go" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && ! series_dirty; then
 		say "up to date ($work/bin/go)"; return
 	fi
 	check_pin "$root"
 	[ -d "$work/.git" ] || create_work "$root"
-	apply_patches
-	check_overlay
-	sync_overlay
+	series_apply "$(series_digest "$pin")"
+	series_check_overlay
+	series_sync_overlay
 	gen_goos
 	if [ ! -x "$work/bin/go" ] || [ ! -f "$out/bootstrapped" ] || [ "$(cat "$out/bootstrapped")" != "$(pinval src_sha256)" ]; then
 		say "make.bash (full bootstrap, ~5 minutes)"
@@ -198,46 +136,24 @@ build() {
 	set_gocache
 	say "go install std cmd (incremental)"
 	(cd "$work/src" && GOROOT= GOTOOLCHAIN=local "$work/bin/go" install std cmd) || die "go install std cmd failed"
-	dirty_tracked && say "note: building with uncommitted edits to upstream files in $work (not in patches/go yet)"
+	series_dirty && say "note: building with uncommitted edits to upstream files in $work (not in patches/go yet)"
 	echo "$want" > "$stamp"
 	say "done: $work/bin/go ($("$work/bin/go" version))"
 }
 
 # One run at a time: every command changes the work folder (git reset, am, overlay copies, make.bash), and two runs
-# interleaving would leave it half applied. A second run says it waits, waits for the first and then proceeds. The
-# script runs again under flock(1), which holds the lock itself (-o: no child inherits it, so a detached
-# 'git gc --auto' cannot keep it).
-lock() {
-	local f="$out/toolchain.lock"
-	if [ "${GENODE_TOOLCHAIN_LOCKED:-}" = "$f" ]; then
-		[ -z "${GENODE_TOOLCHAIN_WAITED:-}" ] || say "the other run is done, continuing"
-		unset GENODE_TOOLCHAIN_WAITED
-		return
-	fi
-	local waited=
-	if ! flock -n "$f" true; then
-		say "waiting: another build/toolchain.sh is working on $work (lock $f)"; waited=1
-	fi
-	GENODE_TOOLCHAIN_LOCKED=$f GENODE_TOOLCHAIN_WAITED=$waited exec flock -o "$f" "$0" "$@"
-}
-
+# interleaving would leave it half applied.
 case "${1:-build}" in
-build|sync|prepare|export|reset) lock "$@" ;;
+build|sync|prepare|export|reset) series_lock "$out/toolchain.lock" "$@" ;;
 esac
 
 case "${1:-build}" in
 build) build ;;
-sync) [ -d "$work/.git" ] || die "no work folder yet; run 'make toolchain'"; check_overlay; sync_overlay; gen_goos ;;
-prepare) root=$(host_goroot); check_pin "$root"; [ -d "$work/.git" ] || create_work "$root"; apply_patches; sync_overlay; gen_goos
+sync) [ -d "$work/.git" ] || die "no work folder yet; run 'make toolchain'"; series_check_overlay; series_sync_overlay; gen_goos ;;
+prepare) root=$(host_goroot); check_pin "$root"; [ -d "$work/.git" ] || create_work "$root"
+	series_apply "$(series_digest "$pin")"; series_sync_overlay; gen_goos
 	say "work folder: $work (git: pristine + one commit per patch). Edit, 'git commit' there, then 'make go-patches'." ;;
-export)
-	[ -d "$work/.git" ] || die "no work folder; run 'make go-prepare'"
-	dirty_tracked && die "uncommitted edits to upstream files in $work; commit them (one commit per purpose) first"
-	rm -f "$top"/patches/go/*.patch
-	g format-patch -q --zero-commit --no-signature --no-stat -N -o "$top/patches/go" pristine..HEAD
-	patch_digest > "$out/patches.applied"; g rev-parse HEAD > "$out/patches.head"
-	say "wrote $(patches | wc -l) patches to patches/go" ;;
-reset) [ -d "$work/.git" ] || die "no work folder"; rm -f "$out/patches.applied" "$out/patches.head"; unmark_goos; g reset -q --hard pristine
-	apply_patches; sync_overlay; gen_goos ;;
+export) series_export "$pin" ;;
+reset) series_reset; series_apply "$(series_digest "$pin")"; series_sync_overlay; gen_goos ;;
 *) die "usage: $0 {build|sync|prepare|export|reset}" ;;
 esac
