@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -83,20 +84,36 @@ var (
 // binary's path.
 func build(t *testing.T, name string) string {
 	t.Helper()
+	return buildProg(t, filepath.Join("test", "e2e", "progs", name), "genode")
+}
+
+// buildProg compiles the main package in dir (relative to the repository
+// root) for goos/amd64 once per run and returns the binary's path. Programs
+// under test/e2e/progs need nothing but std and are built alone
+// (GOWORK=off); any other is built in the repository's workspace, so that
+// it gets the patched upstream modules of _build/modules (make modules).
+func buildProg(t *testing.T, dir, goos string) string {
+	t.Helper()
 	need(t)
-	out := filepath.Join(binDir, name)
+	out := filepath.Join(binDir, goos, filepath.Base(dir))
+	gowork := "off"
+	if !strings.HasPrefix(dir, filepath.Join("test", "e2e", "progs")+string(filepath.Separator)) {
+		gowork = filepath.Join(top, "go.work")
+		out = filepath.Join(binDir, goos, strings.ReplaceAll(dir, string(filepath.Separator), "_"))
+	}
+	key := goos + " " + dir
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	err, done := built[name]
+	err, done := built[key]
 	if !done {
 		cmd := exec.Command(goGenode, "build", "-o", out, ".")
-		cmd.Dir = filepath.Join(top, "test", "e2e", "progs", name)
-		cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH=amd64", "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=",
+		cmd.Dir = filepath.Join(top, dir)
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "GOWORK="+gowork, "GOTOOLCHAIN=local", "GOFLAGS=",
 			"CGO_ENABLED=0", "PATH="+filepath.Dir(goGenode)+string(os.PathListSeparator)+os.Getenv("PATH"))
 		if msg, e := cmd.CombinedOutput(); e != nil {
-			err = fmt.Errorf("go build progs/%s: %v\n%s", name, e, msg)
+			err = fmt.Errorf("go build %s for %s: %v\n%s", dir, goos, e, msg)
 		}
-		built[name] = err
+		built[key] = err
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +123,8 @@ func build(t *testing.T, name string) string {
 
 // A component is the <start> node of one run.
 type component struct {
-	prog   string            // progs/<prog>
+	prog   string            // progs/<prog>, or the name of the program in dir
+	dir    string            // the program's package directory under the repository root, if not progs/<prog>
 	ram    string            // RAM quota; default 64M
 	vfs    string            // the <vfs> node's content (XML)
 	libc   map[string]string // <libc> attributes
@@ -199,7 +217,24 @@ func (r result) String() string {
 // run builds the program and runs the component on the model.
 func run(t *testing.T, c component) result {
 	t.Helper()
-	bin := build(t, c.prog)
+	return runCtx(t, context.Background(), c)
+}
+
+// statusStopped is the status of a component the test stopped by ending
+// runCtx's context: genode-run gets SIGTERM and passes it on, and the
+// component (which does not handle it on the host) ends at once, as a
+// component that init removes does.
+const statusStopped = -15
+
+// runCtx is run for a component the test may stop by ending ctx.
+func runCtx(t *testing.T, ctx context.Context, c component) result {
+	t.Helper()
+	var bin string
+	if c.dir != "" {
+		bin = buildProg(t, c.dir, "genode")
+	} else {
+		bin = build(t, c.prog)
+	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, c.prog+".config")
 	if err := os.WriteFile(cfg, []byte(c.config()), 0o644); err != nil {
@@ -209,17 +244,30 @@ func run(t *testing.T, c component) result {
 	if c.strict {
 		args = append(args, "-strict")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
+	tctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, genodeRun, append(args, cfg)...)
+	cmd := exec.CommandContext(tctx, genodeRun, append(args, cfg)...)
 	cmd.Dir = dir
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("genode-run: %v", err)
+	}
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-waited:
+	case <-ctx.Done():
+		cmd.Process.Signal(syscall.SIGTERM)
+		err = <-waited
+	}
 	r := result{stdout: so.String(), stderr: se.String(), lines: map[string]string{}}
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
+	case ctx.Err() != nil && errors.As(err, &ee) && ee.ExitCode() == 128+int(syscall.SIGTERM):
+		r.status = statusStopped
 	case errors.As(err, &ee) && ee.ExitCode() >= 0:
 		r.status = ee.ExitCode()
 	default:
