@@ -1,0 +1,3 @@
+module genodego/test/bbolt
+
+go 1.26.0
