@@ -245,13 +245,13 @@ long sysconf(int name)
 {
 	MODEL_ENTER("sysconf");
 	switch (name) {
-	case 2:   return 40;                 /* _SC_CHILD_MAX: CHILD_MAX */
-	case 3:   return 128;                /* _SC_CLK_TCK: STATHZ */
-	case 5:   return getdtablesize();    /* _SC_OPEN_MAX */
-	case 47:  return 4096;               /* _SC_PAGESIZE */
-	case 121: return (long)(model_cfg.ram_quota / 4096);   /* _SC_PHYS_PAGES */
-	case 57: case 58: return ncpu();     /* _SC_NPROCESSORS_CONF/ONLN: affinity space */
-	case 71:  return -1;                 /* _SC_GETPW_R_SIZE_MAX */
+	case FB__SC_CHILD_MAX:   return 40;     /* CHILD_MAX */
+	case FB__SC_CLK_TCK:     return 128;    /* STATHZ */
+	case FB__SC_OPEN_MAX:    return getdtablesize();
+	case FB__SC_PAGESIZE:    return 4096;
+	case FB__SC_PHYS_PAGES:  return (long)(model_cfg.ram_quota / 4096);
+	case FB__SC_NPROCESSORS_CONF: case FB__SC_NPROCESSORS_ONLN: return ncpu();   /* affinity space */
+	case FB__SC_GETPW_R_SIZE_MAX: return -1;
 	default:
 		model_warning("sysconf(%d) not implemented", name);
 		return model_errno(FB_EINVAL);
@@ -272,37 +272,37 @@ static int genode_sysctl(const int *name, unsigned namelen, void *oldp, size_t *
 	int a = name[0], b = name[1];
 	memset(buf, 0, *oldlenp);
 	switch (a) {
-	case 1: /* CTL_KERN */
-		if (b == 37 /* KERN_ARND */) return getentropy(oldp, *oldlenp);
+	case FB_CTL_KERN:
+		if (b == FB_KERN_ARND) return getentropy(oldp, *oldlenp);
 		/* Genode's switch has no break here */
 		__attribute__((fallthrough));
-	case 6: /* CTL_HW */
+	case FB_CTL_HW:
 		switch (b) {
-		case 12: case 5: case 6:   /* HW_REALMEM, HW_PHYSMEM, HW_USERMEM */
+		case FB_HW_REALMEM: case FB_HW_PHYSMEM: case FB_HW_USERMEM:
 			if (*oldlenp == 4) *(int32_t *)oldp = (int32_t)model_cfg.ram_quota;
 			else if (*oldlenp == 8) *(int64_t *)oldp = (int64_t)model_cfg.ram_quota;
 			else return model_errno(FB_EINVAL);
 			return 0;
-		case 7: *(int *)oldp = 4096; *oldlenp = sizeof(int); return 0;   /* HW_PAGESIZE */
-		case 10: *(int *)oldp = 1; *oldlenp = sizeof(int); return 0;     /* HW_FLOATINGPT */
+		case FB_HW_PAGESIZE: *(int *)oldp = 4096; *oldlenp = sizeof(int); return 0;
+		case FB_HW_FLOATINGPT: *(int *)oldp = 1; *oldlenp = sizeof(int); return 0;
 		}
 		break;
-	case 9: /* CTL_P1003_1B */
-		if (b == 20) { *(int *)oldp = 4096; *oldlenp = sizeof(int); return 0; }
+	case FB_CTL_P1003_1B:
+		if (b == FB_CTL_P1003_1B_PAGESIZE) { *(int *)oldp = 4096; *oldlenp = sizeof(int); return 0; }
 		break;
 	}
 	switch (a) {
-	case 1:
+	case FB_CTL_KERN:
 		switch (b) {
-		case 1: snprintf_int(buf, *oldlenp, "%s", "Genode"); return 0;   /* KERN_OSTYPE */
-		case 2: case 3: case 4: return 0;                                 /* OSRELEASE, OSREV, VERSION */
-		case 10: snprintf_int(buf, *oldlenp, "%s", "localhost"); return 0; /* unreachable: see above */
+		case FB_KERN_OSTYPE: snprintf_int(buf, *oldlenp, "%s", "Genode"); return 0;
+		case FB_KERN_OSRELEASE: case FB_KERN_OSREV: case FB_KERN_VERSION: return 0;
+		case FB_KERN_HOSTNAME: snprintf_int(buf, *oldlenp, "%s", "localhost"); return 0;   /* unreachable: see above */
 		}
 		break;
-	case 6:
+	case FB_CTL_HW:
 		switch (b) {
-		case 1: return 0;                                                 /* HW_MACHINE */
-		case 3: *(int *)oldp = (int)ncpu(); *oldlenp = sizeof(int); return 0;  /* HW_NCPU */
+		case FB_HW_MACHINE: return 0;
+		case FB_HW_NCPU: *(int *)oldp = (int)ncpu(); *oldlenp = sizeof(int); return 0;
 		}
 		break;
 	}

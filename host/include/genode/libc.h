@@ -168,44 +168,11 @@ struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };
 #define RLIM_INFINITY ((rlim_t)(((uint64_t)1 << 63) - 1))
 
 /* ---- unistd.h: sysconf ---- */
-#define _SC_ARG_MAX 1
-#define _SC_CHILD_MAX 2
-#define _SC_CLK_TCK 3
-#define _SC_NGROUPS_MAX 4
-#define _SC_OPEN_MAX 5
-#define _SC_PAGESIZE 47
+enum { FREEBSD_SYSCONF(FREEBSD_NAME) };
 #define _SC_PAGE_SIZE _SC_PAGESIZE
-#define _SC_NPROCESSORS_CONF 57
-#define _SC_NPROCESSORS_ONLN 58
-#define _SC_GETGR_R_SIZE_MAX 70
-#define _SC_GETPW_R_SIZE_MAX 71
-#define _SC_PHYS_PAGES 121
 
 /* ---- sys/sysctl.h ---- */
-#define CTL_KERN 1
-#define CTL_VM 2
-#define CTL_HW 6
-#define CTL_USER 8
-#define CTL_P1003_1B 9
-#define KERN_OSTYPE 1
-#define KERN_OSRELEASE 2
-#define KERN_OSREV 3
-#define KERN_VERSION 4
-#define KERN_MAXPROC 6
-#define KERN_ARGMAX 8
-#define KERN_HOSTNAME 10
-#define KERN_ARND 37
-#define HW_MACHINE 1
-#define HW_MODEL 2
-#define HW_NCPU 3
-#define HW_BYTEORDER 4
-#define HW_PHYSMEM 5
-#define HW_USERMEM 6
-#define HW_PAGESIZE 7
-#define HW_FLOATINGPT 10
-#define HW_MACHINE_ARCH 11
-#define HW_REALMEM 12
-#define CTL_P1003_1B_PAGESIZE 20
+enum { FREEBSD_SYSCTL(FREEBSD_NAME) };
 #define SYS_NMLN 256
 struct utsname {
 	char sysname[SYS_NMLN];
