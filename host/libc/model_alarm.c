@@ -33,7 +33,7 @@ struct fb_itimerval { struct fb_timeval it_interval, it_value; };
 int setitimer(int which, const struct fb_itimerval *nv, struct fb_itimerval *ov)
 {
 	MODEL_ENTER("setitimer");
-	if (which != 0 /* ITIMER_REAL */) {
+	if (which != FB_ITIMER_REAL) {
 		model_warning("setitimer: timer %%d unsupported");  /* alarm.cc passes no argument for the %d */
 		return model_errno(FB_EINVAL);
 	}

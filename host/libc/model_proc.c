@@ -217,11 +217,11 @@ struct f_rlimit { int64_t cur, max; };
 int getrlimit(int res, struct f_rlimit *r)
 {
 	MODEL_ENTER("getrlimit");
-	if (res == 3 /* RLIMIT_STACK */) { r->cur = -1; r->max = -1; return 0; }
-	if (res == 10 /* RLIMIT_AS */ || res == 2 /* RLIMIT_DATA */) {
+	if (res == FB_RLIMIT_STACK) { r->cur = -1; r->max = -1; return 0; }
+	if (res == FB_RLIMIT_AS || res == FB_RLIMIT_DATA) {
 		r->cur = 0x7fffffffffffffffL; r->max = 0x7fffffffffffffffL; return 0;
 	}
-	if (res == 8 /* RLIMIT_NOFILE */) { r->cur = 1024; r->max = 1024; return 0; }
+	if (res == FB_RLIMIT_NOFILE) { r->cur = 1024; r->max = 1024; return 0; }
 	model_warning("getrlimit called for unsupported resource %d, returning 0", res);
 	r->cur = 0; r->max = 0;
 	return 0;
@@ -453,7 +453,7 @@ int fork(void)
 	struct model_thread *me = model_thread_self();
 	/* Genode's wait4 reports the child's whole exit value (fork.cc); a host status keeps 8 bits. The child writes
 	 * the value into a shared page, a memfd so that the page outlives the child's execve. */
-	long mfd = model_sys(SYS_memfd_create, (long)"genode-exit", 1L /* MFD_CLOEXEC */);
+	long mfd = model_sys(SYS_memfd_create, (long)"genode-exit", (long)LX_MFD_CLOEXEC);
 	if (mfd >= 0) model_sys(SYS_ftruncate, mfd, 4096L);
 	volatile int *slot = (volatile int *)model_sys(SYS_mmap, 0L, 4096L, (long)(PROT_READ | PROT_WRITE),
 	                                               mfd >= 0 ? (long)MAP_SHARED : (long)(MAP_SHARED | MAP_ANONYMOUS),
@@ -493,7 +493,7 @@ static int child_poll(struct child *c)
 {
 	if (c->exited) return 1;
 	int st = 0;
-	int r = (int)model_sys(SYS_wait4, (long)c->linux_pid, (long)&st, 1L /* WNOHANG */, 0L);
+	int r = (int)model_sys(SYS_wait4, (long)c->linux_pid, (long)&st, (long)LX_WNOHANG, 0L);
 	if (r != c->linux_pid) return 0;
 	c->exited = 1;
 	if (c->slot[1]) c->code = c->slot[0];
@@ -516,7 +516,7 @@ int waitpid(int pid, int *status, int options)
 {
 	MODEL_ENTER("waitpid");
 	struct wait_req w = { pid, NULL };
-	if (options & 1 /* WNOHANG */) any_exited(&w);
+	if (options & FB_WNOHANG) any_exited(&w);
 	else model_block_until(any_exited, &w, -1);
 	if (!w.found) return -1;   /* errno untouched, as fork.cc's wait4 */
 	struct child *c = w.found;
@@ -666,7 +666,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	char cfg_path[128];
 	snprintf_int(cfg_path, sizeof cfg_path, "/tmp/genode-model-exec.%ld.%lu", model_sys(SYS_getpid),
 	             (unsigned long)model_uptime_us());
-	long fd = model_sys(SYS_open, (long)cfg_path, 0x241L /* O_WRONLY|O_CREAT|O_TRUNC */, 0600L);
+	long fd = model_sys(SYS_open, (long)cfg_path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC), 0600L);
 	if (fd < 0) { model_error("model: execve: cannot write %s", cfg_path); return model_errno(FB_EACCES); }
 	model_sys(SYS_write, fd, (long)cfg.p, (long)cfg.len);
 	model_sys(SYS_close, fd);

@@ -446,7 +446,7 @@ int getaddrinfo(const char *host, const char *serv, const struct fb_addrinfo *hi
 		if (host) { snprintf_int(canon, sizeof canon, "%s", host); canon_all = 1; }
 	} else {
 		if (!host || (flags & FB_AI_NUMERICHOST)) return FB_EAI_NONAME;
-		if ((flags & 0x400 /* FB_AI_ADDRCONFIG */) && !addrconfig(family)) return FB_EAI_FAIL;
+		if ((flags & FB_AI_ADDRCONFIG) && !addrconfig(family)) return FB_EAI_FAIL;
 		na = hosts_lookup(host, family, addrs, 32, canon, sizeof canon);
 		if (na) canon_all = 1;
 		else {

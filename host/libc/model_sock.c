@@ -61,7 +61,7 @@ static long do_socket(void *p)
 		model_error("socket_fs_socket: socket with type=0x%x protocol=0x%x not supported", s->b, s->c);
 		return -FB_EAFNOSUPPORT;
 	}
-	long h = model_sys(SYS_socket, 2L /* AF_INET */, (long)((type == FB_SOCK_STREAM ? 1 : 2) | 04000 | 02000000), 0L);
+	long h = model_sys(SYS_socket, (long)LX_AF_INET, (long)((type == FB_SOCK_STREAM ? LX_SOCK_STREAM : LX_SOCK_DGRAM) | LX_O_NONBLOCK | LX_O_CLOEXEC), 0L);
 	if (h < 0) return -FB_ENFILE;
 	struct msock *m = io_alloc(sizeof *m);
 	mset(m, 0, sizeof *m);
@@ -206,7 +206,7 @@ static long do_connect(void *p)
 	s->wait = -1;
 	if (s->a == 1) {   /* second step, after the wait: the connection status */
 		int e = 0; uint32_t l = sizeof e;
-		model_sys(SYS_getsockopt, (long)f->h.hostfd, 1L, 4L /* SO_ERROR */, (long)&e, (long)&l);
+		model_sys(SYS_getsockopt, (long)f->h.hostfd, (long)LX_SOL_SOCKET, (long)LX_SO_ERROR, (long)&e, (long)&l);
 		if (!io_host_ready(f->h.hostfd, LX_POLLOUT) && !e) { m->state = S_CONNECT_ABORTED; return -FB_ETIMEDOUT; }
 		m->state = e ? S_CONNECT_ABORTED : S_CONNECTED;
 		return e ? -model_errno_from_linux(e) : 0;
@@ -353,10 +353,10 @@ static long recv_once(struct model_fd *f, void *buf, size_t len, int flags, void
 	if (!buf) return -FB_EFAULT;
 	if (!len) return -FB_EINVAL;
 	struct lx_sockaddr_in a; uint32_t l = sizeof a;
-	int lxflags = 0x40 /* MSG_DONTWAIT */ | ((flags & FB_MSG_PEEK) ? 2 : 0);
+	int lxflags = LX_MSG_DONTWAIT | ((flags & FB_MSG_PEEK) ? LX_MSG_PEEK : 0);
 	long r = model_sys(SYS_recvfrom, (long)f->h.hostfd, (long)buf, (long)len, (long)lxflags,
 	                   from ? (long)&a : 0L, from ? (long)&l : 0L);
-	if (r == -11) {
+	if (r == -LX_EAGAIN) {
 		if (f->sock->fd_flags & FB_O_NONBLOCK) return -FB_EAGAIN;
 		return -IO_WOULDBLOCK;
 	}
@@ -369,8 +369,8 @@ long sock_read(struct model_fd *f, void *buf, size_t n) { return recv_once(f, bu
 
 long sock_write(struct model_fd *f, const void *buf, size_t n)
 {
-	long r = model_sys(SYS_sendto, (long)f->h.hostfd, (long)buf, (long)n, (long)(0x40 | 0x4000 /* NOSIGNAL */), 0L, 0L);
-	if (r == -11) {
+	long r = model_sys(SYS_sendto, (long)f->h.hostfd, (long)buf, (long)n, (long)(LX_MSG_DONTWAIT | LX_MSG_NOSIGNAL), 0L, 0L);
+	if (r == -LX_EAGAIN) {
 		if (f->sock->fd_flags & FB_O_NONBLOCK) return -FB_EAGAIN;
 		return -IO_WOULDBLOCK;
 	}
@@ -425,7 +425,7 @@ static long do_sendto(void *p)
 		struct lx_sockaddr_in la;
 		to_lx(a->caddr, &la);
 		long r = model_sys(SYS_sendto, (long)f->h.hostfd, (long)a->cbuf, (long)a->len, 0x4040L, (long)&la, (long)sizeof la);
-		if (r == -11) return (f->sock->fd_flags & FB_O_NONBLOCK) ? -FB_EAGAIN : -IO_WOULDBLOCK;
+		if (r == -LX_EAGAIN) return (f->sock->fd_flags & FB_O_NONBLOCK) ? -FB_EAGAIN : -IO_WOULDBLOCK;
 		return model_sys_result(r);
 	}
 	return sock_write(f, a->cbuf, a->len);

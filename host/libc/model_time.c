@@ -105,7 +105,7 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 int clock_nanosleep(int clk, int flags, const struct timespec *rqt, struct timespec *rmt)
 {
 	MODEL_ENTER("clock_nanosleep");
-	if (flags & 1 /* TIMER_ABSTIME */) {
+	if (flags & FB_TIMER_ABSTIME) {
 		struct timespec now = { 0, 0 };
 		if (clock_gettime(clk, &now) != 0) {
 			model_error("clock_nanosleep: RTC device not configured");

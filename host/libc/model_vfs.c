@@ -17,7 +17,7 @@
 /* internal memory: anonymous host pages (bookkeeping of the model, not of the component) */
 void *io_alloc(size_t n)
 {
-	long r = model_sys(SYS_mmap, 0L, (long)n, 3L /* RW */, 0x22L /* PRIVATE|ANON */, -1L, 0L);
+	long r = model_sys(SYS_mmap, 0L, (long)n, (long)(LX_PROT_READ | LX_PROT_WRITE), (long)(LX_MAP_PRIVATE | LX_MAP_ANONYMOUS), -1L, 0L);
 	if (r < 0 && r > -4096) model_die(137, "model: out of host memory");
 	return (void *)r;
 }
@@ -1133,7 +1133,7 @@ static void ram_save_node(struct wbuf *w, const struct ram_node *r)
 int model_vfs_ram_save(const char *path)
 {
 	if (!ram_roots) return -1;
-	long fd = model_sys(SYS_open, (long)path, 0x241L /* O_WRONLY|O_CREAT|O_TRUNC */, 0600L);
+	long fd = model_sys(SYS_open, (long)path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC), 0600L);
 	if (fd < 0) return -1;
 	struct wbuf w = { (int)fd, 0 };
 	uint64_t inodes = ram_inodes;

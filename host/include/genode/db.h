@@ -49,8 +49,6 @@ int grantpt(int);
 int unlockpt(int);
 char *ptsname(int);
 
-#define ITIMER_REAL 0
-#define ITIMER_VIRTUAL 1
 int setitimer(int, const struct itimerval *, struct itimerval *);
 
 typedef struct posix_spawn_file_actions *posix_spawn_file_actions_t;

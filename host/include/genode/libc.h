@@ -138,8 +138,7 @@ typedef struct { void *ss_sp; size_t ss_size; int ss_flags; } stack_t;
 #define SIGSTKSZ (MINSIGSTKSZ + 32768)
 
 /* ---- sys/wait.h ---- */
-#define WNOHANG   1
-#define WUNTRACED 2
+enum { FREEBSD_WAIT(FREEBSD_NAME) };
 #define WAIT_ANY  (-1)
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define WTERMSIG(s)    ((s) & 0177)
@@ -147,24 +146,11 @@ typedef struct { void *ss_sp; size_t ss_size; int ss_flags; } stack_t;
 
 /* ---- time.h ---- */
 enum { FREEBSD_CLOCK(FREEBSD_NAME) };
-#define TIMER_ABSTIME   1
 struct itimerval { struct timeval it_interval; struct timeval it_value; };
-#define ITIMER_REAL    0
-#define ITIMER_VIRTUAL 1
-#define ITIMER_PROF    2
 
 /* ---- sys/resource.h ---- */
 struct rlimit { rlim_t rlim_cur; rlim_t rlim_max; };
-#define RLIMIT_CPU 0
-#define RLIMIT_FSIZE 1
-#define RLIMIT_DATA 2
-#define RLIMIT_STACK 3
-#define RLIMIT_CORE 4
-#define RLIMIT_RSS 5
-#define RLIMIT_MEMLOCK 6
-#define RLIMIT_NPROC 7
-#define RLIMIT_NOFILE 8
-#define RLIMIT_AS 10
+enum { FREEBSD_RLIMIT(FREEBSD_NAME) };
 #define RLIM_INFINITY ((rlim_t)(((uint64_t)1 << 63) - 1))
 
 /* ---- unistd.h: sysconf ---- */
