@@ -179,10 +179,19 @@ func kill(t *testing.T, writer, dataDir string, rng *rand.Rand, mode string) uin
 		cmd.Wait()
 		t.Fatalf("no commit within 60s:\n%s", stderr.String())
 	}
-	time.Sleep(time.Duration(rng.Intn(800)) * time.Millisecond)
+	ended := func(why string) {
+		<-lines
+		err := cmd.Wait()
+		t.Fatalf("the writer ended %s: %v\n%s\n%s", why, err, strings.Join(tail, "\n"), stderr.String())
+	}
+	select {
+	case <-lines:
+		ended("by itself")
+	case <-time.After(time.Duration(rng.Intn(800)) * time.Millisecond):
+	}
 	pid, err := component(cmd.Process.Pid)
 	if err != nil {
-		t.Fatal(err)
+		ended("before the kill (" + err.Error() + ")")
 	}
 	syscall.Kill(-pid, syscall.SIGKILL)
 	<-lines
