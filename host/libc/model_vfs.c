@@ -597,6 +597,18 @@ int vfs_resolve_parent(const char *path, char *out)
 /* ---- modifying operations ---- */
 static int host_writeable(const struct vloc *L) { return L->n->writeable; }
 
+/* A new node at L (the parent must exist, the name fit ram_file_system.h's MAX_NAME_LEN); NULL with *err set. */
+static struct ram_node *ram_create(const struct vloc *L, int type, int *err)
+{
+	const char *last;
+	struct ram_node *d = ram_lookup(L->n, L->rel, 1, &last);
+	if (!d) { *err = FB_ENOENT; return NULL; }
+	if (strlen(last) >= RAM_MAX_NAME) { *err = FB_ENAMETOOLONG; return NULL; }
+	struct ram_node *r = ram_new(last, type);
+	ram_link(d, r);
+	return r;
+}
+
 int vfs_mkdir(const char *abs)
 {
 	struct vloc L;
@@ -604,12 +616,8 @@ int vfs_mkdir(const char *abs)
 	if (!vfs_stat(abs, &st)) return FB_EEXIST;
 	if (locate(abs, &L)) return FB_ENOENT;
 	if (L.kind == L_RAM) {
-		const char *last;
-		struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
-		if (!d) return FB_ENOENT;
-		if (strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
-		ram_link(d, ram_new(last, VN_DIR));
-		return 0;
+		int e;
+		return ram_create(&L, VN_DIR, &e) ? 0 : e;
 	}
 	if (L.kind == L_HOST) {
 		if (!host_writeable(&L)) return FB_EPERM;
@@ -700,13 +708,10 @@ int vfs_symlink(const char *target, const char *abs)
 	if (locate(abs, &L)) return FB_ENOENT;
 	if (strlen(target) >= VFS_PATH_MAX) return FB_ENAMETOOLONG;
 	if (L.kind == L_RAM) {
-		const char *last;
-		struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
-		if (!d) return FB_ENOENT;
-		if (strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
-		struct ram_node *s = ram_new(last, VN_SYMLINK);
+		int e;
+		struct ram_node *s = ram_create(&L, VN_SYMLINK, &e);
+		if (!s) return e;
 		model_strlcpy(s->target, target, sizeof s->target);
-		ram_link(d, s);
 		return 0;
 	}
 	if (L.kind == L_HOST) {
@@ -756,12 +761,8 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 		if (r && (fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
 		if (!r) {
 			if (!(fl & FB_O_CREAT)) return FB_ENOENT;
-			const char *last;
-			struct ram_node *d = ram_lookup(L.n, L.rel, 1, &last);
-			if (!d) return FB_ENOENT;
-			if (strlen(last) >= RAM_MAX_NAME) return FB_ENAMETOOLONG;
-			r = ram_new(last, VN_FILE);
-			ram_link(d, r);
+			int e;
+			if (!(r = ram_create(&L, VN_FILE, &e))) return e;
 		}
 		if (r->type == VN_DIR) { h->kind = MODEL_FD_DIR; h->rn = r; r->open_count++; return 0; }
 		if (r->type == VN_SYMLINK) return FB_ENOENT;
