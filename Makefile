@@ -58,11 +58,11 @@ syscalls-check:       ## fail when a generated file is stale, naming it and the 
 # The syscalls module needs nothing else, so its generators run before (and without) _build/modules.
 SYSCALLS_GO := GOWORK=off GOFLAGS= go
 
-elfcheck:
+elfcheck: modules
 	@mkdir -p _build/bin
 	go build -o $(ELFCHECK) genodego/build/cmd/genode-elfcheck
 
-unit-tests:           ## our own Go code, natively (the model's conformance suite is test-model)
+unit-tests: modules   ## our own Go code, natively (the model's conformance suite is test-model)
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
 	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/skips/... genodego/test/bench/... genodego/test/cmd/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
@@ -70,7 +70,7 @@ unit-tests:           ## our own Go code, natively (the model's conformance suit
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
 	$(MAKE) -f host/libc/model.mk
 
-host-tools:           ## genode-run, go_genode_amd64_exec, genode-init
+host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init
 	@mkdir -p _build/bin
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
 	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
@@ -107,16 +107,16 @@ check-elf: hello elfcheck compile-tests  ## hello (amd64, arm64) and every std t
 host-tests: toolchain  ## the patched toolchain still works for linux/amd64
 	cd $(GOROOT_GENODE)/src && $(GENODE_ENV) go test -short $(HOST_TEST_PKGS)
 
-std-report: toolchain model host-tools  ## std tests on genode/amd64 (model) and linux/amd64: test/results/std-genode-amd64.md
+std-report: modules toolchain model host-tools  ## std tests on genode/amd64 (model) and linux/amd64: test/results/std-genode-amd64.md
 	go run genodego/test/cmd/stdreport -root $(TOP) $(STDREPORT_FLAGS)
 
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
-bench-runtime: toolchain model host-tools  ## genode/native benchmark ratios against the port's goals
+bench-runtime: modules toolchain model host-tools  ## genode/native benchmark ratios against the port's goals
 	@[ -x _build/bin/benchstat ] || GOBIN=$(TOP)/_build/bin GOWORK=off GOFLAGS= go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) \
 		|| echo "bench-runtime: no benchstat; ratios computed without it"
 	go run genodego/test/cmd/benchruntime -root $(TOP) $(BENCH_FLAGS)
 
-std-core: toolchain model host-tools  ## the core std packages on genode/amd64 (test/std-core.txt): each passes (at most 2 flaky) or is marked open
+std-core: modules toolchain model host-tools  ## the core std packages on genode/amd64 (test/std-core.txt): each passes (at most 2 flaky) or is marked open
 	go run genodego/test/cmd/stdreport -root $(TOP) -native=false -retries 1 -core test/std-core.txt -o _build/reports/std-core.md
 
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
