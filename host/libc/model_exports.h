@@ -16,7 +16,7 @@ int   lstat(const char *, struct fb_stat *);
 long  readlink(const char *, char *, size_t);
 char *getcwd(char *, size_t);
 int   ioctl(int, unsigned long, ...);
-int   poll(struct fb_pollfd *, unsigned, int);
+int   poll(struct fb_pollfd *, unsigned long, int);
 int   fork(void);
 int   execve(const char *, char *const[], char *const[]);
 void  _exit(int) __attribute__((noreturn));

@@ -10,6 +10,7 @@
  */
 #include <sys/syscall.h>
 #include "model_fd.h"
+#include "model_exports.h"   /* checks the declarations against the definitions here */
 
 #define FD_RESERVED (-1)      /* fds 0-2 preserved without a plugin (kernel.cc _init_file_descriptors) */
 

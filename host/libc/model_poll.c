@@ -9,6 +9,7 @@
  */
 #include <sys/syscall.h>
 #include "model_fd.h"
+#include "model_exports.h"   /* checks the declarations against the definitions here */
 
 
 /* readiness of one fd as the plugins report it: bit 1 read, bit 2 write; -1 if the fd is skipped */

@@ -27,6 +27,7 @@
  */
 #include "model.h"
 #include "linux.h"
+#include "model_exports.h"   /* checks the declarations against the definitions here */
 #include <sys/syscall.h>
 #include <sys/mman.h>
 #include <string.h>

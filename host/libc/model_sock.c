@@ -10,6 +10,7 @@
  */
 #include <sys/syscall.h>
 #include "model_fd.h"
+#include "model_exports.h"   /* checks the declarations against the definitions here */
 
 #define NCTRL 10
 
