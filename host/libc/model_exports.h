@@ -1,7 +1,7 @@
 /*
  * The model's own exported functions (FreeBSD ABI), for the units written as library code over them the way
  * FreeBSD's code in Genode's libc calls its libc: what they do then goes through the VFS view, the fd table and
- * the warnings those functions give.
+ * the warnings those functions give. The units that define them include it too, so the declarations are checked.
  */
 #ifndef MODEL_EXPORTS_H
 #define MODEL_EXPORTS_H
