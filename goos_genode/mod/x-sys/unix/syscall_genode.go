@@ -495,7 +495,9 @@ func Unmount(path string, flags int) error { return ENOSYS }
 
 // sysctl. Genode's serves a few read-only two-level MIBs (libc/sysctl.cc)
 // and no name lookup, so names are translated here with FreeBSD's numbers.
-// A size query (old == nil) fails with EINVAL.
+// A size query (old == nil) fails with EINVAL. kern.hostname is left out:
+// Genode's CTL_KERN cases fall through into CTL_HW's and answer it with the
+// integer 1.
 
 //sys	sysctl(mib []_C_int, old *byte, oldlen *uintptr, new *byte, newlen uintptr) (err error)
 
@@ -504,7 +506,6 @@ var sysctlMIBs = map[string][]_C_int{
 	"kern.osrelease":   {CTL_KERN, KERN_OSRELEASE},
 	"kern.osrevision":  {CTL_KERN, 3},
 	"kern.version":     {CTL_KERN, KERN_VERSION},
-	"kern.hostname":    {CTL_KERN, KERN_HOSTNAME},
 	"kern.arandom":     {CTL_KERN, 37},
 	"hw.machine":       {CTL_HW, HW_MACHINE},
 	"hw.ncpu":          {CTL_HW, 3},
@@ -526,14 +527,13 @@ func nametomib(name string) (mib []_C_int, err error) {
 // Uname reads the fields from sysctl as FreeBSD's __xuname does (the
 // libc's exported uname is the compatibility form with 32-byte fields).
 // Genode answers sysname "Genode" and leaves release, version and machine
-// empty.
+// empty; the node name stays empty (see kern.hostname above).
 func Uname(uname *Utsname) error {
 	fields := []struct {
 		mib []_C_int
 		buf []byte
 	}{
 		{[]_C_int{CTL_KERN, KERN_OSTYPE}, uname.Sysname[:]},
-		{[]_C_int{CTL_KERN, KERN_HOSTNAME}, uname.Nodename[:]},
 		{[]_C_int{CTL_KERN, KERN_OSRELEASE}, uname.Release[:]},
 		{[]_C_int{CTL_KERN, KERN_VERSION}, uname.Version[:]},
 		{[]_C_int{CTL_HW, HW_MACHINE}, uname.Machine[:]},
