@@ -1,3 +1,3 @@
 module genodego/host
 
-go 1.26
+go 1.26.0
