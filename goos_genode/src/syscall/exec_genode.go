@@ -278,7 +278,7 @@ func execCheck(argv0, dir *byte) Errno {
 	if dir != nil && len(path) > 0 && path[0] != '/' {
 		path = unsafe.String(dir, cstrlen(dir)) + "/" + path
 	}
-	fd, err := Open(path, O_RDONLY|O_CLOEXEC, 0)
+	fd, err := open(path, O_RDONLY, 0) // ForkLock is held: closed before the fork
 	if err != nil {
 		if e, ok := err.(Errno); ok {
 			return e

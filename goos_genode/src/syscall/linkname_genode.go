@@ -10,6 +10,7 @@ import _ "unsafe" // for linkname
 // BSDs, by golang.org/x/net (sysctl).
 //
 //go:linkname openat
+//go:linkname genodeOpenat
 //go:linkname fstatat
 //go:linkname ioctlPtr
 //go:linkname sysctl

@@ -248,11 +248,36 @@ func Lstat(path string, stat *Stat_t) error {
 	return nil
 }
 
-// Open follows POSIX for O_CREAT as well: with O_EXCL an existing name,
+// Open sets close-on-exec itself: Genode's open ignores O_CLOEXEC
+// (vfs_plugin.cc keeps only the access mode, O_NONBLOCK and O_APPEND), so
+// the flag is set with fcntl under ForkLock, which a fork holds for writing.
+func Open(path string, mode int, perm uint32) (fd int, err error) {
+	return openCloexec(mode, func() (int, error) { return open(path, mode, perm) })
+}
+
+// genodeOpenat is internal/syscall/unix's openat, with O_CLOEXEC as Open.
+func genodeOpenat(dirfd int, path string, mode int, perm uint32) (int, error) {
+	return openCloexec(mode, func() (int, error) { return openat(dirfd, path, mode, perm) })
+}
+
+func openCloexec(mode int, open func() (int, error)) (int, error) {
+	if mode&O_CLOEXEC == 0 {
+		return open()
+	}
+	ForkLock.RLock()
+	fd, err := open()
+	if err == nil {
+		CloseOnExec(fd)
+	}
+	ForkLock.RUnlock()
+	return fd, err
+}
+
+// open follows POSIX for O_CREAT as well: with O_EXCL an existing name,
 // even a dangling symlink, is EEXIST (Genode's open follows the link and
 // creates its target); without, a dangling symlink creates its target.
 // Without O_CREAT a plain path goes to the libc unchanged.
-func Open(path string, mode int, perm uint32) (fd int, err error) {
+func open(path string, mode int, perm uint32) (fd int, err error) {
 	creat := mode&O_CREAT != 0
 	excl := creat && mode&O_EXCL != 0
 	if !creat && plainPath(path) {

@@ -26,7 +26,7 @@ const (
 // so package os uses its path-based code on genode (removeall_noat.go,
 // root_noopenat.go).
 
-//go:linkname openat syscall.openat
+//go:linkname openat syscall.genodeOpenat
 func openat(dirfd int, path string, flags int, perm uint32) (int, error)
 
 //go:linkname fstatat syscall.fstatat
