@@ -12,10 +12,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"go/ast"
 	"go/format"
-	"go/parser"
-	"go/printer"
 	"go/token"
 	"os"
 	"os/exec"
@@ -120,51 +117,9 @@ func generateXsys(root string) (map[string][]byte, error) {
 
 func convertXsys(src, arch, from string) ([]byte, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, src, nil, parser.ParseComments)
+	body, imports, err := filterDecls(fset, src, xsysKeepName, false)
 	if err != nil {
 		return nil, err
-	}
-	var imports []string
-	var body bytes.Buffer
-	for _, d := range f.Decls {
-		gd, ok := d.(*ast.GenDecl)
-		if !ok {
-			continue
-		}
-		if gd.Tok == token.IMPORT {
-			for _, s := range gd.Specs {
-				imports = append(imports, s.(*ast.ImportSpec).Path.Value)
-			}
-			continue
-		}
-		var specs []ast.Spec
-		for _, s := range gd.Specs {
-			var name string
-			switch s := s.(type) {
-			case *ast.TypeSpec:
-				name = s.Name.Name
-			case *ast.ValueSpec:
-				name = s.Names[0].Name
-			}
-			if xsysKeepName(name) {
-				specs = append(specs, s)
-			}
-		}
-		if len(specs) == 0 {
-			continue
-		}
-		if doc := groupComment(gd); doc != "" {
-			fmt.Fprintf(&body, "// %s\n", doc)
-		}
-		gd.Doc = nil
-		gd.Specs = specs
-		if len(specs) > 1 && !gd.Lparen.IsValid() {
-			gd.Lparen = gd.Pos()
-		}
-		if err := printer.Fprint(&body, fset, stripComments(gd)); err != nil {
-			return nil, err
-		}
-		body.WriteString("\n\n")
 	}
 
 	var b bytes.Buffer
