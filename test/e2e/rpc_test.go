@@ -76,17 +76,26 @@ func TestRPCInOneComponent(t *testing.T) {
 // start to its end (its connect, checks, streams and Quit).
 func rpcPair(t *testing.T, proto, shared string, streams, msgs int) (srv, cli result, wall time.Duration) {
 	addr := "unix:///shared/" + proto + ".sock"
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		srv = runNoFatal(t, rpcComponent(shared, "serve", proto, addr, "1"))
+		srv = runNoFatalCtx(t, ctx, rpcComponent(shared, "serve", proto, addr, "1"))
+	}()
+	clientOK := false
+	defer func() {
+		if !clientOK {
+			stop() // the client's Quit may never have come
+		}
+		wg.Wait()
 	}()
 	waitFile(t, filepath.Join(shared, proto+".sock"))
 	start := time.Now()
 	cli = run(t, rpcComponent(shared, "client", proto, addr, fmt.Sprint(streams), fmt.Sprint(msgs)))
 	wall = time.Since(start)
-	wg.Wait()
+	clientOK = cli.status == 0
 	return srv, cli, wall
 }
 
