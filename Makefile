@@ -11,7 +11,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report bench-runtime e2e std-core modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
+	std-report bench-runtime e2e std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
 
 all: toolchain
 
@@ -118,6 +118,12 @@ bench-runtime: modules toolchain model host-tools  ## genode/native benchmark ra
 
 std-core: modules toolchain model host-tools  ## the core std packages on genode/amd64 (test/std-core.txt): each passes (at most 2 flaky) or is marked open
 	go run genodego/test/cmd/stdreport -root $(TOP) -native=false -retries 1 -core test/std-core.txt -o _build/reports/std-core.md
+
+modules-report: modules toolchain model host-tools  ## the pinned modules' own tests (test/modules.txt) on genode/amd64 and linux/amd64: test/results/modules-genode-amd64.md
+	go run genodego/test/cmd/stdreport -root $(TOP) -modules test/modules.txt $(STDREPORT_FLAGS)
+
+modules-test: modules toolchain model host-tools  ## every pinned module builds and vets for genode/amd64 and arm64; test/modules-core.txt passes on the model
+	go run genodego/test/cmd/stdreport -root $(TOP) -modules test/modules.txt -compile amd64,arm64 -native=false -retries 1 -core test/modules-core.txt -o _build/reports/modules-core.md
 
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/test/e2e/...

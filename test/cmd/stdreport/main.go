@@ -5,6 +5,7 @@
 //
 //	go run genodego/test/cmd/stdreport [-root dir] [-pkgs a,b] [-native=false] [-timeout 5m] [-p 2] [-o file]
 //	                                   [-retries n] [-core test/std-core.txt] [-max-flaky 2]
+//	                                   [-modules test/modules.txt [-compile amd64,arm64]]
 //
 // Each package is one `go test -short -json -count=1 -timeout T pkg` run
 // from _build/goroot/src with GOWORK=off and PATH starting with _build/bin
@@ -25,6 +26,21 @@
 // still fail. A package that fails on its retry too fails the gate; so do
 // more than -max-flaky flaky packages, because the retry is there for the
 // occasional timing miss, not to hide a cause that makes many fail.
+//
+// -modules runs the own tests of the pinned upstream modules
+// (third_party/modules.pin) instead of std: the packages with tests that the
+// patterns of the list (test/modules.txt) match, or those of -pkgs or
+// -core. They run from the repository root in its workspace (GOWORK=go.work,
+// which uses the patched copies in _build/modules), each with the variables
+// its list line sets; the skip list applies as for std. The report
+// (test/results/modules-genode-amd64.md by default, make modules-report) adds
+// a goal column: every top-level test that passes natively and is not in the
+// skip list passes on genode too. With -compile, every package of every
+// pinned module is first built and vetted for genode on each architecture
+// given; a build error, or a vet finding that linux/amd64 does not have in
+// the same place (upstream's own findings are tolerated), fails the run.
+// make modules-test is -modules -compile amd64,arm64 -core
+// test/modules-core.txt: the CI gate for the modules.
 package main
 
 import (
@@ -66,6 +82,8 @@ func main() {
 	retries := flag.Int("retries", 0, "run a package that failed on genode again, up to this many times; one that then passes is flaky")
 	coreFile := flag.String("core", "", "run the packages of this list (test/std-core.txt) and fail unless each passes or is marked open")
 	flakyMax := flag.Int("max-flaky", maxFlaky, "with -core: fail when more packages than this are flaky")
+	modFile := flag.String("modules", "", "run the pinned modules' packages of this list (test/modules.txt) in the repository's workspace instead of std")
+	compile := flag.String("compile", "", "with -modules: first build and vet every pinned module for genode on these comma-separated architectures")
 	flag.Parse()
 
 	tool, err := gotool.New(*root)
@@ -75,10 +93,35 @@ func main() {
 	*root = tool.Root
 	if *outFile == "" {
 		*outFile = filepath.Join(*root, "test", "results", "std-genode-amd64.md")
+		if *modFile != "" {
+			*outFile = filepath.Join(*root, "test", "results", "modules-genode-amd64.md")
+		}
 	}
 	list, err := skips.Load(filepath.Join(*root, skips.FileName))
 	if err != nil {
 		fatal(err)
+	}
+	if *compile != "" && *modFile == "" {
+		fatal(fmt.Errorf("-compile needs -modules"))
+	}
+
+	// Std runs from _build/goroot/src outside any workspace; the modules'
+	// packages run from the root in its workspace, which uses the patched
+	// copies in _build/modules.
+	dir := filepath.Join(tool.GOROOT, "src")
+	var mods *ModuleList
+	var pinned []string
+	if *modFile != "" {
+		dir = tool.Root
+		if mods, err = loadModules(*modFile); err != nil {
+			fatal(err)
+		}
+		if pinned, err = pinnedModules(tool.Root); err != nil {
+			fatal(err)
+		}
+		if err := mods.Check(*modFile, pinned); err != nil {
+			fatal(err)
+		}
 	}
 
 	var pkgs []string
@@ -94,11 +137,26 @@ func main() {
 				pkgs = append(pkgs, p)
 			}
 		}
+	} else if mods != nil {
+		if pkgs, err = modulePackages(tool, mods.Patterns()); err != nil {
+			fatal(err)
+		}
 	} else {
 		pkgs, err = testPackages(tool)
 		if err != nil {
 			fatal(err)
 		}
+	}
+	if mods != nil {
+		for _, p := range pkgs {
+			if mods.For(p) == nil {
+				fatal(fmt.Errorf("%s: no line of %s matches it", p, *modFile))
+			}
+		}
+	}
+	var compiled []Compiled
+	if *compile != "" {
+		compiled = compileModules(tool, pinned, strings.Split(*compile, ","))
 	}
 	if *genode {
 		if _, err := os.Stat(filepath.Join(*root, "_build", "bin", "go_genode_amd64_exec")); err != nil {
@@ -115,6 +173,9 @@ func main() {
 	var jobs []job
 	for i, p := range pkgs {
 		rows[i] = Row{Package: p, Listed: len(list.For(p))}
+		for _, e := range list.For(p) {
+			rows[i].ListedTests = append(rows[i].ListedTests, e.Test)
+		}
 		if *genode {
 			jobs = append(jobs, job{i, "genode"})
 		}
@@ -136,7 +197,13 @@ func main() {
 				spec := runSpec{
 					tool: tool, pkg: pkg, platform: j.platform,
 					timeout: *timeout, grace: *grace, short: *short,
-					skip: list.Pattern(pkg), rawDir: rawDir,
+					skip: list.Pattern(pkg), rawDir: rawDir, dir: dir,
+				}
+				if mods != nil {
+					spec.work = true
+					if j.platform == "genode" {
+						spec.env = mods.For(pkg).Env
+					}
 				}
 				n := 0
 				if j.platform == "genode" && !core.IsOpen(pkg) {
@@ -168,19 +235,36 @@ func main() {
 		Native:   *native,
 		Selected: *pkgList != "" || core != nil,
 	}
+	inReport := map[string]bool{}
+	for _, p := range pkgs {
+		inReport[p] = true
+	}
 	for _, e := range list.Entries {
-		rp.Skips = append(rp.Skips, [3]string{e.Package, e.Test, e.Reason})
+		if mods == nil || inReport[e.Package] {
+			rp.Skips = append(rp.Skips, [3]string{e.Package, e.Test, e.Reason})
+		}
 	}
 	set := "every std package with tests on genode/amd64"
+	if mods != nil {
+		set = "the packages with tests of " + filepath.Base(*modFile) + "'s patterns on genode/amd64"
+	}
 	if core != nil {
 		set = "the core list " + filepath.Base(*coreFile)
 	} else if *pkgList != "" {
 		set = "a selection (-pkgs)"
 	}
-	rp.Header = header(tool, run{
+	r := run{
 		command: commandLine(*root), set: set, n: len(pkgs), par: *par, short: *short,
 		genode: *genode, native: *native, timeout: *timeout, took: time.Since(start),
-	})
+	}
+	if mods != nil {
+		rp.Title = "Tests of the pinned Go modules on genode/amd64"
+		rp.Noun = "module packages"
+		rp.Goal = true
+		rp.Compiled = compiled
+		r.modules = moduleNotes(mods, pinned)
+	}
+	rp.Header = header(tool, r)
 	if err := os.MkdirAll(filepath.Dir(*outFile), 0o777); err != nil {
 		fatal(err)
 	}
@@ -194,6 +278,16 @@ func main() {
 		fmt.Println(rp.NativeSummary())
 	}
 	fmt.Println("report:", *outFile)
+	if mods != nil && *native {
+		fmt.Println(rp.GoalSummary())
+	}
+	failed := false
+	for _, c := range compiled {
+		if !c.OK() {
+			fmt.Fprintf(os.Stderr, "compile: go %s for %s fails:\n\t%s\n", c.Step, c.Platform, strings.Join(c.Problems, "\n\t"))
+			failed = true
+		}
+	}
 	if core != nil {
 		if bad := core.Check(rows, *flakyMax); len(bad) > 0 {
 			for _, b := range bad {
@@ -203,6 +297,9 @@ func main() {
 		}
 		fmt.Printf("core: %d packages as listed (%d passing, %d of them flaky; %d open)\n",
 			len(core.Pkgs), len(core.Pkgs)-len(core.Open), flakyCount(rows), len(core.Open))
+	}
+	if failed {
+		os.Exit(1)
 	}
 }
 
@@ -231,7 +328,7 @@ func commandLine(root string) string {
 		switch f.Name {
 		case "root":
 			return
-		case "o", "core":
+		case "o", "core", "modules":
 			if abs, err := filepath.Abs(v); err == nil {
 				if rel, err := filepath.Rel(root, abs); err == nil && !strings.HasPrefix(rel, "..") {
 					v = filepath.ToSlash(rel)
@@ -279,6 +376,9 @@ type runSpec struct {
 	short          bool
 	skip           string // -skip pattern from the list (genode only)
 	rawDir         string
+	dir            string   // where go test runs
+	work           bool     // in the repository's workspace (module packages)
+	env            []string // further variables (VAR=value)
 }
 
 // runPackage runs one package's tests on one platform.
@@ -293,11 +393,15 @@ func runPackage(s runSpec) *Result {
 	args = append(args, s.pkg)
 	// The wrapper ends a component that outlives the binary's own alarm.
 	env := s.tool.Platform(s.platform, s.timeout+30*time.Second)
+	if s.work {
+		env = workEnv(env, s.tool.Root)
+	}
+	env = append(env, s.env...)
 
 	limit := s.timeout + s.grace
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := s.tool.Command(ctx, filepath.Join(s.tool.GOROOT, "src"), env, args...)
+	cmd := s.tool.Command(ctx, s.dir, env, args...)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
@@ -329,6 +433,7 @@ type run struct {
 	short          bool
 	genode, native bool
 	timeout, took  time.Duration
+	modules        []string // for module packages: how they ran
 }
 
 func header(tool *gotool.Tool, r run) []string {
@@ -356,11 +461,27 @@ func header(tool *gotool.Tool, r run) []string {
 	if r.native {
 		where = append(where, "natively on linux/amd64")
 	}
-	return []string{
+	lines := []string{
 		fmt.Sprintf("Generated by `%s` from the repository root; regenerate it that way instead of editing (notes on a run go in README.md beside this file).", r.command),
 		fmt.Sprintf("Run on %s, %s/%s host, repository %s, `%s`.",
 			time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, commit, version),
 		fmt.Sprintf("Packages: %s (%d). Each ran as `go test %s` %s, %d runs at a time; took %v.",
 			r.set, r.n, flags, strings.Join(where, " and "), r.par, r.took.Round(time.Second)),
 	}
+	return append(lines, r.modules...)
+}
+
+// moduleNotes are the header lines of a module report: where the tests ran,
+// the variables a list line sets, the pinned modules no line reaches.
+func moduleNotes(m *ModuleList, pinned []string) []string {
+	notes := []string{"They ran from the repository root in its workspace (go.work), which uses the patched copies of the pinned modules in _build/modules."}
+	for _, l := range m.Lines {
+		if len(l.Env) > 0 {
+			notes = append(notes, fmt.Sprintf("On genode, %s ran with %s.", l.Pattern, strings.Join(l.Env, " ")))
+		}
+	}
+	if u := m.Unlisted(pinned); len(u) > 0 {
+		notes = append(notes, fmt.Sprintf("Pinned but not in the list (no tests run): %s.", strings.Join(u, ", ")))
+	}
+	return notes
 }

@@ -34,6 +34,8 @@ type Result struct {
 	Elapsed time.Duration
 	Reason  string   // for a failure: why, in one line
 	Failed  []string // failed tests, subtests included
+	Passes  []string // top-level tests that passed
+	Skipped []string // top-level tests that skipped themselves
 	Runs    int      // runs made, retries included
 	// Flaky is the first run's failure when a retry passed.
 	Flaky string
@@ -95,6 +97,7 @@ func Parse(r io.Reader, pkg string) *Result {
 			case "pass":
 				if top {
 					res.Pass++
+					res.Passes = append(res.Passes, e.Test)
 				}
 			case "fail":
 				if top {
@@ -104,6 +107,7 @@ func Parse(r io.Reader, pkg string) *Result {
 			case "skip":
 				if top {
 					res.Skip++
+					res.Skipped = append(res.Skipped, e.Test)
 				}
 			}
 		}
@@ -217,8 +221,10 @@ func (r *Result) Finish(wall time.Duration, killedAfter time.Duration, runErr er
 type Row struct {
 	Package string
 	Listed  int // entries in the skip list
-	Genode  *Result
-	Native  *Result
+	// ListedTests are those entries' test names (for the goal column).
+	ListedTests []string
+	Genode      *Result
+	Native      *Result
 }
 
 // Report is the whole run.
@@ -229,6 +235,19 @@ type Report struct {
 	Native   bool
 	Skips    [][3]string // package, test, reason
 	Selected bool        // -pkgs restricted the set
+	// Noun names the packages in the summary: "std packages" when empty.
+	Noun string
+	// Goal adds the goal column (Row.Goal) when Native is set.
+	Goal bool
+	// Compiled are the build and vet steps run before the tests (-compile).
+	Compiled []Compiled
+}
+
+func (rp *Report) noun() string {
+	if rp.Noun == "" {
+		return "std packages"
+	}
+	return rp.Noun
 }
 
 // Summary is the report's key line.
@@ -239,7 +258,7 @@ func (rp *Report) Summary() string {
 			n++
 		}
 	}
-	s := fmt.Sprintf("%d of %d std packages with tests pass on genode/amd64", n, len(rp.Rows))
+	s := fmt.Sprintf("%d of %d %s with tests pass on genode/amd64", n, len(rp.Rows), rp.noun())
 	if f := flakyCount(rp.Rows); f > 0 {
 		s += fmt.Sprintf(", %d of them flaky (failed, then passed on a retry)", f)
 	}
@@ -316,11 +335,19 @@ func (rp *Report) Write(w io.Writer) error {
 	for _, r := range rp.Rows {
 		listed += r.Listed
 	}
-	fmt.Fprintf(b, " %d tests skipped by the skip list.\n\n", listed)
+	fmt.Fprintf(b, " %d tests skipped by the skip list.", listed)
+	goal := rp.Goal && rp.Native
+	if goal {
+		fmt.Fprintf(b, " %s.", rp.GoalSummary())
+	}
+	fmt.Fprint(b, "\n\n")
 
 	rows := append([]Row(nil), rp.Rows...)
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Package < rows[j].Package })
-	if rp.Native {
+	if goal {
+		fmt.Fprintln(b, "| package | genode pass | fail | skip | listed skips | time | native pass | fail | skip | time | goal: native pass − listed | genode result | native result |")
+		fmt.Fprintln(b, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|---|")
+	} else if rp.Native {
 		fmt.Fprintln(b, "| package | genode pass | fail | skip | listed skips | time | native pass | fail | skip | time | genode result | native result |")
 		fmt.Fprintln(b, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|---|")
 	} else {
@@ -329,7 +356,11 @@ func (rp *Report) Write(w io.Writer) error {
 	}
 	for _, r := range rows {
 		gp, gf, gs, gt := counts(r.Genode)
-		if rp.Native {
+		if goal {
+			np, nf, ns, nt := counts(r.Native)
+			fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+				r.Package, gp, gf, gs, r.Listed, gt, np, nf, ns, nt, goalCell(r), verdict(r.Genode), verdict(r.Native))
+		} else if rp.Native {
 			np, nf, ns, nt := counts(r.Native)
 			fmt.Fprintf(b, "| %s | %s | %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |\n",
 				r.Package, gp, gf, gs, r.Listed, gt, np, nf, ns, nt, verdict(r.Genode), verdict(r.Native))
@@ -340,6 +371,27 @@ func (rp *Report) Write(w io.Writer) error {
 	fmt.Fprintln(b)
 	fmt.Fprintln(b, "Counts are top-level tests, benchmarks and examples as test2json reports them; skip counts the tests' own")
 	fmt.Fprintln(b, "t.Skip, listed skips the entries of test/genode-skips.txt (not run on genode, run natively).")
+	if goal {
+		fmt.Fprintln(b, "The goal is met when every top-level test that passes natively and is not in the skip list passes on genode")
+		fmt.Fprintln(b, "too (genode pass == native pass − listed skips). \"linux-only\" counts the tests that pass natively and that a")
+		fmt.Fprintln(b, "complete genode run did not report: their files are built for linux only, so they are not part of the goal;")
+		fmt.Fprintln(b, "\"genode-only\" counts tests that pass on genode and do not run natively (the port's own tests).")
+	}
+	if len(rp.Compiled) > 0 {
+		fmt.Fprintln(b)
+		fmt.Fprintln(b, "## Build and vet: every package of every pinned module (third_party/modules.pin)")
+		fmt.Fprintln(b)
+		fmt.Fprintln(b, "| step | platform | time | result |")
+		fmt.Fprintln(b, "|---|---|--:|---|")
+		for _, c := range rp.Compiled {
+			fmt.Fprintf(b, "| go %s | %s | %s | %s |\n", c.Step, c.Platform, fmtDur(c.Took), compiledVerdict(c))
+		}
+		for _, c := range rp.Compiled {
+			if len(c.Problems) > 0 {
+				fmt.Fprintf(b, "\ngo %s for %s:\n\n```\n%s\n```\n", c.Step, c.Platform, strings.Join(c.Problems, "\n"))
+			}
+		}
+	}
 	if len(rp.Skips) > 0 {
 		fmt.Fprintln(b)
 		fmt.Fprintln(b, "## The skip list (test/genode-skips.txt)")
@@ -351,4 +403,18 @@ func (rp *Report) Write(w io.Writer) error {
 		}
 	}
 	return b.Flush()
+}
+
+// GoalSummary counts the rows that meet the goal (Row.Goal).
+func (rp *Report) GoalSummary() string {
+	n, m := 0, 0
+	for _, r := range rp.Rows {
+		if _, missing, _, ok := r.Goal(); ok {
+			m++
+			if len(missing) == 0 {
+				n++
+			}
+		}
+	}
+	return fmt.Sprintf("%d of %d %s meet the goal (genode pass == native pass − listed skips)", n, m, rp.noun())
 }
