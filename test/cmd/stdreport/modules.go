@@ -142,6 +142,15 @@ func modulePath(pkg string, mods []string) string {
 	return best
 }
 
+// isHarness reports whether pkg is a package of this repository (its
+// modules are genodego/<dir>): with -modules, such a package in -core or
+// -pkgs is a harness that tests a module on genode by running genode
+// programs on the model itself (test/bbolt's crash test). It runs natively
+// with GENODE_MODEL_REQUIRED=1, once, and its result stands for genode.
+func isHarness(pkg string) bool {
+	return pkg == "genodego" || strings.HasPrefix(pkg, "genodego/")
+}
+
 // PinFile is the pin list of the upstream modules, relative to the root.
 const PinFile = "third_party/modules.pin"
 

@@ -153,3 +153,11 @@ func TestGoal(t *testing.T) {
 		}
 	}
 }
+
+func TestIsHarness(t *testing.T) {
+	for pkg, want := range map[string]bool{"genodego/test/bbolt": true, "genodego": true, "genodegox/y": false, "go.etcd.io/bbolt": false} {
+		if isHarness(pkg) != want {
+			t.Errorf("isHarness(%s) = %v", pkg, !want)
+		}
+	}
+}
