@@ -37,8 +37,9 @@
 // a goal column: every top-level test that passes natively and is not in the
 // skip list passes on genode too. With -compile, every package of every
 // pinned module is first built and vetted for genode on each architecture
-// given; a build error, or a vet finding that linux/amd64 does not have in
-// the same place (upstream's own findings are tolerated), fails the run.
+// given; a build error, or a vet finding that linux on that architecture
+// does not have in the same place (upstream's own findings are tolerated),
+// fails the run.
 // A package of this repository (genodego/...) in -core or -pkgs is a
 // harness that runs genode programs on the model itself (test/bbolt): it
 // runs natively with GENODE_MODEL_REQUIRED=1 and its result stands in the

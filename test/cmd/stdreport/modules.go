@@ -217,7 +217,7 @@ type Compiled struct {
 	Platform string // "genode/amd64"
 	Took     time.Duration
 	Problems []string // what fails the step: compile errors, vet findings upstream does not have
-	Upstream int      // vet findings that linux/amd64 has too (upstream's own, not the port's)
+	Upstream int      // vet findings that linux on the same architecture has too (upstream's own, not the port's)
 }
 
 // OK reports whether the step passed.
@@ -225,9 +225,9 @@ func (c Compiled) OK() bool { return len(c.Problems) == 0 }
 
 // compileModules builds and vets every package of the modules (patterns
 // mod/...) for genode on each of arches, in the workspace. A vet line that
-// linux/amd64 prints too (the same finding in the same file, line and
-// column: the module's own, not the port's) does not fail the step; any
-// other and every build error does.
+// linux on the same architecture prints too (the same finding in the same
+// file, line and column: the module's own, not the port's) does not fail
+// the step; any other and every build error does.
 func compileModules(tool *gotool.Tool, mods []string, arches []string) []Compiled {
 	var patterns []string
 	for _, m := range mods {
@@ -257,7 +257,6 @@ func compileModules(tool *gotool.Tool, mods []string, arches []string) []Compile
 		}
 		return c, lines
 	}
-	var upstream map[string]bool
 	var res []Compiled
 	for _, arch := range arches {
 		c, lines := run("build", "genode", arch)
@@ -266,9 +265,9 @@ func compileModules(tool *gotool.Tool, mods []string, arches []string) []Compile
 		fmt.Fprintf(os.Stderr, "%-5s %-13s %s %s\n", c.Step, c.Platform, fmtDur(c.Took), compiledVerdict(c))
 
 		c, lines = run("vet", "genode", arch)
-		if upstream == nil && len(lines) > 0 {
-			_, native := run("vet", "linux", "amd64")
-			upstream = map[string]bool{}
+		upstream := map[string]bool{}
+		if len(lines) > 0 {
+			_, native := run("vet", "linux", arch)
 			for _, l := range native {
 				upstream[l] = true
 			}
@@ -281,7 +280,7 @@ func compileModules(tool *gotool.Tool, mods []string, arches []string) []Compile
 }
 
 // notUpstream splits vet's output lines into those that fail the step and
-// the count of those linux/amd64 printed too (upstream).
+// the count of those linux printed too (upstream).
 func notUpstream(lines []string, upstream map[string]bool) (problems []string, tolerated int) {
 	for _, l := range lines {
 		if upstream[l] {
@@ -299,7 +298,7 @@ func compiledVerdict(c Compiled) string {
 		s = fmt.Sprintf("FAIL: %d: %s", len(c.Problems), oneLine(c.Problems[0]))
 	}
 	if c.Upstream > 0 {
-		s += fmt.Sprintf(" (%d finding(s) linux/amd64 has too)", c.Upstream)
+		s += fmt.Sprintf(" (%d finding(s) linux/%s has too)", c.Upstream, strings.TrimPrefix(c.Platform, "genode/"))
 	}
 	return s
 }
