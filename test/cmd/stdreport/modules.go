@@ -246,13 +246,16 @@ func compileModules(tool *gotool.Tool, mods []string, arches []string) []Compile
 		err := cmd.Run()
 		gotool.KillGroup(cmd)
 		c := Compiled{Step: step, Platform: goos + "/" + goarch, Took: time.Since(t0)}
+		if err == nil {
+			return c, nil // what a step that succeeds prints (a warning) does not fail it
+		}
 		var lines []string
 		for _, l := range strings.Split(out.String(), "\n") {
 			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
 				lines = append(lines, l)
 			}
 		}
-		if err != nil && len(lines) == 0 {
+		if len(lines) == 0 {
 			lines = []string{"go " + step + ": " + err.Error()}
 		}
 		return c, lines
