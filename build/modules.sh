@@ -82,7 +82,8 @@ unexported() {
 build_one() {
 	setup "$1"
 	local want; want=$(inputs_digest)
-	if [ -d "$S_WORK/.git" ] && [ -f "$S_STATE.stamp" ] && [ "$(cat "$S_STATE.stamp")" = "$want" ] && ! series_dirty; then
+	[ -d "$S_WORK/.git" ] && series_check_laid
+	if [ -d "$S_WORK/.git" ] && [ -f "$S_STATE.stamp" ] && [ "$(cat "$S_STATE.stamp")" = "$want" ] && ! series_dirty && series_laid_intact; then
 		say "$NAME: up to date ($MOD@$VER, $(series_patches | wc -l) patches)"
 		return
 	fi

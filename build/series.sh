@@ -79,7 +79,20 @@ series_check_overlay() {
 	[ $bad -eq 0 ] || die "overlay files must build only for genode"
 }
 
+# The copies of overlay files in the work folder are not tracked there (excluded), so an edit made to one would be
+# overwritten without a word: refuse while any copy differs from what was laid ($S_STATE.laid).
+series_check_laid() {
+	[ -f "$S_STATE.laid" ] || return 0
+	local bad
+	bad=$(cd "$S_WORK" && sha256sum --quiet --ignore-missing -c "$S_STATE.laid" 2>/dev/null | sed -n 's/: FAILED.*//p' | sed 's/^/  /') || true
+	[ -z "$bad" ] || die "$(printf 'these overlay copies were edited in %s, where they are not kept:\n%s\nmove the edits to %s (the overlay) and delete the copies; they are laid again' "$S_WORK" "$bad" "${S_OVERLAY#$top/}")"
+}
+
+# series_laid_intact: every overlay copy is in the work folder as laid.
+series_laid_intact() { [ -f "$S_STATE.laid" ] && (cd "$S_WORK" && sha256sum --quiet -c "$S_STATE.laid" >/dev/null 2>&1); }
+
 series_sync_overlay() {
+	series_check_laid
 	local f n=0 old="$S_STATE.overlay" new="$S_STATE.overlay.new"
 	series_overlay_files > "$new"
 	# Remove files an earlier overlay laid that are gone from the overlay folder now.
@@ -96,6 +109,7 @@ series_sync_overlay() {
 		fi
 	done < "$new"
 	mv "$new" "$old"
+	(cd "$S_WORK" && sed "s|^\./|$S_AT|" "$old" | xargs -r sha256sum) > "$S_STATE.laid"
 	# Overlay files are never patch material: keep them out of 'git add' in the work folder.
 	{ printf '*.orig\n*.rej\n%s\n' "$S_EXCLUDE"; sed "s|^\./|/$S_AT|" "$old"; } > "$S_WORK/.git/info/exclude"
 	say "overlay: $(wc -l < "$old") files, $n updated"

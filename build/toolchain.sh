@@ -119,7 +119,8 @@ set_gocache() {
 build() {
 	local root; root=$(host_goroot)
 	local want; want=$(inputs_digest)
-	if [ -x "$work/bin/go" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && ! series_dirty; then
+	[ -d "$work/.git" ] && series_check_laid
+	if [ -x "$work/bin/go" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && ! series_dirty && series_laid_intact; then
 		say "up to date ($work/bin/go)"; return
 	fi
 	check_pin "$root"
