@@ -558,85 +558,88 @@ func Uname(uname *Utsname) error {
 	return nil
 }
 
-// Extended attributes. Genode's libc has no extattr_* functions: xattr_bsd.go's
-// functions fail with ENOSYS.
+// Extended attributes. Genode's libc has no extattr_* functions, so to a
+// caller every Genode file system is one without extended attributes, for
+// which FreeBSD answers EOPNOTSUPP: xattr_bsd.go's functions fail with
+// ENOTSUP, the answer tar extraction and copy code already read as "this
+// file cannot carry attributes".
 
 func ExtattrGetFd(fd int, attrnamespace int, attrname string, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func ExtattrSetFd(fd int, attrnamespace int, attrname string, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
-func ExtattrDeleteFd(fd int, attrnamespace int, attrname string) error { return ENOSYS }
+func ExtattrDeleteFd(fd int, attrnamespace int, attrname string) error { return ENOTSUP }
 
 func ExtattrListFd(fd int, attrnamespace int, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func ExtattrGetFile(file string, attrnamespace int, attrname string, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func ExtattrSetFile(file string, attrnamespace int, attrname string, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
-func ExtattrDeleteFile(file string, attrnamespace int, attrname string) error { return ENOSYS }
+func ExtattrDeleteFile(file string, attrnamespace int, attrname string) error { return ENOTSUP }
 
 func ExtattrListFile(file string, attrnamespace int, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func ExtattrGetLink(link string, attrnamespace int, attrname string, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func ExtattrSetLink(link string, attrnamespace int, attrname string, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
-func ExtattrDeleteLink(link string, attrnamespace int, attrname string) error { return ENOSYS }
+func ExtattrDeleteLink(link string, attrnamespace int, attrname string) error { return ENOTSUP }
 
 func ExtattrListLink(link string, attrnamespace int, data uintptr, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrGetFd(fd int, attrnamespace int, attrname string, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrSetFd(fd int, attrnamespace int, attrname string, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrListFd(fd int, attrnamespace int, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrGetFile(file string, attrnamespace int, attrname string, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrSetFile(file string, attrnamespace int, attrname string, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrListFile(file string, attrnamespace int, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrGetLink(link string, attrnamespace int, attrname string, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrSetLink(link string, attrnamespace int, attrname string, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 func extattrListLink(link string, attrnamespace int, data unsafe.Pointer, nbytes int) (int, error) {
-	return -1, ENOSYS
+	return -1, ENOTSUP
 }
 
 // System-call numbers: Genode has none. Package syscall's Syscall (which
