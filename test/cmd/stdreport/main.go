@@ -123,7 +123,11 @@ func main() {
 		if pinned, err = pinnedModules(tool.Root); err != nil {
 			fatal(err)
 		}
-		if err := mods.Check(*modFile, pinned); err != nil {
+		tested, err := testedModules(tool.Root)
+		if err != nil {
+			fatal(err)
+		}
+		if err := mods.Check(*modFile, append(pinned, tested...)); err != nil {
 			fatal(err)
 		}
 	}

@@ -102,12 +102,13 @@ func (m *ModuleList) Patterns() []string {
 	return ps
 }
 
-// Check returns an error naming a line whose pattern is in no pinned module.
-func (m *ModuleList) Check(file string, pinned []string) error {
+// Check returns an error naming a line whose pattern is in none of mods (the
+// pinned modules and those test/modules requires).
+func (m *ModuleList) Check(file string, mods []string) error {
 	for _, l := range m.Lines {
 		base := strings.TrimSuffix(l.Pattern, "/...")
-		if modulePath(base, pinned) == "" {
-			return fmt.Errorf("%s:%d: %s is in no module of third_party/modules.pin (%s)", file, l.Line, l.Pattern, strings.Join(pinned, ", "))
+		if modulePath(base, mods) == "" {
+			return fmt.Errorf("%s:%d: %s is in no module of %s or %s (%s)", file, l.Line, l.Pattern, PinFile, TestedFile, strings.Join(mods, ", "))
 		}
 	}
 	return nil
@@ -170,6 +171,42 @@ func pinnedModules(root string) ([]string, error) {
 	}
 	if len(mods) == 0 {
 		return nil, fmt.Errorf("%s: no module pinned", PinFile)
+	}
+	return mods, nil
+}
+
+// TestedFile requires the upstream modules that build for genode unchanged
+// (so are not pinned) but whose tests run on the model all the same.
+const TestedFile = "test/modules/go.mod"
+
+// testedModules returns the modules TestedFile requires directly.
+func testedModules(root string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(root, TestedFile))
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var mods []string
+	block := false
+	for _, l := range strings.Split(string(b), "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "require (":
+			block = true
+			continue
+		case block && l == ")":
+			block = false
+			continue
+		case strings.HasPrefix(l, "require "):
+			l = strings.TrimPrefix(l, "require ")
+		case !block:
+			continue
+		}
+		if fs := strings.Fields(l); len(fs) >= 2 && !strings.Contains(l, "// indirect") {
+			mods = append(mods, fs[0])
+		}
 	}
 	return mods, nil
 }

@@ -161,3 +161,16 @@ func TestIsHarness(t *testing.T) {
 		}
 	}
 }
+
+func TestTestedModules(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, "test", "modules"), 0o777)
+	os.WriteFile(filepath.Join(root, TestedFile), []byte("module genodego/test/modules\n\ngo 1.26.0\n\nrequire github.com/a/b v1.0.0\n\nrequire (\n\tgithub.com/c/d v0.1.0\n\tgithub.com/e/f v0.2.0 // indirect\n)\n"), 0o666)
+	mods, err := testedModules(root)
+	if err != nil || strings.Join(mods, " ") != "github.com/a/b github.com/c/d" {
+		t.Errorf("testedModules = %q, %v", mods, err)
+	}
+	if mods, err := testedModules(t.TempDir()); mods != nil || err != nil {
+		t.Errorf("without %s: %q, %v", TestedFile, mods, err)
+	}
+}
