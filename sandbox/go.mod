@@ -2,4 +2,4 @@ module genodego/sandbox
 
 go 1.26.0
 
-require github.com/opencontainers/runtime-spec v1.2.1
+require github.com/opencontainers/runtime-spec v1.3.0

@@ -1,4 +1,4 @@
-// Package oci translates an OCI runtime-spec bundle (runtime-spec v1.2.1)
+// Package oci translates an OCI runtime-spec bundle (runtime-spec v1.3.0)
 // into a start node for Genode's init: the container's main process becomes
 // one child whose VFS is exactly the bundle's rootfs plus its mounts.
 //
@@ -74,7 +74,7 @@ const (
 )
 
 // LoadBundle reads config.json of a bundle. Fields that runtime-spec
-// v1.2.1 does not define (and that would be silently dropped) are reported
+// v1.3.0 does not define (and that would be silently dropped) are reported
 // as refusals by Translate through the returned unknown list.
 func LoadBundle(dir string) (*specs.Spec, []string, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "config.json"))
@@ -85,7 +85,7 @@ func LoadBundle(dir string) (*specs.Spec, []string, error) {
 }
 
 // ParseSpec decodes config.json and lists the non-empty fields unknown to
-// runtime-spec v1.2.1.
+// runtime-spec v1.3.0.
 func ParseSpec(data []byte) (*specs.Spec, []string, error) {
 	var s specs.Spec
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -136,6 +136,17 @@ func diffKeys(prefix string, raw, known any, out *[]string) {
 			}
 			kv, ok := k[key]
 			if !ok {
+				// encoding/json also fills a field whose name matches
+				// case-insensitively (the schema's "hwConfig" is the Go
+				// tag "hwconfig")
+				for kk, v2 := range k {
+					if strings.EqualFold(kk, key) {
+						kv, ok = v2, true
+						break
+					}
+				}
+			}
+			if !ok {
 				if nonZero(v) {
 					*out = append(*out, p)
 				}
@@ -158,7 +169,7 @@ func diffKeys(prefix string, raw, known any, out *[]string) {
 func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	c := &collector{}
 	for _, u := range unknown {
-		c.refuse(u, "not defined by runtime-spec v1.2.1, so its meaning cannot be honoured")
+		c.refuse(u, "not defined by runtime-spec v%s, so its meaning cannot be honoured", specs.Version)
 	}
 	if o.FSServer == "" {
 		o.FSServer = "containers_fs"
@@ -197,11 +208,21 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	if s.Windows != nil {
 		c.refuse("windows", "Windows settings have no Genode equivalent")
 	}
-	if s.VM != nil {
-		c.refuse("vm", "virtual-machine containers are not supported")
+	if v := s.VM; v != nil {
+		const why = "virtual-machine containers are not supported: the container is a component of init, not a guest"
+		c.refuseObject("vm", why,
+			member{"hypervisor", v.Hypervisor.Path != "" || len(v.Hypervisor.Parameters) > 0, why},
+			member{"kernel", v.Kernel.Path != "" || len(v.Kernel.Parameters) > 0 || v.Kernel.InitRD != "", why},
+			member{"image", v.Image.Path != "" || v.Image.Format != "", why},
+			member{"hwConfig", v.HwConfig != nil, "device tree, vCPUs, memory, I/O memory and IRQs are handed to a VM guest; a component gets devices only through sessions its routes name"})
 	}
 	if s.ZOS != nil {
 		c.refuse("zos", "z/OS settings have no Genode equivalent")
+	}
+	if f := s.FreeBSD; f != nil {
+		c.refuseObject("freebsd", "FreeBSD kernel settings have no Genode equivalent (Genode's libc derives from FreeBSD's, but there are no jails or devfs)",
+			member{"devices", len(f.Devices) > 0, "no devfs: device access is a session route, not a device node"},
+			member{"jail", f.Jail != nil, "no jails: a component is isolated by construction, and its addresses, host name and IPC are whatever its routes reach"})
 	}
 	if s.Hooks != nil {
 		h := s.Hooks
@@ -436,7 +457,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		if len(l.GIDMappings) > 0 {
 			c.noop("linux.gidMappings")
 		}
-		for k := range l.Sysctl {
+		for _, k := range sortedKeys(l.Sysctl) {
 			c.refuse("linux.sysctl."+k, "no kernel parameters on Genode")
 		}
 		if l.CgroupsPath != "" {
@@ -476,8 +497,24 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		if l.MountLabel != "" {
 			c.refuse("linux.mountLabel", "no SELinux on Genode")
 		}
-		if l.IntelRdt != nil {
-			c.refuse("linux.intelRdt", "no cache allocation on Genode")
+		if r := l.IntelRdt; r != nil {
+			const why = "no resctrl (cache and memory-bandwidth allocation) on Genode"
+			c.refuseObject("linux.intelRdt", why,
+				member{"closID", r.ClosID != "", why},
+				member{"l3CacheSchema", r.L3CacheSchema != "", why},
+				member{"memBwSchema", r.MemBwSchema != "", why},
+				member{"schemata", len(r.Schemata) > 0, why},
+				member{"enableMonitoring", r.EnableMonitoring, "no resctrl monitoring groups on Genode"})
+		}
+		for _, k := range sortedKeys(l.NetDevices) {
+			c.refuse("linux.netDevices."+k, "a host network device cannot be moved into a component; networking is a Nic or Uplink session (route it with %s)", AnnRoutes)
+		}
+		if mp := l.MemoryPolicy; mp != nil {
+			if mp.Mode == specs.MpolDefault && mp.Nodes == "" && len(mp.Flags) == 0 {
+				c.noop("linux.memoryPolicy (MPOL_DEFAULT: the allocator's own placement)")
+			} else {
+				c.refuse("linux.memoryPolicy", "no NUMA memory policy on Genode (%s): RAM comes from the container's quota without node placement", mp.Mode)
+			}
 		}
 		if l.Personality != nil {
 			c.refuse("linux.personality", "no execution domains on Genode")
@@ -520,6 +557,15 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 	res.NoOps = c.noops
 	return res, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func sortLibc(l *initcfg.Libc) {
@@ -670,8 +716,15 @@ func translateResources(c *collector, r *specs.LinuxResources, st *initcfg.Start
 			}
 		}
 	}
-	if r.Pids != nil {
-		c.refuse("linux.resources.pids.limit", "no process-count limit; forked processes draw on the container's ram and caps")
+	if p := r.Pids; p != nil {
+		switch {
+		case p.Limit == nil:
+			c.noop("linux.resources.pids (no limit given)")
+		case *p.Limit == -1:
+			c.noop("linux.resources.pids.limit (-1: no limit, as on Genode)")
+		default:
+			c.refuse("linux.resources.pids.limit", "limit %d: no process-count limit on Genode; forked processes draw on the container's ram and caps", *p.Limit)
+		}
 	}
 	if r.BlockIO != nil {
 		c.refuse("linux.resources.blockIO", "no block-I/O control on Genode")

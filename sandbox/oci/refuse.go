@@ -43,3 +43,25 @@ func (c *collector) err() error {
 	sort.SliceStable(r, func(i, j int) bool { return r[i].Field < r[j].Field })
 	return &RefusedError{Refusals: r}
 }
+
+// member is one field of an object refused as a whole.
+type member struct {
+	name   string // JSON name
+	set    bool
+	reason string
+}
+
+// refuseObject refuses each set member by its own name, or the object by
+// its name when none is set (an empty object still asks for the feature).
+func (c *collector) refuseObject(object, reason string, members ...member) {
+	named := false
+	for _, m := range members {
+		if m.set {
+			c.refuse(object+"."+m.name, "%s", m.reason)
+			named = true
+		}
+	}
+	if !named {
+		c.refuse(object, "%s", reason)
+	}
+}
