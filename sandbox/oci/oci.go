@@ -61,6 +61,9 @@ type Result struct {
 	HostBinary  string            // the same file on the host
 	RootFS      string            // host path of the rootfs
 	NoOps       []string          // fields present and accepted as no-ops
+	// Hooks are the hooks the caller runs itself, host side, with the OCI
+	// state on stdin: only prestart, createRuntime, poststart, poststop.
+	Hooks specs.Hooks
 }
 
 // Annotation keys of the Genode extension.
@@ -224,17 +227,8 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 			member{"devices", len(f.Devices) > 0, "no devfs: device access is a session route, not a device node"},
 			member{"jail", f.Jail != nil, "no jails: a component is isolated by construction, and its addresses, host name and IPC are whatever its routes reach"})
 	}
-	if s.Hooks != nil {
-		h := s.Hooks
-		for _, x := range []struct {
-			n string
-			l []specs.Hook
-		}{{"prestart", h.Prestart}, {"createRuntime", h.CreateRuntime}, {"createContainer", h.CreateContainer},
-			{"startContainer", h.StartContainer}, {"poststart", h.Poststart}, {"poststop", h.Poststop}} {
-			if len(x.l) > 0 {
-				c.refuse("hooks."+x.n, "hooks run host programs in the container's namespaces, which do not exist on Genode")
-			}
-		}
+	if h := s.Hooks; h != nil {
+		res.Hooks = translateHooks(c, h)
 	}
 	if s.Hostname != "" {
 		c.refuse("hostname", "Genode's libc always reports \"localhost\" (sysctl.cc)")
@@ -557,6 +551,38 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 	res.NoOps = c.noops
 	return res, nil
+}
+
+// translateHooks keeps the hooks that run in the runtime's namespace (runc
+// runs them as programs in its own view) and refuses those that must run
+// inside the container.
+func translateHooks(c *collector, h *specs.Hooks) specs.Hooks {
+	for _, x := range []struct {
+		n string
+		l []specs.Hook
+	}{{"createContainer", h.CreateContainer}, {"startContainer", h.StartContainer}} {
+		if len(x.l) > 0 {
+			c.refuse("hooks."+x.n, "runs inside the container's mount namespace after it is set up, which a Genode component does not have: its view is built by its VFS from sessions, not by mounts a runtime could enter")
+		}
+	}
+	check := func(kind string, l []specs.Hook) []specs.Hook {
+		for i, k := range l {
+			f := fmt.Sprintf("hooks.%s[%d]", kind, i)
+			if !path.IsAbs(k.Path) {
+				c.refuse(f+".path", "must be an absolute path, got %q", k.Path)
+			}
+			if k.Timeout != nil && *k.Timeout <= 0 {
+				c.refuse(f+".timeout", "must be greater than zero, got %d", *k.Timeout)
+			}
+		}
+		return l
+	}
+	return specs.Hooks{
+		Prestart:      check("prestart", h.Prestart),
+		CreateRuntime: check("createRuntime", h.CreateRuntime),
+		Poststart:     check("poststart", h.Poststart),
+		Poststop:      check("poststop", h.Poststop),
+	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -256,8 +257,18 @@ func TestRefusals(t *testing.T) {
 		{"ociVersion", func(s *specs.Spec) { s.Version = "2.0.0" }},
 		{"hostname", func(s *specs.Spec) { s.Hostname = "h" }},
 		{"domainname", func(s *specs.Spec) { s.Domainname = "d" }},
-		{"hooks.prestart", func(s *specs.Spec) { H(s).Prestart = []specs.Hook{{Path: "/x"}} }},
-		{"hooks.poststop", func(s *specs.Spec) { H(s).Poststop = []specs.Hook{{Path: "/x"}} }},
+		{"hooks.createContainer", func(s *specs.Spec) { H(s).CreateContainer = []specs.Hook{{Path: "/x"}} }},
+		{"hooks.startContainer", func(s *specs.Spec) { H(s).StartContainer = []specs.Hook{{Path: "/x"}} }},
+		{"hooks.prestart[0].path", func(s *specs.Spec) { H(s).Prestart = []specs.Hook{{Path: "x"}} }},
+		{"hooks.createRuntime[1].path", func(s *specs.Spec) { H(s).CreateRuntime = []specs.Hook{{Path: "/x"}, {Path: ""}} }},
+		{"hooks.poststart[0].path", func(s *specs.Spec) { H(s).Poststart = []specs.Hook{{Path: "bin/hook"}} }},
+		{"hooks.poststop[0].timeout", func(s *specs.Spec) { H(s).Poststop = []specs.Hook{{Path: "/x", Timeout: ptr(0)}} }},
+		{"hooks.poststart[1].timeout", func(s *specs.Spec) {
+			if len(H(s).Poststart) == 0 {
+				s.Hooks.Poststart = []specs.Hook{{Path: "/ok"}}
+			}
+			s.Hooks.Poststart = append(s.Hooks.Poststart, specs.Hook{Path: "/x", Timeout: ptr(-1)})
+		}},
 		{"windows", func(s *specs.Spec) { s.Windows = &specs.Windows{} }},
 		{"solaris", func(s *specs.Spec) { s.Solaris = &specs.Solaris{} }},
 		{"vm", func(s *specs.Spec) { VM(s) }},
@@ -450,6 +461,43 @@ func TestUnknownFields(t *testing.T) {
 	want := []string{"freebsd.jail.later", "linux.intelRdt.enableCMT", "linux.memoryPolicy.extra", "linux.netDevices.eth0.mtu", "process.futureThing", "vm.hwConfig.future"}
 	if !equalStrings(unknown, want) {
 		t.Fatalf("%q, want %q", unknown, want)
+	}
+}
+
+// Hooks that run in the runtime's namespace come back for the caller to
+// run, exactly as given; nothing of them reaches the start node.
+func TestHooks(t *testing.T) {
+	b := makeBundle(t, nil)
+	s := baseSpec()
+	hook := func(p string) specs.Hook {
+		return specs.Hook{Path: p, Args: []string{p, "a"}, Env: []string{"K=V"}, Timeout: ptr(5)}
+	}
+	s.Hooks = &specs.Hooks{
+		Prestart:      []specs.Hook{hook("/usr/bin/pre")},
+		CreateRuntime: []specs.Hook{hook("/usr/bin/cr1"), hook("/usr/bin/cr2")},
+		Poststart:     []specs.Hook{{Path: "/usr/bin/post"}},
+		Poststop:      []specs.Hook{hook("/usr/bin/stop")},
+	}
+	r, err := Translate(s, nil, Options{ID: "c1", Bundle: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(r.Hooks, *s.Hooks) {
+		t.Fatalf("hooks %+v, want %+v", r.Hooks, *s.Hooks)
+	}
+	if len(r.NoOps) != 0 {
+		t.Fatalf("no-ops %q", r.NoOps)
+	}
+	if enc := string(r.Start.Node().EncodeHID()); strings.Contains(enc, "/usr/bin/") {
+		t.Fatalf("a hook reached the start node:\n%s", enc)
+	}
+	// the refused kinds are refused whatever the others are
+	s.Hooks.StartContainer = []specs.Hook{hook("/usr/bin/sc")}
+	_, err = Translate(s, nil, Options{ID: "c1", Bundle: b})
+	var re *RefusedError
+	if !errors.As(err, &re) || len(re.Refusals) != 1 || re.Refusals[0].Field != "hooks.startContainer" ||
+		!strings.Contains(re.Refusals[0].Reason, "mount namespace") {
+		t.Fatalf("%v", err)
 	}
 }
 
