@@ -62,8 +62,9 @@ type Result struct {
 	RootFS      string            // host path of the rootfs
 	NoOps       []string          // fields present and accepted as no-ops
 	// Hooks are the hooks the caller runs itself, host side, with the OCI
-	// state on stdin: only prestart, createRuntime, poststart, poststop.
-	Hooks specs.Hooks
+	// state on stdin: only prestart, createRuntime, poststart, poststop;
+	// nil when there are none.
+	Hooks *specs.Hooks
 }
 
 // Annotation keys of the Genode extension.
@@ -556,7 +557,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 // translateHooks keeps the hooks that run in the runtime's namespace (runc
 // runs them as programs in its own view) and refuses those that must run
 // inside the container.
-func translateHooks(c *collector, h *specs.Hooks) specs.Hooks {
+func translateHooks(c *collector, h *specs.Hooks) *specs.Hooks {
 	for _, x := range []struct {
 		n string
 		l []specs.Hook
@@ -577,12 +578,16 @@ func translateHooks(c *collector, h *specs.Hooks) specs.Hooks {
 		}
 		return l
 	}
-	return specs.Hooks{
+	r := &specs.Hooks{
 		Prestart:      check("prestart", h.Prestart),
 		CreateRuntime: check("createRuntime", h.CreateRuntime),
 		Poststart:     check("poststart", h.Poststart),
 		Poststop:      check("poststop", h.Poststop),
 	}
+	if len(r.Prestart)+len(r.CreateRuntime)+len(r.Poststart)+len(r.Poststop) == 0 {
+		return nil
+	}
+	return r
 }
 
 func sortedKeys[V any](m map[string]V) []string {

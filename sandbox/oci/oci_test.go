@@ -482,7 +482,7 @@ func TestHooks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(r.Hooks, *s.Hooks) {
+	if r.Hooks == nil || r.Hooks == s.Hooks || !reflect.DeepEqual(*r.Hooks, *s.Hooks) {
 		t.Fatalf("hooks %+v, want %+v", r.Hooks, *s.Hooks)
 	}
 	if len(r.NoOps) != 0 {
@@ -491,7 +491,13 @@ func TestHooks(t *testing.T) {
 	if enc := string(r.Start.Node().EncodeHID()); strings.Contains(enc, "/usr/bin/") {
 		t.Fatalf("a hook reached the start node:\n%s", enc)
 	}
+	// none to run: nil
+	s.Hooks = &specs.Hooks{}
+	if r, err = Translate(s, nil, Options{ID: "c1", Bundle: b}); err != nil || r.Hooks != nil {
+		t.Fatalf("%v %+v", err, r)
+	}
 	// the refused kinds are refused whatever the others are
+	s.Hooks = &specs.Hooks{Poststop: []specs.Hook{hook("/usr/bin/stop")}}
 	s.Hooks.StartContainer = []specs.Hook{hook("/usr/bin/sc")}
 	_, err = Translate(s, nil, Options{ID: "c1", Bundle: b})
 	var re *RefusedError
