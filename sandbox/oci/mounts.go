@@ -72,7 +72,7 @@ var kernelFS = map[string]string{
 	"mqueue": "POSIX message queues",
 }
 
-func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS bool, rootfs string, rootRO, terminal bool) (*node.Node, []bind) {
+func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS bool, rootfs string, rootRO bool, terminals []*node.Node) (*node.Node, []bind) {
 	root := &vdir{}
 	var binds []bind
 	seen := map[string]int{}
@@ -193,9 +193,7 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 		node.New("null"), node.New("zero"), node.New("log"), node.New("rtc"),
 		node.New("jitterentropy", "name", "random"), node.New("jitterentropy", "name", "urandom"),
 	}
-	if terminal {
-		devs = append(devs, node.New("terminal"))
-	}
+	devs = append(devs, terminals...)
 	dev.content = append(devs, dev.content...)
 	if devIsRAM {
 		dev.content = append(dev.content, initcfg.RAMFS())
@@ -213,7 +211,7 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 	return vfs, binds
 }
 
-func buildRoute(o Options, binary, hostBinary string, rootRO bool, binds []bind, terminal bool, extra []initcfg.Rule) *initcfg.Route {
+func buildRoute(o Options, binary, hostBinary string, rootRO bool, binds []bind, stdio []initcfg.Rule, extra []initcfg.Rule) *initcfg.Route {
 	r := &initcfg.Route{}
 	r.Rules = append(r.Rules, extra...)
 	parent := []initcfg.Target{{Kind: initcfg.Parent}}
@@ -247,9 +245,7 @@ func buildRoute(o Options, binary, hostBinary string, rootRO bool, binds []bind,
 				{Kind: initcfg.Child, Name: o.FSServer, Identity: identity(b.readonly), PrependResource: b.source}}})
 		}
 	}
-	if terminal {
-		r.Rules = append(r.Rules, initcfg.Rule{Service: "Terminal", Targets: parent})
-	}
+	r.Rules = append(r.Rules, stdio...)
 	for _, s := range []string{"LOG", "PD", "CPU", "ROM", "Rtc", "Timer"} {
 		r.Rules = append(r.Rules, initcfg.Rule{Service: s, Targets: parent})
 	}

@@ -51,6 +51,10 @@ type Options struct {
 
 	DefaultCaps uint64        // default 300
 	DefaultRAM  initcfg.Bytes // without linux.resources.memory.limit; default 64M
+
+	// Stdio names where the container's streams go. Each non-empty target is routed as a Terminal session.
+	Stdio          Stdio
+	TerminalServer string // Genode mode: the server of those sessions, default "container_terminal"
 }
 
 // Result is the translation of one bundle.
@@ -61,6 +65,7 @@ type Result struct {
 	HostBinary  string            // the same file on the host
 	RootFS      string            // host path of the rootfs
 	NoOps       []string          // fields present and accepted as no-ops
+	Terminals   []TerminalSession // the stdio sessions routed to Options.Stdio targets
 	// Hooks are the hooks the caller runs itself, host side, with the OCI
 	// state on stdin: only prestart, createRuntime, poststart, poststop;
 	// nil when there are none.
@@ -180,6 +185,9 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 	if o.ROMServer == "" {
 		o.ROMServer = "image_rom"
+	}
+	if o.TerminalServer == "" {
+		o.TerminalServer = "container_terminal"
 	}
 	if o.ContainerDir == "" {
 		o.ContainerDir = "/containers/" + o.ID
@@ -523,24 +531,20 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 
 	// file systems: mounts, /dev, rootfs
-	vfs, binds := translateMounts(c, s.Mounts, o, skipKernelFS, rootfs, rootReadonly, terminal)
+	stdio := planStdio(c, terminal, o.Stdio)
+	res.Terminals = stdio.sessions
+	vfs, binds := translateMounts(c, s.Mounts, o, skipKernelFS, rootfs, rootReadonly, stdio.dev)
 	cfg.VFS = vfs
-	if terminal {
-		cfg.Libc.Set("stdin", "/dev/terminal")
-		cfg.Libc.Set("stdout", "/dev/terminal")
-		cfg.Libc.Set("stderr", "/dev/terminal")
-	} else {
-		cfg.Libc.Set("stdin", "/dev/null")
-		cfg.Libc.Set("stdout", "/dev/log")
-		cfg.Libc.Set("stderr", "/dev/log")
-	}
+	cfg.Libc.Set("stdin", stdio.libc[0])
+	cfg.Libc.Set("stdout", stdio.libc[1])
+	cfg.Libc.Set("stderr", stdio.libc[2])
 	cfg.Libc.Set("rtc", "/dev/rtc")
 	cfg.Libc.Set("rng", "/dev/random")
 	// the container's main process is its pid 1
 	cfg.Libc.Set("pid", "1")
 	sortLibc(cfg.Libc)
 
-	st.Route = buildRoute(o, res.Binary, res.HostBinary, rootReadonly, binds, terminal, extraRoutes)
+	st.Route = buildRoute(o, res.Binary, res.HostBinary, rootReadonly, binds, stdio.routes(o), extraRoutes)
 
 	if err := c.err(); err != nil {
 		return nil, err

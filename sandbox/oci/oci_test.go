@@ -43,11 +43,15 @@ func makeBundle(t testing.TB, config []byte) string {
 }
 
 func translateBundle(t testing.TB, bundle string, mode Mode) (*Result, error) {
+	return translateBundleStdio(t, bundle, mode, Stdio{})
+}
+
+func translateBundleStdio(t testing.TB, bundle string, mode Mode, stdio Stdio) (*Result, error) {
 	s, unknown, err := LoadBundle(bundle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Translate(s, unknown, Options{ID: "c1", Bundle: bundle, Version: "1", Mode: mode})
+	return Translate(s, unknown, Options{ID: "c1", Bundle: bundle, Version: "1", Mode: mode, Stdio: stdio})
 }
 
 func golden(t *testing.T, name string, got string) {
@@ -73,6 +77,12 @@ func render(r *Result, err error, bundle string) string {
 	} else {
 		out = string(r.Start.Node().EncodeHID())
 		out += "--- no-ops\n" + strings.Join(r.NoOps, "\n") + "\n"
+		if len(r.Terminals) > 0 {
+			out += "--- terminals\n"
+			for _, s := range r.Terminals {
+				out += s.Label + " " + s.Target + "\n"
+			}
+		}
 		var keys []string
 		for k := range r.Annotations {
 			keys = append(keys, k)
@@ -90,11 +100,16 @@ func TestGolden(t *testing.T) {
 	for _, c := range []struct {
 		fixture, golden string
 		mode            Mode
+		stdio           Stdio
 	}{
-		{"runc-default.json", "runc-default.txt", Genode},
-		{"runc-default-genode.json", "runc-default-genode.txt", Genode},
-		{"webapp.json", "webapp.txt", Genode},
-		{"webapp.json", "webapp-host.txt", Host},
+		{"runc-default.json", "runc-default.txt", Genode, Stdio{}},
+		{"runc-default-genode.json", "runc-default-genode.txt", Genode, Stdio{}},
+		{"runc-default-genode.json", "runc-default-genode-terminal.txt", Genode, Stdio{Terminal: "/dev/pts/3", Stdout: "/ignored"}},
+		{"runc-default-genode.json", "runc-default-genode-terminal-host.txt", Host, Stdio{Terminal: "/dev/pts/3"}},
+		{"webapp.json", "webapp.txt", Genode, Stdio{}},
+		{"webapp.json", "webapp-host.txt", Host, Stdio{}},
+		{"webapp.json", "webapp-stdio.txt", Genode, Stdio{Stdin: "/run/c1/stdin", Stdout: "/run/c1/out", Stderr: "/run/c1/err"}},
+		{"webapp.json", "webapp-stdio-host.txt", Host, Stdio{Stdout: "/run/c1/log", Stderr: "/run/c1/log"}},
 	} {
 		t.Run(c.golden, func(t *testing.T) {
 			data, err := os.ReadFile(filepath.Join("testdata", c.fixture))
@@ -102,7 +117,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := makeBundle(t, data)
-			r, err := translateBundle(t, b, c.mode)
+			r, err := translateBundleStdio(t, b, c.mode, c.stdio)
 			golden(t, c.golden, render(r, err, b))
 			if err == nil {
 				// the start node round-trips through HID and XML
@@ -590,4 +605,147 @@ func FuzzTranslate(f *testing.F) {
 			t.Fatalf("args %q != %q", cfg.Starts[0].Config.Args, s.Process.Args)
 		}
 	})
+}
+
+// Stdio targets become Terminal sessions: a <terminal> node per session in
+// /dev, the libc's streams on it, and a rule by the session label's last
+// element to the terminal server (Genode) or to the parent with the target
+// as label (Host).
+func TestStdio(t *testing.T) {
+	b := makeBundle(t, nil)
+	type rule struct{ last, target string }
+	for _, c := range []struct {
+		name     string
+		terminal bool
+		mode     Mode
+		server   string
+		stdio    Stdio
+		libc     [3]string
+		dev      []string // label=name of the <terminal> nodes
+		rules    []rule
+	}{
+		{name: "defaults", libc: [3]string{"/dev/null", "/dev/log", "/dev/log"}},
+		{name: "stdout only", stdio: Stdio{Stdout: "/o"},
+			libc: [3]string{"/dev/null", "/dev/stdout", "/dev/log"}, dev: []string{"stdout=stdout"},
+			rules: []rule{{"stdout", "child container_terminal"}}},
+		{name: "all three, own server", server: "file_terminal", stdio: Stdio{Stdin: "/i", Stdout: "/o", Stderr: "/e"},
+			libc: [3]string{"/dev/stdin", "/dev/stdout", "/dev/stderr"}, dev: []string{"stdin=stdin", "stdout=stdout", "stderr=stderr"},
+			rules: []rule{{"stdin", "child file_terminal"}, {"stdout", "child file_terminal"}, {"stderr", "child file_terminal"}}},
+		{name: "host", mode: Host, stdio: Stdio{Stdin: "/i", Stderr: "/e"},
+			libc: [3]string{"/dev/stdin", "/dev/log", "/dev/stderr"}, dev: []string{"stdin=stdin", "stderr=stderr"},
+			rules: []rule{{"stdin", "parent /i"}, {"stderr", "parent /e"}}},
+		{name: "one target shares a session", mode: Host, stdio: Stdio{Stdout: "/log", Stderr: "/x/../log"},
+			libc: [3]string{"/dev/null", "/dev/stdout", "/dev/stdout"}, dev: []string{"stdout=stdout"},
+			rules: []rule{{"stdout", "parent /log"}}},
+		{name: "terminal to the parent", terminal: true, stdio: Stdio{Stdout: "/ignored"},
+			libc: [3]string{"/dev/terminal", "/dev/terminal", "/dev/terminal"}, dev: []string{"terminal=terminal"},
+			rules: []rule{{"", "parent"}}},
+		{name: "terminal to its server", terminal: true, stdio: Stdio{Terminal: "/dev/pts/3"},
+			libc: [3]string{"/dev/terminal", "/dev/terminal", "/dev/terminal"}, dev: []string{"terminal=terminal"},
+			rules: []rule{{"terminal", "child container_terminal"}}},
+		{name: "terminal, host", terminal: true, mode: Host, stdio: Stdio{Terminal: "/dev/pts/3", Stdin: "/ignored"},
+			libc: [3]string{"/dev/terminal", "/dev/terminal", "/dev/terminal"}, dev: []string{"terminal=terminal"},
+			rules: []rule{{"terminal", "parent /dev/pts/3"}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := baseSpec()
+			s.Process.Terminal = c.terminal
+			r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: c.mode, Stdio: c.stdio, TerminalServer: c.server})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := r.Start.Node()
+			back, err := node.Parse(n.EncodeHID())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := initcfg.FromNode(node.New("config").Add(back))
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := cfg.Starts[0]
+			var libc [3]string
+			for i, a := range []string{"stdin", "stdout", "stderr"} {
+				libc[i] = st.Config.Libc.Get(a)
+			}
+			if libc != c.libc {
+				t.Errorf("libc %q, want %q", libc, c.libc)
+			}
+			var dev []string
+			for _, d := range st.Config.VFS.Children {
+				if name, _ := d.Attr("name"); d.Type != "dir" || name != "dev" {
+					continue
+				}
+				for _, x := range d.Children {
+					if x.Type == "terminal" {
+						label, _ := x.Attr("label")
+						name, ok := x.Attr("name")
+						if !ok {
+							name = "terminal" // the plugin's default name
+						}
+						dev = append(dev, label+"="+name)
+					}
+				}
+			}
+			if !equalStrings(dev, c.dev) {
+				t.Errorf("/dev terminals %q, want %q", dev, c.dev)
+			}
+			var rules []rule
+			for _, ru := range st.Route.Rules {
+				if ru.Service != "Terminal" {
+					continue
+				}
+				tg := ru.Targets[0]
+				desc := tg.Kind.String()
+				if tg.Name != "" {
+					desc += " " + tg.Name
+				}
+				if tg.Label != "" {
+					desc += " " + tg.Label
+				}
+				rules = append(rules, rule{ru.LabelLast, desc})
+			}
+			if !reflect.DeepEqual(rules, c.rules) {
+				t.Errorf("Terminal rules %q, want %q", rules, c.rules)
+			}
+			// the sessions come before the catch-all rules
+			for i, ru := range st.Route.Rules {
+				if ru.Service == "LOG" && ru.LabelLast == "" {
+					for _, later := range st.Route.Rules[i:] {
+						if later.Service == "Terminal" {
+							t.Errorf("a Terminal rule follows the catch-all rules")
+						}
+					}
+					break
+				}
+			}
+			if len(r.Terminals) != len(c.rules) && !(len(c.rules) == 1 && c.rules[0].last == "") {
+				t.Errorf("Result.Terminals %+v", r.Terminals)
+			}
+		})
+	}
+}
+
+func TestStdioRefusals(t *testing.T) {
+	b := makeBundle(t, nil)
+	for _, c := range []struct {
+		field    string
+		terminal bool
+		stdio    Stdio
+	}{
+		{"stdio.stdin", false, Stdio{Stdin: "relative"}},
+		{"stdio.stdout", false, Stdio{Stdout: "/a|b"}},
+		{"stdio.stderr", false, Stdio{Stderr: "/a\"b"}},
+		{"stdio.stderr", false, Stdio{Stderr: "/a\nb"}},
+		{"stdio.terminal", true, Stdio{Terminal: "pts/3"}},
+		{"stdio.terminal", true, Stdio{Terminal: "/dev/pts/3\x1b"}},
+	} {
+		s := baseSpec()
+		s.Process.Terminal = c.terminal
+		_, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Stdio: c.stdio})
+		var re *RefusedError
+		if !errors.As(err, &re) || len(re.Refusals) != 1 || re.Refusals[0].Field != c.field {
+			t.Errorf("%+v: %v, want a refusal of %s", c.stdio, err, c.field)
+		}
+	}
 }
