@@ -1,3 +1,5 @@
+//go:build genode
+
 // Copyright 2026 The Go-on-Genode Authors. All rights reserved.
 // Use of this source code is governed by a BSD-style
 // license that can be found in the LICENSE file.

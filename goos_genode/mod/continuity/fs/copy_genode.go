@@ -1,3 +1,5 @@
+//go:build genode
+
 // Genode's copyFileInfo and copyXAttrs (copy_unix.go on the other unixes).
 //
 // Genode's file systems keep no owner, no permission bits that can be changed and no settable times: its libc
