@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 
 	"genodego/sandbox/initcfg"
 	"genodego/sandbox/node"
@@ -70,9 +71,14 @@ func WriteFileAtomic(path string, data []byte) error {
 		f.Close()
 		return err
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
+	// Genode's file systems have no permission bits (its libc warns that
+	// fchmod is not implemented); elsewhere readers of other users may need
+	// the file.
+	if runtime.GOOS != "genode" {
+		if err := f.Chmod(0o644); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err
