@@ -5,13 +5,15 @@ GOROOT_GENODE := $(TOP)/_build/goroot
 GO_GENODE := $(GOROOT_GENODE)/bin/go
 # The patched toolchain, for std and for genode programs (outside our go.work).
 GENODE_ENV := PATH=$(GOROOT_GENODE)/bin:$$PATH GOWORK=off GOTOOLCHAIN=local GOFLAGS=
+# The patched toolchain in our go.work: genode programs built from the pinned, patched modules.
+GENODE_WS_ENV := PATH=$(GOROOT_GENODE)/bin:$$PATH GOWORK=$(TOP)/go.work GOTOOLCHAIN=local GOFLAGS=
 export GOTOOLCHAIN := local
 ELFCHECK := $(TOP)/_build/bin/genode-elfcheck
 HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/internal/obj/x86
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report bench-runtime e2e std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
+	std-report bench-runtime e2e runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
 
 all: toolchain
 
@@ -124,6 +126,12 @@ modules-report: modules toolchain model host-tools  ## the pinned modules' own t
 
 modules-test: modules toolchain model host-tools  ## every pinned module builds and vets for genode/amd64 and arm64; test/modules-core.txt passes on the model
 	go run genodego/test/cmd/stdreport -root $(TOP) -modules test/modules.txt -compile amd64,arm64 -native=false -retries 1 -core test/modules-core.txt -o _build/reports/modules-core.md
+
+runc: modules toolchain model host-tools elfcheck  ## genode runc (amd64, arm64), checked; _build/bin/runc runs it on the model from a host shell
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/runc.genode-amd64 github.com/opencontainers/runc
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/runc.genode-arm64 github.com/opencontainers/runc
+	$(ELFCHECK) _build/bin/runc.genode-amd64 _build/bin/runc.genode-arm64
+	go build -o _build/bin/runc genodego/host/cmd/runc
 
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/test/e2e/...

@@ -1,0 +1,480 @@
+// Command runc runs genode's runc on the Linux model of Genode, so that
+// scripts written for runc work unchanged on a Linux host:
+//
+//	runc [global options] command [command options] [arguments...]
+//
+// It starts the genode runc binary (runc.genode-amd64 next to this command)
+// as a component whose view holds what runc needs at the paths the caller
+// uses: its --root, the bundle, the working directory, the --pid-file,
+// --log and --process files and the programs the bundle's hooks name. The
+// containers are children of the hosting init, which on a Linux host is the
+// init model (genode-init, launching each child with genode-run). This
+// command starts one per root when a container command needs it
+// (<root>/init.pid, its log <root>/init.log) and stops it when the last
+// container of the root is deleted.
+//
+// Arguments, stdin, stdout, stderr and the exit status pass through. Where
+// a container's streams go is told to runc in RUNC_GENODE_STDIN, _STDOUT,
+// _STDERR and _TERMINAL: a file or terminal this command has open is named
+// by its path; a pipe cannot be named, so runc keeps that stream in the
+// container's state directory (and `runc run` copies it to its own).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"genodego/host/launch"
+	"genodego/sandbox/node"
+)
+
+const statusLauncher = 125
+
+func die(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "runc: "+format+"\n", args...)
+	os.Exit(statusLauncher)
+}
+
+// args is what this command reads of runc's command line.
+type args struct {
+	root    string
+	command string
+	bundle  string
+	files   []string // --pid-file, --log, --process, --resources
+}
+
+// Global options of runc that take a value.
+var globalValue = map[string]bool{"--root": true, "--log": true, "--log-format": true, "--rootless": true,
+	"--criu": true}
+
+// Command options that take a value, of the commands this command reads.
+var commandValue = map[string]bool{"--bundle": true, "-b": true, "--pid-file": true, "--console-socket": true,
+	"--pidfd-socket": true, "--preserve-fds": true, "--process": true, "-p": true, "--resources": true,
+	"-r": true, "--cwd": true, "--env": true, "-e": true, "--user": true, "-u": true, "--additional-gids": true,
+	"-g": true, "--process-label": true, "--apparmor": true, "--cap": true, "-c": true, "--cgroup": true,
+	"--format": true, "-f": true, "--interval": true, "--memory": true}
+
+func parse(argv []string) args {
+	a := args{root: "/run/runc"}
+	i := 0
+	value := func(opt string) (string, bool) {
+		if k, v, ok := strings.Cut(argv[i], "="); ok && k == opt {
+			return v, true
+		}
+		if argv[i] == opt && i+1 < len(argv) {
+			i++
+			return argv[i], true
+		}
+		return "", false
+	}
+	for ; i < len(argv); i++ {
+		s := argv[i]
+		if !strings.HasPrefix(s, "-") {
+			a.command = s
+			i++
+			break
+		}
+		name, _, _ := strings.Cut(s, "=")
+		name = "--" + strings.TrimLeft(name, "-")
+		if name == "--root" {
+			if v, ok := value(strings.SplitN(s, "=", 2)[0]); ok {
+				a.root = v
+			}
+			continue
+		}
+		if name == "--log" {
+			if v, ok := value(strings.SplitN(s, "=", 2)[0]); ok {
+				a.files = append(a.files, v)
+			}
+			continue
+		}
+		if globalValue[name] && !strings.Contains(s, "=") {
+			i++
+		}
+	}
+	for ; i < len(argv); i++ {
+		s := argv[i]
+		if s == "--" || !strings.HasPrefix(s, "-") {
+			if a.command == "exec" || a.command == "ps" {
+				break // the rest is the process's
+			}
+			continue
+		}
+		opt := strings.SplitN(s, "=", 2)[0]
+		switch opt {
+		case "--bundle", "-b":
+			if v, ok := value(opt); ok {
+				a.bundle = v
+			}
+		case "--pid-file", "--process", "-p", "--resources", "-r":
+			if v, ok := value(opt); ok && v != "-" {
+				a.files = append(a.files, v)
+			}
+		default:
+			if commandValue[opt] && !strings.Contains(s, "=") {
+				i++
+			}
+		}
+	}
+	return a
+}
+
+func main() {
+	self, err := os.Executable()
+	if err != nil {
+		die("%v", err)
+	}
+	bin := filepath.Dir(self)
+	runcBin := filepath.Join(bin, "runc.genode-amd64")
+	if _, err := os.Stat(runcBin); err != nil {
+		die("%s is missing (make runc)", runcBin)
+	}
+	a := parse(os.Args[1:])
+	cwd, err := os.Getwd()
+	if err != nil {
+		die("%v", err)
+	}
+	root, err := filepath.Abs(a.root)
+	if err != nil {
+		die("%v", err)
+	}
+
+	var users *os.File
+	switch a.command {
+	case "", "spec", "features", "help", "h", "checkpoint", "restore":
+	default:
+		if err := os.MkdirAll(root, 0o711); err != nil {
+			die("%v", err)
+		}
+		users = holdRoot(root)
+		if err := ensureInit(root, bin); err != nil {
+			die("starting the hosting init for %s: %v", root, err)
+		}
+	}
+
+	view := []string{cwd}
+	if a.command != "" && a.command != "spec" && a.command != "features" {
+		view = append(view, root)
+	}
+	bundle := cwd
+	if a.bundle != "" {
+		bundle, _ = filepath.Abs(a.bundle)
+		view = append(view, bundle)
+	}
+	for _, f := range a.files {
+		p, _ := filepath.Abs(f)
+		view = append(view, filepath.Dir(p))
+	}
+	var roDirs []string
+	if a.command == "create" || a.command == "run" {
+		roDirs = hookDirs(filepath.Join(bundle, "config.json"))
+	}
+
+	env := []launch.KV{{Name: "RUNC_GENODE_FS", Value: "host"}}
+	for _, e := range os.Environ() {
+		k, v, _ := strings.Cut(e, "=")
+		switch {
+		case strings.HasPrefix(k, "RUNC_GENODE_"), k == "NOTIFY_SOCKET", k == "HOME", k == "TERM", k == "LANG",
+			strings.HasPrefix(k, "LC_"), k == "GODEBUG", k == "GOTRACEBACK":
+			if k != "RUNC_GENODE_FS" {
+				env = append(env, launch.KV{Name: k, Value: v})
+			}
+		}
+	}
+	env = append(env, stdioEnv()...)
+
+	start := component(runcBin, os.Args[1:], cwd, view, roDirs, env)
+	c, err := launch.Resolve(start, launch.Options{File: "(runc)", Dir: cwd})
+	if err != nil {
+		die("%v", err)
+	}
+	modelDir, err := launch.FindModelDir()
+	if err != nil {
+		die("%v", err)
+	}
+	status, err := c.Run(context.Background(), launch.RunOptions{ModelDir: modelDir})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "runc: %v\n", err)
+	}
+	if users != nil && a.command == "delete" {
+		stopInitIfIdle(root, users)
+	}
+	os.Exit(status)
+}
+
+// stdioEnv names this command's stdio for runc, unless the caller did.
+func stdioEnv() []launch.KV {
+	var env []launch.KV
+	name := func(fd int) (string, bool) {
+		var st unix.Stat_t
+		if err := unix.Fstat(fd, &st); err != nil {
+			return "", false
+		}
+		switch st.Mode & unix.S_IFMT {
+		case unix.S_IFREG, unix.S_IFCHR:
+			p, err := os.Readlink("/proc/self/fd/" + strconv.Itoa(fd))
+			if err != nil || !filepath.IsAbs(p) || strings.HasSuffix(p, " (deleted)") {
+				return "", false
+			}
+			return p, true
+		}
+		return "", false
+	}
+	set := func(k string, fd int) {
+		if _, ok := os.LookupEnv(k); ok {
+			return
+		}
+		if p, ok := name(fd); ok {
+			env = append(env, launch.KV{Name: k, Value: p})
+		}
+	}
+	set("RUNC_GENODE_STDIN", 0)
+	set("RUNC_GENODE_STDOUT", 1)
+	set("RUNC_GENODE_STDERR", 2)
+	if _, ok := os.LookupEnv("RUNC_GENODE_TERMINAL"); !ok {
+		if _, err := unix.IoctlGetTermios(0, unix.TCGETS); err == nil {
+			if p, ok := name(0); ok {
+				env = append(env, launch.KV{Name: "RUNC_GENODE_TERMINAL", Value: p})
+			}
+		}
+	}
+	return env
+}
+
+// hookDirs are the directories of the programs the bundle's hooks run.
+func hookDirs(config string) []string {
+	data, err := os.ReadFile(config)
+	if err != nil {
+		return nil
+	}
+	var s struct {
+		Hooks map[string][]struct {
+			Path string `json:"path"`
+		} `json:"hooks"`
+	}
+	if json.Unmarshal(data, &s) != nil {
+		return nil
+	}
+	var dirs []string
+	for _, l := range s.Hooks {
+		for _, h := range l {
+			if filepath.IsAbs(h.Path) {
+				dirs = append(dirs, filepath.Dir(filepath.Clean(h.Path)))
+			}
+		}
+	}
+	return dirs
+}
+
+// component is runc's start node: its view maps each host directory the
+// command needs at its own path.
+func component(binary string, argv []string, cwd string, rw, ro []string, env []launch.KV) *node.Node {
+	start := node.New("start", "name", "runc", "caps", "1000", "ram", "256M")
+	start.Add(node.New("binary", "name", binary))
+	cfg := node.New("config")
+	start.Add(cfg)
+	vfs := node.New("vfs")
+	tree := newTree()
+	tree.add("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"), node.New("terminal"),
+		node.New("jitterentropy", "name", "random"))
+	passwd := node.New("inline", "name", "passwd")
+	passwd.Content = "root:x:0:0:root:/:/bin/sh\n"
+	group := node.New("inline", "name", "group")
+	group.Content = "root:x:0:\n"
+	tree.add("/etc", passwd, group)
+	tree.add("/pipe", node.New("pipe"))
+	tree.add("/tmp", node.New("ram"))
+	for _, d := range minimal(rw) {
+		tree.add(d, node.New("fs", "host", d, "writeable", "yes"))
+	}
+	for _, d := range minimal(ro) {
+		if !covered(d, rw) {
+			tree.add(d, node.New("fs", "host", d, "writeable", "no"))
+		}
+	}
+	tree.emit(vfs)
+	cfg.Add(vfs)
+	cfg.Add(node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", "/dev/log",
+		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "cwd", cwd))
+	cfg.Add(node.New("arg", "value", "runc"))
+	for _, a := range argv {
+		cfg.Add(node.New("arg", "value", a))
+	}
+	for _, kv := range env {
+		cfg.Add(node.New("env", "key", kv.Name, "value", kv.Value))
+	}
+	return start
+}
+
+// minimal drops directories inside others of the list.
+func minimal(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		d = filepath.Clean(d)
+		if d == "/" || covered(d, out) {
+			continue
+		}
+		var keep []string
+		for _, o := range out {
+			if !strings.HasPrefix(o+"/", d+"/") {
+				keep = append(keep, o)
+			}
+		}
+		out = append(keep, d)
+	}
+	return out
+}
+
+func covered(d string, dirs []string) bool {
+	for _, o := range dirs {
+		if d == o || strings.HasPrefix(d, o+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+type tree struct {
+	name  string
+	subs  []*tree
+	nodes []*node.Node
+}
+
+func newTree() *tree { return &tree{} }
+
+func (t *tree) add(p string, nodes ...*node.Node) {
+	d := t
+	for _, el := range strings.Split(strings.Trim(p, "/"), "/") {
+		var next *tree
+		for _, s := range d.subs {
+			if s.name == el {
+				next = s
+			}
+		}
+		if next == nil {
+			next = &tree{name: el}
+			d.subs = append(d.subs, next)
+		}
+		d = next
+	}
+	d.nodes = append(d.nodes, nodes...)
+}
+
+func (t *tree) emit(n *node.Node) {
+	for _, s := range t.subs {
+		dn := node.New("dir", "name", s.name)
+		s.emit(dn)
+		n.Add(dn)
+	}
+	n.Add(t.nodes...)
+}
+
+// holdRoot takes a shared lock that keeps the hosting init running while
+// this command works.
+func holdRoot(root string) *os.File {
+	f, err := os.OpenFile(filepath.Join(root, "init.users"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		die("%v", err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_SH); err != nil {
+		die("%v", err)
+	}
+	return f
+}
+
+func initPid(root string) int {
+	data, err := os.ReadFile(filepath.Join(root, "init.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return 0
+	}
+	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil || !strings.Contains(string(cmd), "genode-init") {
+		return 0
+	}
+	return pid
+}
+
+// ensureInit starts the init model for root unless it runs.
+func ensureInit(root, bin string) error {
+	l, err := os.OpenFile(filepath.Join(root, "init.start"), os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	if err := unix.Flock(int(l.Fd()), unix.LOCK_EX); err != nil {
+		return err
+	}
+	if initPid(root) != 0 {
+		return nil
+	}
+	logf, err := os.OpenFile(filepath.Join(root, "init.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	modelDir, err := launch.FindModelDir()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(filepath.Join(bin, "genode-init"), "-config", filepath.Join(root, "init.config"),
+		"-state", filepath.Join(root, "init.state"), "-launcher", filepath.Join(bin, "genode-run"))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GENODE_MODEL_DIR="+modelDir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	pid := cmd.Process.Pid
+	cmd.Process.Release()
+	return os.WriteFile(filepath.Join(root, "init.pid"), []byte(strconv.Itoa(pid)+"\n"), 0o600)
+}
+
+// stopInitIfIdle stops the hosting init when no container is left under
+// root and no other runc command holds the root.
+func stopInitIfIdle(root string, users *os.File) {
+	if err := unix.Flock(int(users.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		return
+	}
+	ents, err := os.ReadDir(root)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if e.IsDir() {
+			return
+		}
+	}
+	pid := initPid(root)
+	if pid == 0 {
+		return
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	for i := 0; i < 200; i++ {
+		if syscall.Kill(pid, 0) != nil {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := syscall.Kill(pid, 0); err == nil || !errors.Is(err, syscall.ESRCH) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	for _, f := range []string{"init.pid", "init.config", "init.state"} {
+		os.Remove(filepath.Join(root, f))
+	}
+}

@@ -1,0 +1,188 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"genodego/sandbox/driver"
+	"genodego/sandbox/initcfg"
+)
+
+// The hosting dynamic init lives next to the containers' state: runc writes
+// init's config to <root>/init.config (served to init as its config ROM,
+// fs_rom over the same file system) and reads init's state report from
+// <root>/init.state (written by a report server, e.g. fs_report). Both are
+// files, so `runc list`, which loads every directory under root, passes
+// them over.
+const (
+	InitConfig = "init.config"
+	InitState  = "init.state"
+	lockName   = "init.lock"
+)
+
+// staleLock is how old a lock file may grow before a later runc takes it
+// over: runc holds it only while it edits init's config, never across a
+// wait for a container.
+const staleLock = 10 * time.Second
+
+// parentProvides are the services the hosting init gets from its parent and
+// routes to children. A translated start node routes only what its view
+// needs among them.
+var parentProvides = []string{"ROM", "PD", "CPU", "LOG", "RM", "Timer", "Rtc", "Terminal", "File_system", "Report", "Nic"}
+
+// host is one open session with the hosting init, under the lock.
+type host struct {
+	root string
+	drv  *driver.Driver
+	lock string
+}
+
+func baseConfig() *initcfg.Config {
+	return &initcfg.Config{
+		ParentProvides: parentProvides,
+		Report: &initcfg.Report{IDs: true, Requested: true, ChildRAM: true, ChildCaps: true, InitRAM: true,
+			DelayMs: 50, Buffer: 64 * initcfg.KiB},
+	}
+}
+
+// lockRoot takes the root's lock. Creating a file with O_EXCL is the one
+// primitive every file-system server offers; Genode's libc has no working
+// flock across components.
+func lockRoot(root string) (string, error) {
+	p := filepath.Join(root, lockName)
+	deadline := time.Now().Add(2 * staleLock)
+	for {
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err == nil {
+			fmt.Fprintf(f, "%d %d\n", os.Getpid(), time.Now().UnixNano())
+			f.Close()
+			return p, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("lock %s: %w", p, err)
+		}
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > staleLock {
+			// a runc killed while it held the lock
+			os.Remove(p)
+			continue
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("lock %s: held for longer than %v", p, 2*staleLock)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// openHost locks root and opens the hosting init's config. It creates root
+// and a base config when there is none.
+func openHost(root string) (*host, error) {
+	if err := os.MkdirAll(root, 0o711); err != nil {
+		return nil, err
+	}
+	l, err := lockRoot(root)
+	if err != nil {
+		return nil, err
+	}
+	d, err := driver.Open(filepath.Join(root, InitConfig), filepath.Join(root, InitState), baseConfig())
+	if err != nil {
+		os.Remove(l)
+		return nil, err
+	}
+	return &host{root: root, drv: d, lock: l}, nil
+}
+
+func (h *host) close() {
+	if h.lock != "" {
+		os.Remove(h.lock)
+		h.lock = ""
+	}
+}
+
+// readConfig reads init's config without the lock (a consistent file: the
+// driver replaces it atomically).
+func readConfig(root string) (*initcfg.Config, error) {
+	data, err := os.ReadFile(filepath.Join(root, InitConfig))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return &initcfg.Config{}, nil
+		}
+		return nil, err
+	}
+	return initcfg.Decode(data)
+}
+
+func readReport(root string) (*initcfg.State, error) {
+	data, err := os.ReadFile(filepath.Join(root, InitState))
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	return initcfg.DecodeState(data)
+}
+
+func findStart(c *initcfg.Config, name string) *initcfg.Start {
+	for _, s := range c.Starts {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// childStatus is what init says of one of its children.
+type childStatus struct {
+	inConfig bool
+	status   driver.Status
+	child    *initcfg.ChildState
+}
+
+func lookup(root, name string) (childStatus, error) {
+	c, err := readConfig(root)
+	if err != nil {
+		return childStatus{}, err
+	}
+	s := findStart(c, name)
+	if s == nil {
+		return childStatus{}, nil
+	}
+	st, err := readReport(root)
+	if err != nil {
+		return childStatus{}, err
+	}
+	cs := childStatus{inConfig: true, status: driver.MapStatus(c.Version, s, st)}
+	if st != nil {
+		cs.child = st.Child(name)
+	}
+	return cs, nil
+}
+
+// waitReported waits until init's report shows child name in the current
+// config generation: running, exited or incomplete.
+func waitReported(root, name string, timeout time.Duration) (childStatus, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		cs, err := lookup(root, name)
+		if err != nil {
+			return cs, err
+		}
+		if !cs.inConfig {
+			return cs, fmt.Errorf("%s is no longer in init's config", name)
+		}
+		if cs.status.State != driver.Creating || (cs.child != nil && cs.child.Incomplete) {
+			return cs, nil
+		}
+		if time.Now().After(deadline) {
+			return cs, fmt.Errorf("init has not reported %s within %v: is the hosting init running (config %s, report %s)?",
+				name, timeout, filepath.Join(root, InitConfig), filepath.Join(root, InitState))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

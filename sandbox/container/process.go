@@ -1,0 +1,195 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"genodego/sandbox/initcfg"
+	"genodego/sandbox/oci"
+)
+
+// StartProcess starts another process in the running container's view
+// (`runc exec`): a second child of init, translated from the container's
+// spec with p as its process, so it sees exactly the container's rootfs and
+// mounts. It returns the child's start name and where its streams go.
+func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci.Stdio, error) {
+	s, err := c.Status()
+	if err != nil {
+		return "", stdio, err
+	}
+	if s != Running {
+		return "", stdio, fmt.Errorf("cannot exec in a %s container", s)
+	}
+	if c.st.Spec == nil {
+		return "", stdio, errors.New("the container's spec was not recorded")
+	}
+	spec := *c.st.Spec
+	spec.Process = p
+	spec.Hooks = nil
+	h, err := openHost(c.root)
+	if err != nil {
+		return "", stdio, err
+	}
+	defer h.close()
+	if err := c.reload(); err != nil {
+		return "", stdio, err
+	}
+	name := ""
+	cfg := h.drv.Config()
+	for n := 1; ; n++ {
+		name = c.id + ".exec" + strconv.Itoa(n)
+		if findStart(cfg, name) == nil {
+			break
+		}
+	}
+	if len(name) > 64 {
+		return "", stdio, fmt.Errorf("exec process name %q is longer than 64 characters (container id too long for runc exec)", name)
+	}
+	if !p.Terminal {
+		if stdio.Stdout == "" {
+			stdio.Stdout = StdioFile(c.root, c.id, name+".stdout")
+		}
+		if stdio.Stderr == "" {
+			stdio.Stderr = StdioFile(c.root, c.id, name+".stderr")
+		}
+	}
+	res, err := oci.Translate(&spec, nil, oci.Options{ID: name, Bundle: c.st.Bundle, Mode: c.st.Mode, Stdio: stdio})
+	if err != nil {
+		return "", stdio, err
+	}
+	if err := h.drv.Add(res.Start); err != nil {
+		return "", stdio, err
+	}
+	c.st.Execs = append(c.st.Execs, name)
+	if err := c.save(); err != nil {
+		return "", stdio, err
+	}
+	return name, stdio, nil
+}
+
+// EndProcess removes an exec process from init's config and the state.
+func (c *Container) EndProcess(name string) error {
+	h, err := openHost(c.root)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	if err := c.reload(); err != nil {
+		return err
+	}
+	if err := h.drv.Update(func(cfg *initcfg.Config) error {
+		cfg.Starts = without(cfg.Starts, []string{name})
+		return nil
+	}); err != nil {
+		return err
+	}
+	var keep []string
+	for _, e := range c.st.Execs {
+		if e != name {
+			keep = append(keep, e)
+		}
+	}
+	c.st.Execs = keep
+	return c.save()
+}
+
+// Stats are the figures init reports of a container's children.
+type Stats struct {
+	RAM  initcfg.Quota // summed over the container's children
+	Caps initcfg.Quota
+	// Requested is set when a child asked for more RAM than it has: on
+	// Genode it blocks rather than being killed (the OOM analogue).
+	Requested bool
+}
+
+// Stats reads init's report.
+func (c *Container) Stats() (*Stats, error) {
+	st, err := readReport(c.root)
+	if err != nil {
+		return nil, err
+	}
+	if st == nil {
+		return nil, fmt.Errorf("init has not reported yet (%s)", InitState)
+	}
+	var s Stats
+	found := false
+	for _, n := range append([]string{c.id}, c.st.Execs...) {
+		ch := st.Child(n)
+		if ch == nil {
+			continue
+		}
+		found = true
+		if q := ch.RAM; q != nil {
+			add(&s.RAM, q)
+			if q.HasRequested && q.Requested > 0 {
+				s.Requested = true
+			}
+		}
+		if q := ch.Caps; q != nil {
+			add(&s.Caps, q)
+		}
+	}
+	if !found {
+		return nil, ErrNotRunning
+	}
+	return &s, nil
+}
+
+func add(a, b *initcfg.Quota) {
+	a.Assigned += b.Assigned
+	a.Quota += b.Quota
+	a.Used += b.Used
+	a.Avail += b.Avail
+	a.Requested += b.Requested
+}
+
+// SetRAM changes the RAM quota of the container's process (`runc update
+// --memory`). Init transfers the difference live; a shrink below what the
+// child uses is a yield request the child may not honour.
+func (c *Container) SetRAM(ram initcfg.Bytes) error {
+	s, err := c.Status()
+	if err != nil {
+		return err
+	}
+	if s == Stopped {
+		return ErrNotRunning
+	}
+	if s == Created {
+		// not in init yet: change the recorded start node
+		start, err := c.start()
+		if err != nil {
+			return err
+		}
+		start.RAM = ram
+		c.st.Start = startHID(start)
+		return c.save()
+	}
+	h, err := openHost(c.root)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	if err := h.drv.SetRAM(c.id, ram); err != nil {
+		return err
+	}
+	start, err := c.start()
+	if err == nil {
+		start.RAM = ram
+		c.st.Start = startHID(start)
+	}
+	return c.save()
+}
+
+// Names of runc's labels ("key=value").
+func labelValue(labels []string, key string) (string, bool) {
+	for _, l := range labels {
+		if k, v, ok := strings.Cut(l, "="); ok && k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
