@@ -1,3 +1,5 @@
+//go:build genode
+
 package main
 
 // What runtimetest checks inside a container on Genode, after the default validations (root file system,

@@ -1,3 +1,5 @@
+//go:build genode
+
 package main
 
 import (

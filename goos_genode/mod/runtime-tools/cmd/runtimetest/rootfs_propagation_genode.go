@@ -1,3 +1,5 @@
+//go:build genode
+
 package main
 
 import rspec "github.com/opencontainers/runtime-spec/specs-go"

@@ -1,0 +1,3 @@
+module genodego/test/rootfs
+
+go 1.26.0

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// echo [-n] [-e] ARG...: -e interprets \n \t \\ and \c.
+func echoMain(p *proc, argv []string) int {
+	args := argv[1:]
+	newline, escapes := true, false
+	for len(args) > 0 && (args[0] == "-n" || args[0] == "-e" || args[0] == "-ne" || args[0] == "-en") {
+		newline = newline && !strings.Contains(args[0], "n")
+		escapes = escapes || strings.Contains(args[0], "e")
+		args = args[1:]
+	}
+	s := strings.Join(args, " ")
+	if escapes {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if s[i] != '\\' || i+1 == len(s) {
+				b.WriteByte(s[i])
+				continue
+			}
+			i++
+			switch s[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case 't':
+				b.WriteByte('\t')
+			case '\\':
+				b.WriteByte('\\')
+			case 'c':
+				fmt.Fprint(p.stdout, b.String())
+				return 0
+			default:
+				b.WriteByte('\\')
+				b.WriteByte(s[i])
+			}
+		}
+		s = b.String()
+	}
+	if newline {
+		s += "\n"
+	}
+	if _, err := io.WriteString(p.stdout, s); err != nil {
+		fmt.Fprintf(p.stderr, "echo: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// cat [FILE...]: "-" or no file is stdin.
+func catMain(p *proc, argv []string) int {
+	files := argv[1:]
+	if len(files) == 0 {
+		files = []string{"-"}
+	}
+	st := 0
+	for _, f := range files {
+		var r io.Reader = p.stdin
+		if f != "-" {
+			fh, err := os.Open(f)
+			if err != nil {
+				fmt.Fprintf(p.stderr, "cat: %v\n", err)
+				st = 1
+				continue
+			}
+			r = fh
+			defer fh.Close()
+		}
+		if _, err := io.Copy(p.stdout, r); err != nil {
+			fmt.Fprintf(p.stderr, "cat: %s: %v\n", f, err)
+			st = 1
+		}
+	}
+	return st
+}
+
+// touch [-c] FILE...: creates missing files. Genode has no settable times (utimensat is not in its ABI),
+// so an existing file's times are set only where the system can.
+func touchMain(p *proc, argv []string) int {
+	st := 0
+	create := true
+	for _, f := range argv[1:] {
+		if f == "-c" {
+			create = false
+			continue
+		}
+		if _, err := os.Stat(f); err == nil {
+			now := time.Now()
+			os.Chtimes(f, now, now) // best effort: ENOSYS on Genode
+			continue
+		} else if !errors.Is(err, fs.ErrNotExist) || !create {
+			if create {
+				fmt.Fprintf(p.stderr, "touch: %v\n", err)
+				st = 1
+			}
+			continue
+		}
+		fh, err := os.OpenFile(f, os.O_WRONLY|os.O_CREATE, 0o666)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "touch: %v\n", err)
+			st = 1
+			continue
+		}
+		fh.Close()
+	}
+	return st
+}
+
+// sleep N[smhd]...: the sum of the durations; N may be a decimal fraction.
+func sleepMain(p *proc, argv []string) int {
+	if len(argv) < 2 {
+		fmt.Fprintln(p.stderr, "sleep: missing operand")
+		return 1
+	}
+	var total time.Duration
+	for _, a := range argv[1:] {
+		unit := time.Second
+		switch {
+		case strings.HasSuffix(a, "s"):
+			a = strings.TrimSuffix(a, "s")
+		case strings.HasSuffix(a, "m"):
+			a, unit = strings.TrimSuffix(a, "m"), time.Minute
+		case strings.HasSuffix(a, "h"):
+			a, unit = strings.TrimSuffix(a, "h"), time.Hour
+		case strings.HasSuffix(a, "d"):
+			a, unit = strings.TrimSuffix(a, "d"), 24*time.Hour
+		}
+		f, err := strconv.ParseFloat(a, 64)
+		if err != nil || f < 0 {
+			fmt.Fprintf(p.stderr, "sleep: invalid time interval %q\n", a)
+			return 1
+		}
+		total += time.Duration(f * float64(unit))
+	}
+	time.Sleep(total)
+	return 0
+}
+
+// ls [-a] [-A] [-l] [-1] [-d] [FILE...]
+func lsMain(p *proc, argv []string) int {
+	var all, almost, long, dirOnly bool
+	var names []string
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			for _, c := range a[1:] {
+				switch c {
+				case 'a':
+					all = true
+				case 'A':
+					almost = true
+				case 'l':
+					long = true
+				case 'd':
+					dirOnly = true
+				case '1':
+				default:
+					fmt.Fprintf(p.stderr, "ls: invalid option -- '%c'\n", c)
+					return 2
+				}
+			}
+			continue
+		}
+		names = append(names, a)
+	}
+	if len(names) == 0 {
+		names = []string{"."}
+	}
+	st := 0
+	show := func(name string, fi fs.FileInfo) {
+		if !long {
+			fmt.Fprintln(p.stdout, name)
+			return
+		}
+		target := ""
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			if t, err := os.Readlink(name); err == nil {
+				target = " -> " + t
+			}
+		}
+		fmt.Fprintf(p.stdout, "%s %10d %s %s%s\n", fi.Mode(), fi.Size(), fi.ModTime().Format("Jan _2 15:04"), name, target)
+	}
+	var files []string
+	var dirs []string
+	for _, n := range names {
+		fi, err := os.Lstat(n)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "ls: cannot access '%s': %v\n", n, errors.Unwrap(err))
+			st = 2
+			continue
+		}
+		if fi.IsDir() && !dirOnly {
+			dirs = append(dirs, n)
+		} else {
+			files = append(files, n)
+		}
+	}
+	sort.Strings(files)
+	for _, f := range files {
+		fi, _ := os.Lstat(f)
+		show(f, fi)
+	}
+	for i, d := range dirs {
+		if len(names) > 1 {
+			if i > 0 || len(files) > 0 {
+				fmt.Fprintln(p.stdout)
+			}
+			fmt.Fprintf(p.stdout, "%s:\n", d)
+		}
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "ls: cannot open directory '%s': %v\n", d, errors.Unwrap(err))
+			st = 2
+			continue
+		}
+		if all {
+			for _, dot := range []string{".", ".."} {
+				if fi, err := os.Lstat(d + "/" + dot); err == nil {
+					if long {
+						show(dot, fi)
+					} else {
+						fmt.Fprintln(p.stdout, dot)
+					}
+				}
+			}
+		}
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), ".") && !all && !almost {
+				continue
+			}
+			if !long {
+				fmt.Fprintln(p.stdout, e.Name())
+				continue
+			}
+			fi, err := os.Lstat(d + "/" + e.Name())
+			if err != nil {
+				fmt.Fprintf(p.stderr, "ls: %v\n", err)
+				st = 1
+				continue
+			}
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				t, _ := os.Readlink(d + "/" + e.Name())
+				fmt.Fprintf(p.stdout, "%s %10d %s %s -> %s\n", fi.Mode(), fi.Size(), fi.ModTime().Format("Jan _2 15:04"), e.Name(), t)
+				continue
+			}
+			fmt.Fprintf(p.stdout, "%s %10d %s %s\n", fi.Mode(), fi.Size(), fi.ModTime().Format("Jan _2 15:04"), e.Name())
+		}
+	}
+	return st
+}
+
+// mkdir [-p] DIR...
+func mkdirMain(p *proc, argv []string) int {
+	parents := false
+	st := 0
+	for _, a := range argv[1:] {
+		if a == "-p" {
+			parents = true
+			continue
+		}
+		var err error
+		if parents {
+			err = os.MkdirAll(a, 0o777)
+		} else {
+			err = os.Mkdir(a, 0o777)
+		}
+		if err != nil {
+			fmt.Fprintf(p.stderr, "mkdir: %v\n", err)
+			st = 1
+		}
+	}
+	return st
+}
+
+// rm [-r] [-f] FILE...
+func rmMain(p *proc, argv []string) int {
+	var recursive, force bool
+	st := 0
+	for _, a := range argv[1:] {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			recursive = recursive || strings.ContainsAny(a, "rR")
+			force = force || strings.Contains(a, "f")
+			continue
+		}
+		var err error
+		if recursive {
+			if _, e := os.Lstat(a); e != nil {
+				err = e
+			} else {
+				err = os.RemoveAll(a)
+			}
+		} else {
+			err = os.Remove(a)
+		}
+		if err != nil && !(force && errors.Is(err, fs.ErrNotExist)) {
+			fmt.Fprintf(p.stderr, "rm: %v\n", err)
+			st = 1
+		}
+	}
+	return st
+}
+
+func pwdMain(p *proc, argv []string) int {
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(p.stderr, "pwd: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(p.stdout, wd)
+	return 0
+}
+
+// env: prints the environment (no command form).
+func envMain(p *proc, argv []string) int {
+	if len(argv) > 1 {
+		fmt.Fprintln(p.stderr, "env: only printing the environment is supported")
+		return 125
+	}
+	for _, kv := range p.env {
+		fmt.Fprintln(p.stdout, kv)
+	}
+	return 0
+}
