@@ -92,6 +92,10 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 			c.refuse(f+".destination", "%s", bad+" (or contains \"->\")")
 			continue
 		}
+		if len(dst) > maxPath {
+			c.refuse(f+".destination", "%d bytes: longer than Genode's path limit (%d)", len(dst), maxPath)
+			continue
+		}
 		if j, dup := seen[dst]; dup {
 			c.refuse(f+".destination", "%s is already the destination of mounts[%d]; stacked mounts are not supported", dst, j)
 			continue
@@ -127,7 +131,8 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 				c.refuse(f+".source", "a bind mount needs a source directory")
 				continue
 			}
-			if !filepath.IsAbs(src) {
+			relative := !filepath.IsAbs(src)
+			if relative {
 				src = filepath.Join(o.Bundle, src)
 			}
 			src = filepath.Clean(src)
@@ -138,6 +143,10 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 			}
 			if !fi.IsDir() {
 				c.refuse(f+".source", "%s is not a directory: single-file bind mounts are not supported (file systems are mounted as File_system sessions)", src)
+				continue
+			}
+			if why := dirProblem(src, o.Bundle, relative); why != "" {
+				c.refuse(f+".source", "%s", why)
 				continue
 			}
 			if bad := attrProblem(src); bad != "" {

@@ -308,12 +308,15 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		c.refuse("root.path", "a root file system is required")
 	} else {
 		rootfs = s.Root.Path
-		if !filepath.IsAbs(rootfs) {
+		relative := !filepath.IsAbs(rootfs)
+		if relative {
 			rootfs = filepath.Join(o.Bundle, rootfs)
 		}
 		rootfs = filepath.Clean(rootfs)
 		if fi, err := os.Stat(rootfs); err != nil || !fi.IsDir() {
 			c.refuse("root.path", "%s is not a directory", rootfs)
+		} else if why := dirProblem(rootfs, o.Bundle, relative); why != "" {
+			c.refuse("root.path", "%s", why)
 		}
 		rootReadonly = s.Root.Readonly
 	}
@@ -422,6 +425,9 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		if bad := attrProblem(cwd); bad != "" {
 			c.refuse("process.cwd", "%s", bad)
 		}
+		if len(cwd) > maxPath {
+			c.refuse("process.cwd", "%d bytes: longer than Genode's path limit (%d)", len(cwd), maxPath)
+		}
 		cfg.Libc.Set("cwd", cwd)
 
 		// args
@@ -440,6 +446,8 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 				c.refuse("process.args[0]", "%q cannot be executed from the rootfs: %v", p.Args[0], err)
 			} else if bad := attrProblem(cp); bad != "" {
 				c.refuse("process.args[0]", "resolved path %s", bad)
+			} else if len(cp) > maxPath {
+				c.refuse("process.args[0]", "resolved path of %d bytes: longer than Genode's path limit (%d)", len(cp), maxPath)
 			} else {
 				// name the binary ROM by its symlink-free path: the ROM
 				// server looks the file up without following links

@@ -2,6 +2,7 @@ package oci
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -104,4 +105,36 @@ func lookPath(root, cwd, name, pathEnv string) (string, string, error) {
 		}
 	}
 	return "", "", errors.New("not found in PATH " + pathEnv)
+}
+
+// maxPath is the longest path Genode's libc holds: Vfs::MAX_PATH_LEN is 512
+// bytes with the terminating NUL (repos/os/include/vfs/types.h), the
+// capacity of the libc's Absolute_path. A longer <libc cwd> or <dir> path
+// would be cut or dropped, never refused, so Translate refuses it.
+const maxPath = 511
+
+// dirProblem tells why the directory p (absolute, or joined to the bundle
+// when the config gave it relative; cleaned) cannot be one of the
+// container's file systems, which the container sees as a whole:
+//
+//   - "/" would give it every file system of runc's view;
+//   - a path given relative to the bundle names the bundle's own content and
+//     must stay in the bundle;
+//   - a path through a symbolic link names what the link points to, which
+//     the bundle's content decides and may change before the container
+//     starts; runc refuses such a rootfs too (libcontainer/configs/validate:
+//     "invalid rootfs: not an absolute path, or a symlink"). The host model
+//     enters the directory by its path, following links, and confines the
+//     container below it.
+func dirProblem(p, bundle string, relative bool) string {
+	if p == "/" {
+		return "is the root directory: the container would see every file system of runc's view"
+	}
+	if relative && bundle != "" && !under(p, filepath.Clean(bundle)) {
+		return fmt.Sprintf("%s leaves the bundle: a path relative to the bundle must stay in it", p)
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil && r != p {
+		return fmt.Sprintf("%s is a symbolic link or passes through one (it resolves to %s): name the directory itself", p, r)
+	}
+	return ""
 }
