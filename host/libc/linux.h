@@ -8,6 +8,7 @@
 #define LX_EAGAIN 11
 #define LX_EINPROGRESS 115
 #define LX_F_SETFD 2
+#define LX_F_GETFL 3
 #define LX_F_DUPFD_CLOEXEC 1030
 #define LX_FD_CLOEXEC 1
 #define LX_MFD_CLOEXEC 1

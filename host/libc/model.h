@@ -34,6 +34,10 @@ struct model_vfs_node {
 	/* the same fields, whole and decoded (see model_vfs_field) */
 	const char **fields;
 	size_t       n_fields;
+	/* a file of a plugin's own making, not of a flat-config line (model_vfs_expand): type "readonly_value", the
+	 * value it shows ("info", "rows", ...) and the index of the node it belongs to; NULL and 0 otherwise */
+	const char *value;
+	size_t      owner;
 };
 struct model_config {
 	const char *component;
@@ -65,6 +69,9 @@ const struct model_libc_fd *model_libc_fds(size_t *n);
 /* The value of a VFS node's name=value field (e.g. "label"), decoded; NULL if absent. */
 const char *model_vfs_field(const struct model_vfs_node *v, const char *name);
 void model_config_load(char **host_envp);
+/* Adds the nodes a plugin makes of one config node (the terminal's hidden .NAME directory); model_config_load
+ * calls it once the vfs lines are read. */
+void model_vfs_expand(void);
 extern const char *model_config_text;      /* the raw file, for execve */
 extern size_t      model_config_text_len;
 extern char      **model_host_envp;        /* the Linux environment the loader got */
@@ -228,7 +235,7 @@ int  model_vfs_ram_save(const char *host_path);
 void model_vfs_ram_restore(const char *host_path);
 enum model_fd_kind { MODEL_FD_FREE, MODEL_FD_FILE, MODEL_FD_DIR, MODEL_FD_PIPE, MODEL_FD_SOCKET,
                      MODEL_FD_LOG, MODEL_FD_NULL, MODEL_FD_ZERO, MODEL_FD_RTC, MODEL_FD_RNG, MODEL_FD_TERMINAL,
-                     MODEL_FD_KQUEUE, MODEL_FD_SOCKETFS };
+                     MODEL_FD_KQUEUE, MODEL_FD_SOCKETFS, MODEL_FD_VALUE };
 /* Open <libc stdin/stdout/stderr> as fds 0-2, the <libc><fd> nodes, and take <libc cwd>; idempotent, also done
  * lazily by the first I/O call. Start-up calls it on the main thread before main so that its warnings come first. */
 void  model_io_init(void);

@@ -215,6 +215,7 @@ void model_config_load(char **envp)
 	model_cfg.envp = envs;
 	model_cfg.vfs = vfs;
 	if (!model_cfg.component) model_cfg.component = "component";
+	model_vfs_expand();
 }
 
 const char *model_vfs_field(const struct model_vfs_node *v, const char *name)

@@ -61,11 +61,14 @@ static struct model_fd *lookup(const char *fn, int fd, long *err)
 }
 
 /* ---- calling convention: run on the main thread, wait outside it ---- */
+/* what a blocked call waits for: waitfd's events; IO_WAIT_TERMINAL: data of a terminal's host fd (never for -1) */
 struct io_hdr { int waitfd; short waitev; };
+#define IO_WAIT_TERMINAL ((short)0x4000)
 
 static int hdr_ready(void *p)
 {
 	struct io_hdr *h = p;
+	if (h->waitev == IO_WAIT_TERMINAL) return vfs_terminal_host_ready(h->waitfd);
 	return h->waitfd < 0 || io_host_ready(h->waitfd, h->waitev);
 }
 
@@ -76,6 +79,7 @@ static long io_run(long (*fn)(void *), struct io_hdr *h)
 	if (!io_ready) model_funnel(do_init, 0);
 	for (;;) {
 		h->waitfd = -1;
+		h->waitev = 0;
 		long r = model_funnel(fn, h);
 		if (r != -IO_WOULDBLOCK) return r;
 		model_block_until(hdr_ready, h, -1);
@@ -313,9 +317,12 @@ static long fd_read(struct a_fd *a, struct model_fd *f, void *buf, size_t n)
 		return r;
 	}
 	if (f->kind == MODEL_FD_KQUEUE) return -FB_EINVAL;
-	if (f->kind == MODEL_FD_TERMINAL && !vfs_read_ready(&f->h)) {
-		if (f->flags & FB_O_NONBLOCK) return -FB_EAGAIN;
-		a->h.waitfd = 0; a->h.waitev = LX_POLLIN;
+	if (f->kind == MODEL_FD_TERMINAL) {
+		/* vfs_plugin.cc read: O_NONBLOCK without read_ready is EAGAIN; else READ_QUEUED blocks until data come */
+		long r = vfs_read_ready(&f->h) ? vfs_read(&f->h, buf, n) : -FB_EAGAIN;
+		if (r != -FB_EAGAIN || (f->flags & FB_O_NONBLOCK)) return r;
+		a->h.waitfd = vfs_terminal_waitfd(&f->h);
+		a->h.waitev = model_vfs_field(f->h.node, "hostfd") ? IO_WAIT_TERMINAL : LX_POLLIN;  /* else the launcher's stdin */
 		return -IO_WOULDBLOCK;
 	}
 	return vfs_read(&f->h, buf, n);
@@ -345,7 +352,13 @@ static long fd_write(struct a_fd *a, struct model_fd *f, const void *buf, size_t
 		return r;
 	}
 	if (f->kind == MODEL_FD_KQUEUE) return -FB_EINVAL;
-	return vfs_write(&f->h, buf, n);
+	long r = vfs_write(&f->h, buf, n);
+	if (f->kind == MODEL_FD_TERMINAL && r >= 0 && (size_t)r < n && !(f->flags & FB_O_NONBLOCK)) {
+		/* vfs_plugin.cc write: a terminal is a transactional file, whose short write is not continued */
+		model_warning("partial write on transactional file");
+		return -FB_EIO;
+	}
+	return r;
 }
 
 static long do_read(void *p)
@@ -927,6 +940,123 @@ int fcntl(int fd, int cmd, ...)
 }
 
 /* ---- ioctl (vfs_plugin.cc ioctl, socket_fs_plugin.cc ioctl) ---- */
+/* The ioctl pseudo files of an fd live in a hidden directory named after its path, ".NAME" (a String<64>) beside
+ * it (internal/vfs_plugin.h ioctl_dir). _with_info reads "info" there (at most 4 KiB, as far as its stat size
+ * says) straight from the VFS, symlinks unresolved; the content's length, or -1 if there is no such file. */
+static long ioctl_info(const char *fd_path, char *buf, size_t cap)
+{
+	const char *last = fd_path;
+	for (const char *p = fd_path; *p; p++) if (*p == '/') last = p + 1;
+	if (!*last) return -1;
+	size_t dl = (size_t)(last - fd_path);
+	char name[64], path[VFS_PATH_MAX + 80];
+	snprintf_int(name, sizeof name, ".%s", last);
+	if (dl + strlen(name) + 6 >= VFS_PATH_MAX) return -1;
+	memcpy(path, fd_path, dl);
+	snprintf_int(path + dl, sizeof path - dl, "%s/info", name);
+	struct vstat st;
+	if (vfs_stat(path, &st) || st.type == VN_DIR) return -1;
+	struct vhandle h;
+	if (vfs_open(path, FB_O_RDONLY, &h)) return -1;
+	size_t want = st.size < cap ? (size_t)st.size : cap, got = 0;
+	while (got < want) {
+		long r = vfs_read(&h, buf + got, want - got);
+		if (r <= 0) break;
+		got += (size_t)r;
+	}
+	vfs_close(&h);
+	return (long)got;
+}
+
+/* The node of an info file as Genode's Node reads it (base/src/lib/base/node.cc): after blanks, XML if it starts
+ * with '<', else HID (util/hid.h: a lower-case type, no control characters but line ends and tabs, ended by a
+ * line "-"). Only the top node's type and attributes matter here. */
+static int ident_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == ':' || c == '.'; }
+
+static size_t info_start(const char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n')) i++;
+	return i;
+}
+
+/* the extent of the top node's header (type and attributes) or 0 if the content is no valid node */
+static size_t info_header(const char *s, size_t n, int *xml)
+{
+	size_t i = info_start(s, n);
+	if (i >= n) return 0;
+	*xml = s[i] == '<';
+	if (*xml) {
+		size_t e = i + 1;
+		while (e < n && s[e] != '>') { if (s[e] == '"') { e++; while (e < n && s[e] != '"') e++; } e++; }
+		return e < n ? e : 0;
+	}
+	if (!(s[i] >= 'a' && s[i] <= 'z')) return 0;
+	/* hid.cc _validated: the end marker "\n-" before any control character other than LF, CR LF and tab */
+	size_t end = 0;
+	for (size_t k = i; k + 1 < n; k++) {
+		char c = s[k];
+		if (c == '\n' && s[k + 1] == '-') { end = k; break; }
+		if ((unsigned char)c < 0x20 && c != '\n' && c != '\t' && !(c == '\r' && s[k + 1] == '\n')) return 0;
+	}
+	if (!end) return 0;
+	/* the header: the first line and the lines continuing it ("  | tag: value") */
+	size_t e = i;
+	for (;;) {
+		while (e < end && s[e] != '\n') e++;
+		if (e >= end) return end;
+		size_t b = e + 1;
+		while (b < end && s[b] == ' ') b++;
+		if (b >= end || s[b] != '|') return e;
+		e = b;
+	}
+}
+
+static int info_is(const char *s, size_t n, const char *type)
+{
+	int xml;
+	size_t h = info_header(s, n, &xml);
+	if (!h) return 0;
+	size_t i = info_start(s, n) + (size_t)xml, tl = strlen(type);
+	return i + tl <= h && !memcmp(s + i, type, tl) && (i + tl == h || !ident_char(s[i + tl]));
+}
+
+/* the value of attribute name of the top node as an unsigned number (decimal or 0x hex, whole), else dflt */
+static unsigned info_unsigned(const char *s, size_t n, const char *name, unsigned dflt)
+{
+	int xml;
+	size_t h = info_header(s, n, &xml);
+	size_t nl = strlen(name);
+	const char *v = 0; size_t vl = 0;
+	for (size_t i = info_start(s, n) + 1; i + nl < h && !v; i++) {
+		if (ident_char(s[i - 1]) || memcmp(s + i, name, nl)) continue;
+		size_t k = i + nl;
+		if (xml) {
+			if (k + 1 < h && s[k] == '=' && s[k + 1] == '"') {
+				v = s + k + 2;
+				while (k + 2 + vl < h && v[vl] != '"') vl++;
+			}
+		} else if (k + 1 < h && s[k] == ':' && s[k + 1] == ' ' && i >= 2 && s[i - 1] == ' ' && s[i - 2] == '|') {
+			v = s + k + 2;
+			while (k + 2 + vl < h && v[vl] != '|' && v[vl] != '\n') vl++;
+			while (vl && v[vl - 1] == ' ') vl--;
+		}
+	}
+	if (!v || !vl) return dflt;
+	unsigned long r = 0;
+	size_t k = 0;
+	int hex = vl > 2 && v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
+	for (k = hex ? 2 : 0; k < vl; k++) {
+		char c = v[k];
+		int d = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		        hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0) return dflt;
+		r = r * (hex ? 16 : 10) + (unsigned long)d;
+	}
+	return (unsigned)r;
+}
+
+
 static long do_ioctl(void *p)
 {
 	struct a_fd *a = p;
@@ -939,8 +1069,15 @@ static long do_ioctl(void *p)
 	if (f->kind == MODEL_FD_KQUEUE) return -IO_FAIL_NOERRNO;
 	if (req == FB_TIOCGWINSZ) {
 		if (!argp) return -FB_EINVAL;
-		/* only a terminal's "info" file answers; the model has none, so the request is unhandled */
-		return -FB_EINVAL;
+		/* _ioctl_tio: the "info" file of the fd's ioctl directory, if it holds a <terminal> node, gives rows
+		 * (default 25) and columns (default 80); nothing else of the winsize is written. Else unhandled: EINVAL. */
+		char info[4096];
+		long len = ioctl_info(f->path, info, sizeof info);
+		if (len < 0 || !info_is(info, (size_t)len, "terminal")) return -FB_EINVAL;
+		unsigned short *ws = (unsigned short *)argp;
+		ws[0] = (unsigned short)info_unsigned(info, (size_t)len, "rows", 25);
+		ws[1] = (unsigned short)info_unsigned(info, (size_t)len, "columns", 80);
+		return 0;
 	}
 	if (req == FB_TIOCGETA) {
 		if (!argp) return -FB_EINVAL;
@@ -1136,6 +1273,7 @@ const char *model_fd_exec_state(void)
 	for (int i = 0; i < MODEL_MAX_FDS; i++)
 		if (io_fd(i)) cap += 160 + 2 * VFS_PATH_MAX;
 	char *buf = io_alloc(cap), *o = buf;
+	vfs_terminals_keep_on_exec();
 	*o++ = 'c'; o = put_hex(o, vfs_cwd()); *o++ = ';';
 	*o++ = 'p'; o = model_put_num(o, (long)pipe_ids); *o++ = ';';
 	for (int i = 0; i < MODEL_MAX_FDS; i++) {
@@ -1145,6 +1283,8 @@ const char *model_fd_exec_state(void)
 			model_warning("model: execve: fd %d (%s) is an unlinked RAM file, which the model cannot carry", i, f->path);
 			continue;
 		}
+		/* a terminal's host fd is its node's (the session), not the handle's: it is opened again by path, and the
+		 * new image finds the node's fd from the same vfs line (vfs_terminals_keep_on_exec keeps it open) */
 		int hostfd = f->kind == MODEL_FD_TERMINAL ? -1 : f->h.hostfd;
 		if (hostfd >= 0) model_sys(SYS_fcntl, (long)hostfd, (long)LX_F_SETFD, 0L);
 		*o++ = 'f'; o = model_put_num(o, i);
@@ -1170,7 +1310,8 @@ static void restore_one(int fd, int kind, int flags, int hostfd, uint64_t seek, 
 	f->flags = flags;
 	model_strlcpy(f->path, path, sizeof f->path);
 	if (kind == MODEL_FD_FILE || kind == MODEL_FD_DIR || kind == MODEL_FD_LOG || kind == MODEL_FD_NULL ||
-	    kind == MODEL_FD_ZERO || kind == MODEL_FD_RTC || kind == MODEL_FD_RNG || kind == MODEL_FD_TERMINAL) {
+	    kind == MODEL_FD_ZERO || kind == MODEL_FD_RTC || kind == MODEL_FD_RNG || kind == MODEL_FD_TERMINAL ||
+	    kind == MODEL_FD_VALUE) {
 		if (hostfd >= 0) {
 			/* a host file: the inherited host fd, whatever became of its name since */
 			f->kind = kind;

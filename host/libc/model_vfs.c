@@ -3,7 +3,8 @@
  *
  * Models: repos/libports/src/lib/libc/file_operations.cc (resolve_symlinks, lexical ".." via Absolute_path,
  * 10 follow levels), repos/os/include/vfs/{dir_file_system,single_file_system}.h and
- * repos/os/src/lib/vfs/{ram,fs,inline,rom,null,zero,log,terminal,rtc,symlink}_file_system.h.
+ * repos/os/src/lib/vfs/{ram,fs,inline,rom,null,zero,log,terminal,rtc,symlink}_file_system.h,
+ * repos/os/include/vfs/readonly_value_file_system.h.
  *
  * Confinement: every path is made absolute and canonical in the component's view before it is looked up, so
  * ".." never leaves "/", and symlinks (in the view or on a host `fs` directory) are resolved by the libc inside
@@ -12,6 +13,7 @@
  * symlink appears between resolution and use.
  */
 #include <sys/syscall.h>
+#include <stdlib.h>
 #include "model_fd.h"
 
 /* internal memory: anonymous host pages (bookkeeping of the model, not of the component) */
@@ -101,7 +103,8 @@ struct vloc { int kind; const struct model_vfs_node *n; char rel[VFS_PATH_MAX]; 
 
 static int is_single(const char *t)
 {
-	static const char *s[] = { "inline", "rom", "null", "zero", "log", "terminal", "rtc", "symlink", "rng", 0 };
+	static const char *s[] = { "inline", "rom", "null", "zero", "log", "terminal", "rtc", "symlink", "rng",
+	                           "readonly_value", 0 };
 	for (int i = 0; s[i]; i++) if (!strcmp(t, s[i])) return 1;
 	return 0;
 }
@@ -397,6 +400,172 @@ static const char *single_content(const struct model_vfs_node *n, size_t *len)
 	return 0;
 }
 
+/* ---- terminal sessions (terminal_file_system.h) ----
+ * A <terminal> node opens one Terminal session, which every handle of the node shares. The launcher serves it
+ * (host/launch/terminal.go): by default as its own stdin (fd 0, read) and stdout (fd 1, write); when init's route
+ * sends the session to a host file, as that file's host fd (flat-config field hostfd=), opened read-only,
+ * write-only or read-write as the launcher decided. A Terminal session has no end of file: the VFS plugin answers
+ * READ_QUEUED while the server has nothing (read blocks, O_NONBLOCK gives EAGAIN, poll reports no POLLIN), so a
+ * host file at its end, a hung-up tty and a write-only file give nothing, never 0. The launcher's own stdin keeps
+ * passing the host's end of file on, as it always did on the model (kinder than Genode; host/README.md). */
+struct term { int ready; int rfd, wfd; int host_eof; };
+static struct term *terms;
+
+static struct term *term_of(const struct model_vfs_node *n)
+{
+	size_t i = (size_t)(n - model_cfg.vfs);
+	if (!terms) {
+		terms = io_alloc(sizeof(struct term) * (model_cfg.n_vfs + 1));
+		memset(terms, 0, sizeof(struct term) * (model_cfg.n_vfs + 1));
+	}
+	struct term *t = &terms[i];
+	if (t->ready) return t;
+	t->ready = 1;
+	const char *hf = model_vfs_field(n, "hostfd");
+	if (!hf) { t->rfd = 0; t->wfd = 1; t->host_eof = 1; return t; }
+	long fd = 0;
+	for (const char *p = hf; *p >= '0' && *p <= '9'; p++) fd = fd * 10 + (*p - '0');
+	long fl = model_sys(SYS_fcntl, fd, (long)LX_F_GETFL, 0L);
+	if (fl < 0) {
+		const char *hp = model_vfs_field(n, "hostpath");
+		model_die(125, "model: terminal %s: host fd %ld (%s) is not open", n->path, fd, hp ? hp : "?");
+	}
+	int acc = (int)(fl & 3);
+	t->rfd = acc == LX_O_WRONLY ? -1 : (int)fd;
+	t->wfd = acc == LX_O_RDONLY ? -1 : (int)fd;
+	/* the model's own host fds are close-on-exec; model_fd_exec_state clears it for the new image */
+	model_sys(SYS_fcntl, fd, (long)LX_F_SETFD, (long)LX_FD_CLOEXEC);
+	return t;
+}
+
+/* 1 if a read of the session's host fd would give data now (no data and end of file both give 0) */
+int vfs_terminal_host_ready(int fd)
+{
+	if (fd < 0) return 0;
+	struct lx_stat st;
+	if (model_sys(SYS_fstat, (long)fd, (long)&st) == 0 && (st.st_mode & 0170000) == 0100000) {
+		long off = model_sys(SYS_lseek, (long)fd, 0L, 1L /* SEEK_CUR */);
+		return off >= 0 && off < st.st_size;
+	}
+	struct lx_pollfd p = { fd, LX_POLLIN, 0 };
+	struct lx_timespec ts = { 0, 0 };
+	return model_sys(SYS_ppoll, (long)&p, 1L, (long)&ts, 0L, 8L) > 0 && (p.revents & LX_POLLIN);
+}
+
+static int term_read_ready(struct term *t)
+{
+	if (t->host_eof) return io_host_ready(t->rfd, LX_POLLIN);
+	return vfs_terminal_host_ready(t->rfd);
+}
+
+int vfs_terminal_waitfd(const struct vhandle *h)
+{
+	return term_of(h->node)->rfd;
+}
+
+static long term_read(struct term *t, void *buf, size_t n)
+{
+	if (!term_read_ready(t)) return -FB_EAGAIN;
+	long r = model_sys_result(model_sys(SYS_read, (long)t->rfd, (long)buf, (long)n));
+	if (t->host_eof) return r;
+	return r > 0 ? r : -FB_EAGAIN;
+}
+
+/* the session's write: the client hands the bytes over until the server takes fewer (terminal_session/client.h);
+ * the launcher's host file takes all unless the host write fails; a session without a write side takes none */
+static long term_write(struct term *t, const void *buf, size_t n)
+{
+	if (t->host_eof) return model_sys_result(model_sys(SYS_write, (long)t->wfd, (long)buf, (long)n));
+	size_t done = 0;
+	while (t->wfd >= 0 && done < n) {
+		long r = model_sys(SYS_write, (long)t->wfd, (long)((const char *)buf + done), (long)(n - done));
+		if (r == -4) continue;   /* EINTR */
+		if (r <= 0) break;
+		done += (size_t)r;
+	}
+	return (long)done;
+}
+
+/* execve: the new image reads the same vfs lines, so every terminal's host fd must outlive the host execve */
+void vfs_terminals_keep_on_exec(void)
+{
+	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
+		const struct model_vfs_node *n = &model_cfg.vfs[i];
+		if (strcmp(n->type, "terminal") || !model_vfs_field(n, "hostfd")) continue;
+		struct term *t = term_of(n);
+		int fd = t->rfd >= 0 ? t->rfd : t->wfd;
+		model_sys(SYS_fcntl, (long)fd, (long)LX_F_SETFD, 0L);
+	}
+}
+
+/* The terminal's size as its server reports it (Terminal::Session::size): the host tty's, else 0 x 0, which is what
+ * Genode's servers without a screen answer (file_terminal, log_terminal, tcp_terminal, terminal_crosslink). */
+static void term_size(struct term *t, unsigned *rows, unsigned *cols)
+{
+	int fds[2] = { t->wfd, t->rfd };
+	*rows = *cols = 0;
+	for (int i = 0; i < 2; i++) {
+		unsigned short ws[4];
+		if (fds[i] >= 0 && model_sys(SYS_ioctl, (long)fds[i], 0x5413L /* TIOCGWINSZ */, (long)ws) == 0) {
+			*rows = ws[0]; *cols = ws[1];
+			return;
+		}
+	}
+}
+
+/* terminal_file_system.h: the compound of a <terminal NAME> node is the data file NAME and the directory .NAME
+ * (Name(".", name), a String<64>) with the read-only values info, rows, columns and interrupts */
+void model_vfs_expand(void)
+{
+	static const char *values[] = { "info", "rows", "columns", "interrupts" };
+	size_t extra = 0;
+	for (size_t i = 0; i < model_cfg.n_vfs; i++)
+		if (!strcmp(model_cfg.vfs[i].type, "terminal")) extra += 5;
+	if (!extra) return;
+	struct model_vfs_node *v = malloc((model_cfg.n_vfs + extra) * sizeof *v);
+	size_t k = 0;
+	for (size_t i = 0; i < model_cfg.n_vfs; i++) {
+		v[k++] = model_cfg.vfs[i];
+		if (strcmp(model_cfg.vfs[i].type, "terminal")) continue;
+		size_t owner = k - 1;
+		const char *p = model_cfg.vfs[i].path;
+		char dir[VFS_PATH_MAX], hidden[64];
+		path_parent(p, dir);
+		snprintf_int(hidden, sizeof hidden, ".%s", path_last(p));
+		size_t dl = strlen(dir);
+		char *d = malloc(dl + strlen(hidden) + 2);
+		snprintf_int(d, dl + strlen(hidden) + 2, "%s%s%s", dir, dl > 1 ? "/" : "", hidden);
+		memset(&v[k], 0, sizeof v[k]);
+		v[k].path = d; v[k].type = "dir";
+		k++;
+		for (int j = 0; j < 4; j++) {
+			size_t l = strlen(d) + strlen(values[j]) + 2;
+			char *f = malloc(l);
+			snprintf_int(f, l, "%s/%s", d, values[j]);
+			memset(&v[k], 0, sizeof v[k]);
+			v[k].path = f; v[k].type = "readonly_value"; v[k].value = values[j]; v[k].owner = owner;
+			k++;
+		}
+	}
+	model_cfg.vfs = v;
+	model_cfg.n_vfs = k;
+}
+
+/* the text of a readonly value: its String's bytes with the terminating NUL; the length */
+#define VALUE_TEXT_MAX 160
+static size_t value_text(const struct model_vfs_node *n, char *text)
+{
+	unsigned rows = 0, cols = 0;
+	if (strcmp(n->value, "interrupts")) term_size(term_of(&model_cfg.vfs[n->owner]), &rows, &cols);
+	int l;
+	/* Info::print: Generator output, HID unless the component's config asks for XML (base/src/lib/base/hid.cc) */
+	if (!strcmp(n->value, "info")) l = snprintf_int(text, VALUE_TEXT_MAX, "terminal | rows: %u | columns: %u\n-\n", rows, cols);
+	else if (!strcmp(n->value, "rows")) l = snprintf_int(text, VALUE_TEXT_MAX, "%u", rows);
+	else if (!strcmp(n->value, "columns")) l = snprintf_int(text, VALUE_TEXT_MAX, "%u", cols);
+	else l = snprintf_int(text, VALUE_TEXT_MAX, "0");   /* interrupts: control-c is not modelled */
+	return (size_t)l + 1;
+}
+
 /* rtc_file_system.h: "%Y-%m-%d %H:%M:%S\n" */
 static size_t rtc_text(char *buf)
 {
@@ -467,6 +636,12 @@ int vfs_stat(const char *abs, struct vstat *st)
 		if (!strcmp(n->type, "inline")) { st->w = 0; st->x = 1; }
 		if (!strcmp(n->type, "rom") || !strcmp(n->type, "rtc")) st->w = 0;
 		if (!strcmp(n->type, "rom")) st->x = 1;   /* rom_file_system.h: rwx = r-x */
+		if (n->value) {
+			/* readonly_value_file_system.h: Node_rwx::ro(), size = the String's length with its terminating NUL */
+			char text[VALUE_TEXT_MAX];
+			st->w = 0;
+			st->size = value_text(n, text);
+		}
 		if (!strcmp(n->type, "inline") || !strcmp(n->type, "rom")) {
 			size_t len; single_content(n, &len); st->size = len;
 		}
@@ -750,6 +925,7 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 		else if (!strcmp(t, "rng")) h->kind = MODEL_FD_RNG;
 		else if (!strcmp(t, "terminal")) h->kind = MODEL_FD_TERMINAL;
 		else if (!strcmp(t, "rtc")) h->kind = MODEL_FD_RTC;
+		else if (L.n->value) h->kind = MODEL_FD_VALUE;
 		else {
 			h->kind = MODEL_FD_FILE;
 			h->data = single_content(L.n, &h->data_len);
@@ -814,9 +990,17 @@ long vfs_read(struct vhandle *h, void *buf, size_t n)
 		long r = model_sys(SYS_getrandom, (long)buf, (long)n, 0L);
 		return model_sys_result(r);
 	}
-	case MODEL_FD_TERMINAL: {
-		if (!io_host_ready(0, LX_POLLIN)) return -FB_EAGAIN;
-		return model_sys_result(model_sys(SYS_read, 0L, (long)buf, (long)n));
+	case MODEL_FD_TERMINAL: return term_read(term_of(h->node), buf, n);
+	case MODEL_FD_VALUE: {
+		/* readonly_value_file_system.h: the value's text from the seek offset, NUL included; past it INVALID */
+		char text[VALUE_TEXT_MAX];
+		size_t len = value_text(h->node, text);
+		if (h->seek > len) return -FB_EINVAL;
+		size_t l = len - (size_t)h->seek;
+		if (l > n) l = n;
+		memcpy(buf, text + h->seek, l);
+		h->seek += l;
+		return (long)l;
 	}
 	case MODEL_FD_RTC: {
 		char t[32];
@@ -872,8 +1056,8 @@ long vfs_write(struct vhandle *h, const void *buf, size_t n)
 		}
 		return (long)n;
 	}
-	case MODEL_FD_TERMINAL:
-		return model_sys_result(model_sys(SYS_write, 1L, (long)buf, (long)n));
+	case MODEL_FD_TERMINAL: return term_write(term_of(h->node), buf, n);
+	case MODEL_FD_VALUE: return -FB_EIO;   /* readonly_value_file_system.h: WRITE_ERR_IO */
 	case MODEL_FD_DIR: return -FB_EISDIR;
 	case MODEL_FD_FILE:
 		if (h->rn) {
@@ -914,7 +1098,7 @@ int vfs_ftruncate(struct vhandle *h, uint64_t len)
 
 int vfs_read_ready(struct vhandle *h)
 {
-	if (h->kind == MODEL_FD_TERMINAL) return io_host_ready(0, LX_POLLIN);
+	if (h->kind == MODEL_FD_TERMINAL) return term_read_ready(term_of(h->node));
 	return 1;
 }
 int vfs_write_ready(struct vhandle *h) { (void)h; return 1; }
@@ -1084,6 +1268,8 @@ int model_vfs_resolve(const char *path, int follow_last, const struct model_vfs_
 
 void vfs_init(void)
 {
+	for (size_t i = 0; i < model_cfg.n_vfs; i++)
+		if (!strcmp(model_cfg.vfs[i].type, "terminal")) term_of(&model_cfg.vfs[i]);
 	const char *cwd = model_libc_attr("cwd");
 	if (cwd) {
 		char abs[VFS_PATH_MAX];

@@ -47,6 +47,11 @@ long vfs_read(struct vhandle *h, void *buf, size_t n);      /* -FB_EAGAIN when n
 long vfs_write(struct vhandle *h, const void *buf, size_t n);
 int  vfs_ftruncate(struct vhandle *h, uint64_t len);
 int  vfs_read_ready(struct vhandle *h);
+/* terminals (terminal_file_system.h): the host fd a blocked read waits for (-1: a session without input), whether
+ * it has data now (a thread-safe check, for the waiting thread), and their host fds kept across the host execve */
+int  vfs_terminal_waitfd(const struct vhandle *h);
+int  vfs_terminal_host_ready(int fd);
+void vfs_terminals_keep_on_exec(void);
 int  vfs_write_ready(struct vhandle *h);
 int  vfs_ram_unlinked(const struct vhandle *h);   /* 1 for a RAM file that has no name any more */
 /* next directory entry of an open directory: 1 and fills, 0 at the end */
