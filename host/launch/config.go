@@ -30,6 +30,9 @@ type VFSNode struct {
 	// (inline nodes); nil for every other type.
 	Content []byte
 	Line    int // line of the config node, for diagnostics
+	// Term is the Terminal session of a terminal node (terminal.go).
+	Term *Terminal
+	src  *node.Node // the config node, for diagnostics
 }
 
 // SubKV is one attribute of a <libc> sub node.
@@ -130,6 +133,10 @@ type resolver struct {
 	dir  string
 	comp *Component
 	path map[*node.Node]string // node → its display path
+	// defRoute is the <default-route> of an init <config> around the start
+	// node, nil without one.
+	defRoute *node.Node
+	route    *node.Node // the start node's <route>, else defRoute
 }
 
 func (r *resolver) nodeErr(n *node.Node, format string, args ...any) error {
@@ -225,6 +232,11 @@ func Resolve(root *node.Node, opt Options) (*Component, error) {
 		}
 		start = starts[0]
 		r.label(start, root)
+		if dr := root.Child("default-route"); dr != nil {
+			r.label(dr, root)
+			r.labelTree(dr)
+			r.defRoute = dr
+		}
 	} else if root.Type != "start" {
 		return nil, r.nodeErr(root, "the top-level node must be <start> (or an init <config> with one <start>), not <%s>", root.Type)
 	}
@@ -245,6 +257,12 @@ func (r *resolver) start(start *node.Node) error {
 	}
 	c.Name = name
 	r.labelTree(start)
+	// init routes the child's sessions by its <route>, else by the
+	// <default-route> (sandbox/child.h _construct_route_model_from_start_node)
+	r.route = start.Child("route")
+	if r.route == nil {
+		r.route = r.defRoute
+	}
 
 	s, err := initcfg.Options{}.Start(start)
 	if err != nil {
@@ -422,8 +440,11 @@ func (r *resolver) config(cfgNode *node.Node, cfg *initcfg.ChildConfig) error {
 		if !cfg.VFSInLibc {
 			r.label(v, cfgNode)
 		}
-		c.VFS = append(c.VFS, VFSNode{Path: "/", Type: "dir", Line: v.Line})
+		c.VFS = append(c.VFS, VFSNode{Path: "/", Type: "dir", Line: v.Line, src: v})
 		if err := r.vfsDir(v, "/"); err != nil {
+			return err
+		}
+		if err := r.terminals(r.route); err != nil {
 			return err
 		}
 	}

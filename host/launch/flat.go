@@ -96,6 +96,7 @@ func (c *Component) Flat(runDir, execConfig string) []byte {
 	for _, kv := range c.Env {
 		line(&b, "env", kv.Name, kv.Value)
 	}
+	hostfd := firstTerminalFD
 	for i, v := range c.VFS {
 		fields := []string{v.Path, v.Type}
 		if v.Content != nil {
@@ -103,6 +104,11 @@ func (c *Component) Flat(runDir, execConfig string) []byte {
 		}
 		for _, kv := range v.Fields {
 			fields = append(fields, kv.Name+"="+kv.Value)
+		}
+		if v.Term != nil && v.Term.HostPath != "" {
+			// the order of hostTerminals, which Run hands over from fd 3 on
+			fields = append(fields, fmt.Sprintf("hostfd=%d", hostfd), "hostpath="+v.Term.HostPath)
+			hostfd++
 		}
 		line(&b, "vfs", fields...)
 	}

@@ -92,7 +92,21 @@ func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
 		fmt.Fprintf(o.Verbose, "genode-run: %s=%s\n%s", envModelConfig, flat, data)
 	}
 
+	// The host files serving Terminal sessions (terminal.go), opened here
+	// and not at resolution, so that -n and a config that is only checked
+	// create nothing; the component gets them from fd 3 on (Flat's hostfd=).
+	terms, err := c.openTerminals()
+	if err != nil {
+		return StatusLauncherError, err
+	}
+	defer func() {
+		for _, f := range terms {
+			f.Close()
+		}
+	}()
+
 	cmd := exec.Command(loader, "--library-path", md, c.Binary)
+	cmd.ExtraFiles = terms
 	cmd.Env = []string{envModelConfig + "=" + flat}
 	// The model resolves every path in the VFS view; a host-relative path
 	// would land in this empty directory.

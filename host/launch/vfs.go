@@ -55,7 +55,7 @@ next:
 }
 
 func (r *resolver) emit(n *node.Node, p, typ string, fields ...KV) *VFSNode {
-	r.comp.VFS = append(r.comp.VFS, VFSNode{Path: p, Type: typ, Fields: fields, Line: n.Line})
+	r.comp.VFS = append(r.comp.VFS, VFSNode{Path: p, Type: typ, Fields: fields, Line: n.Line, src: n})
 	return &r.comp.VFS[len(r.comp.VFS)-1]
 }
 
