@@ -31,6 +31,9 @@ type ChildSpec struct {
 	Cwd        string    // host directory for the process, "" for the run dir
 	RunDir     string    // private directory of this instance
 	Log        io.Writer // the child's LOG session
+	// DefaultRoute is init's <default-route> when the start node has no
+	// <route> (init routes the child's sessions by it then), else nil.
+	DefaultRoute *node.Node
 }
 
 // Process is a running child.
@@ -221,7 +224,13 @@ func (g GenodeRun) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
 		return nil, fmt.Errorf("binary %q not found", c.Binary)
 	}
 	cfg := filepath.Join(c.RunDir, c.Name+".config")
-	if err := os.WriteFile(cfg, withQuotas(c).EncodeHID(), 0o644); err != nil {
+	start := withQuotas(c)
+	if c.DefaultRoute != nil {
+		// genode-run reads an init config with one start node and its
+		// <default-route>, by which it routes the child's Terminal sessions
+		start = node.New("config").Add(c.DefaultRoute.Clone(), start)
+	}
+	if err := os.WriteFile(cfg, start.EncodeHID(), 0o644); err != nil {
 		return nil, err
 	}
 	args := append([]string{g.Path}, g.Flags...)

@@ -350,6 +350,9 @@ func (m *Init) resolveBinary(c *child, defRoute *node.Node) string {
 func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
 	spec := &ChildSpec{Name: c.name, ID: c.id, Start: c.start, Binary: c.binary, RAM: c.ram, Caps: c.caps}
 	spec.HostBinary = m.resolveBinary(c, defRoute)
+	if c.start.Child("route") == nil && defRoute != nil {
+		spec.DefaultRoute = defRoute
+	}
 	var hostRoot, cwd string
 	spec.Args, spec.Env, cwd, hostRoot = childSpec(c.s)
 	if hostRoot != "" && cwd != "" {
