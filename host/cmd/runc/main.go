@@ -207,7 +207,7 @@ func main() {
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "runc: %v\n", err)
 	}
-	if users != nil && a.command == "delete" {
+	if users != nil && (a.command == "delete" || a.command == "run") {
 		stopInitIfIdle(root, users)
 	}
 	os.Exit(status)
@@ -239,7 +239,13 @@ func stdioEnv() []launch.KV {
 			env = append(env, launch.KV{Name: k, Value: p})
 		}
 	}
-	set("RUNC_GENODE_STDIN", 0)
+	// A Terminal session has no end of file (terminal_file_system.h answers
+	// READ_QUEUED), so a file or /dev/null as stdin would leave the container
+	// waiting forever; only a terminal is named, and runc gives the
+	// container /dev/null otherwise.
+	if _, err := unix.IoctlGetTermios(0, unix.TCGETS); err == nil {
+		set("RUNC_GENODE_STDIN", 0)
+	}
 	set("RUNC_GENODE_STDOUT", 1)
 	set("RUNC_GENODE_STDERR", 2)
 	if _, ok := os.LookupEnv("RUNC_GENODE_TERMINAL"); !ok {
