@@ -201,6 +201,9 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 	devs := []*node.Node{
 		node.New("null"), node.New("zero"), node.New("log"), node.New("rtc"),
 		node.New("jitterentropy", "name", "random"), node.New("jitterentropy", "name", "urandom"),
+		// pipe(2) needs a pipe file system (<libc pipe>); a Go program's
+		// netpoller, and so its timers, need pipe(2)
+		node.New("dir", "name", "pipe").Add(node.New("pipe")),
 	}
 	devs = append(devs, terminals...)
 	dev.content = append(devs, dev.content...)

@@ -548,6 +548,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	cfg.Libc.Set("stderr", stdio.libc[2])
 	cfg.Libc.Set("rtc", "/dev/rtc")
 	cfg.Libc.Set("rng", "/dev/random")
+	cfg.Libc.Set("pipe", "/dev/pipe")
 	// the container's main process is its pid 1
 	cfg.Libc.Set("pid", "1")
 	sortLibc(cfg.Libc)
@@ -612,7 +613,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 func sortLibc(l *initcfg.Libc) {
-	order := map[string]int{"stdin": 0, "stdout": 1, "stderr": 2, "rtc": 3, "rng": 4, "cwd": 5, "pid": 6}
+	order := map[string]int{"stdin": 0, "stdout": 1, "stderr": 2, "rtc": 3, "rng": 4, "pipe": 5, "cwd": 6, "pid": 7}
 	sort.SliceStable(l.Attrs, func(i, j int) bool { return order[l.Attrs[i].Name] < order[l.Attrs[j].Name] })
 }
 
