@@ -131,6 +131,7 @@ func parse(argv []string) args {
 }
 
 func main() {
+	keepDescriptors()
 	self, err := os.Executable()
 	if err != nil {
 		die("%v", err)
@@ -211,6 +212,26 @@ func main() {
 		stopInitIfIdle(root, users)
 	}
 	os.Exit(status)
+}
+
+// keepDescriptors makes every descriptor this command inherited beyond
+// stdio close on exec. Go's os/exec passes a descriptor that is not
+// close-on-exec on to the child, and the init this command may start
+// outlives it and hosts every container of the root, whose genode-run and
+// component processes inherited them in turn: a caller's open directory or
+// file reached each container's host process (CVE-2024-21626 was a runc
+// descriptor reaching a container). Genode's init gets none of its
+// starter's descriptors.
+func keepDescriptors() {
+	if unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC) == nil {
+		return
+	}
+	ents, _ := os.ReadDir("/proc/self/fd")
+	for _, e := range ents {
+		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
+			unix.CloseOnExec(fd)
+		}
+	}
 }
 
 // stdioEnv names this command's stdio for runc, unless the caller did.
