@@ -68,6 +68,7 @@ var (
 	modelDir                        string
 	genodeRun, genodeInit, elfcheck string
 	goGenode                        string
+	built                           int // programs built and checked in this run: validation programs and runtimetest
 )
 
 func main() {
@@ -80,6 +81,7 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work directory of every run")
 	prepare := flag.Bool("prepare", false, "only build and check everything (and the init model), run nothing")
 	noBuild := flag.Bool("nobuild", false, "use the binaries of the last build (_build/runtime-tools)")
+	retries := flag.Int("retries", 1, "runs more of a must-pass program that failed (a pass on a retry is reported as flaky)")
 	flag.Parse()
 
 	var err error
@@ -184,6 +186,14 @@ func main() {
 		}
 		start := time.Now()
 		v, logs := suite.runOne(e.name, *timeout, *keep)
+		for try := 1; try <= *retries && e.expect == "pass" && v.result != resPass; try++ {
+			log("%-30s %-4s %5.1fs %s; running it again", e.name, v.result, time.Since(start).Seconds(), clip(v.reason, 120))
+			first := v
+			start = time.Now()
+			if v, logs = suite.runOne(e.name, *timeout, *keep); v.result == resPass {
+				v.reason = strings.TrimSpace("FLAKY: the first run failed: " + clip(first.reason, 300) + ". " + v.reason)
+			}
+		}
 		r := result{expectation: e, verdict: v, dur: time.Since(start), logs: logs}
 		log("%-30s %-4s %5.1fs %s", e.name, v.result, r.dur.Seconds(), clip(v.reason, 160))
 		results = append(results, r)
@@ -329,7 +339,8 @@ func buildAll(exps []expectation) error {
 	if out, err := exec.Command(elfcheck, append([]string{"-q"}, files...)...).CombinedOutput(); err != nil {
 		return fmt.Errorf("genode-elfcheck: %v\n%s", err, out)
 	}
-	log("%d binaries built and checked against ld.lib.so's contract", len(files)+1)
+	built = len(files)
+	log("%d binaries built and checked against ld.lib.so's contract (and the toolbox)", len(files))
 	return nil
 }
 
@@ -587,7 +598,7 @@ func stderrTail(s, name string) string {
 	for _, l := range strings.Split(s, "\n") {
 		l = strings.TrimSpace(stripANSI(l))
 		l = strings.TrimPrefix(l, "["+name+"] ")
-		if l != "" {
+		if l != "" && !strings.HasPrefix(l, "Warning: ") { // the libc's warnings (e.g. chmod: ENOSYS) say little here
 			lines = append(lines, l)
 		}
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -205,9 +206,19 @@ func describe(p point) string {
 	return s
 }
 
-// yamlSummary picks the telling keys of a YAML diagnostic: error, stderr, expected/actual.
+// yamlSummary picks the telling keys of a YAML diagnostic: error, stderr, expected/actual. tap-go writes
+// its YAML blocks as JSON, which YAML includes; a block that is not JSON is read as "key: value" lines.
 func yamlSummary(y []string) string {
 	var keep []string
+	var m map[string]any
+	if err := json.Unmarshal([]byte(strings.Join(y, "\n")), &m); err == nil {
+		for _, k := range []string{"error", "stderr", "expected", "actual"} {
+			if v, ok := m[k]; ok {
+				keep = append(keep, k+": "+strings.TrimSpace(fmt.Sprint(v)))
+			}
+		}
+		return clip(strings.Join(keep, "; "), 400)
+	}
 	var cur string
 	flush := func() {
 		if cur != "" {
