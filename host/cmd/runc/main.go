@@ -23,7 +23,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -472,6 +471,23 @@ func ensureInit(root, bin string) error {
 	return os.WriteFile(filepath.Join(root, "init.pid"), []byte(strconv.Itoa(pid)+"\n"), 0o600)
 }
 
+// running: the process exists and has not exited. The init this command
+// started was released, so an init that exited stays a zombie until the
+// host's pid 1 reaps it, which may take seconds; kill(pid, 0) still
+// succeeds on it.
+func running(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	i := strings.LastIndexByte(string(data), ')')
+	if i < 0 || i+2 >= len(data) {
+		return true
+	}
+	state := data[i+2]
+	return state != 'Z' && state != 'X'
+}
+
 // stopInitIfIdle stops the hosting init when no container is left under
 // root and no other runc command holds the root.
 func stopInitIfIdle(root string, users *os.File) {
@@ -492,13 +508,10 @@ func stopInitIfIdle(root string, users *os.File) {
 		return
 	}
 	syscall.Kill(pid, syscall.SIGTERM)
-	for i := 0; i < 200; i++ {
-		if syscall.Kill(pid, 0) != nil {
-			break
-		}
+	for i := 0; i < 200 && running(pid); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if err := syscall.Kill(pid, 0); err == nil || !errors.Is(err, syscall.ESRCH) {
+	if running(pid) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
 	for _, f := range []string{"init.pid", "init.config", "init.state"} {
