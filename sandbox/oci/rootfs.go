@@ -3,6 +3,7 @@ package oci
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -57,6 +58,17 @@ func resolveInRoot(root, p string) (string, error) {
 	return filepath.Join(root, filepath.FromSlash(done)), nil
 }
 
+func executable(host string) bool {
+	f, err := os.Open(host)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var b [4]byte
+	n, _ := io.ReadFull(f, b[:])
+	return n == 4 && string(b[:]) == "\x7fELF" || n >= 2 && string(b[:2]) == "#!"
+}
+
 // lookPath finds args[0] inside the rootfs as runc does inside the
 // container: a name with a '/' is taken relative to cwd, anything else is
 // searched in PATH. It returns the container path and the host path.
@@ -73,8 +85,10 @@ func lookPath(root, cwd, name, pathEnv string) (string, string, error) {
 		if !fi.Mode().IsRegular() {
 			return "", "", errors.New("not a regular file")
 		}
-		if fi.Mode()&0o111 == 0 {
-			return "", "", errors.New("not executable")
+		// Genode's execve judges a binary by its content, not by mode bits,
+		// which its file systems do not keep (libc/execve.cc)
+		if !executable(h) {
+			return "", "", errors.New("not executable (neither an ELF binary nor a #! script)")
 		}
 		return p, h, nil
 	}
