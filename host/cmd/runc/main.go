@@ -278,7 +278,9 @@ func stdioEnv() []launch.KV {
 	return env
 }
 
-// hookDirs are the directories of the programs the bundle's hooks run.
+// hookDirs are the directories of the programs the bundle's hooks run,
+// those that exist: a hook whose directory is missing is runc's to report
+// (the hook fails to start), not a view this command cannot build.
 func hookDirs(config string) []string {
 	data, err := os.ReadFile(config)
 	if err != nil {
@@ -295,8 +297,12 @@ func hookDirs(config string) []string {
 	var dirs []string
 	for _, l := range s.Hooks {
 		for _, h := range l {
-			if filepath.IsAbs(h.Path) {
-				dirs = append(dirs, filepath.Dir(filepath.Clean(h.Path)))
+			if !filepath.IsAbs(h.Path) {
+				continue
+			}
+			d := filepath.Dir(filepath.Clean(h.Path))
+			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
+				dirs = append(dirs, d)
 			}
 		}
 	}
