@@ -395,21 +395,28 @@ func (c *Container) Exec() error {
 	if err != nil {
 		return err
 	}
+	// The node and the record that it went to init change under the root's
+	// lock, which Signal holds too: a kill never sees one without the other.
 	h, err := openHost(c.root)
 	if err != nil {
 		return err
 	}
 	err = h.drv.Add(start)
+	if err == nil {
+		c.st.Started = true
+		err = c.save()
+	}
 	h.close()
 	if err != nil {
 		return err
 	}
-	c.st.Started = true
-	if err := c.save(); err != nil {
-		return err
-	}
 	cs, err := waitReported(c.root, c.id, 30*time.Second)
 	if err != nil {
+		if n, lerr := Load(c.root, c.id); lerr == nil && n.st.Exited != nil {
+			// a `runc kill` ended it before init reported it: it started
+			c.st = n.st
+			return nil
+		}
 		return err
 	}
 	if cs.child != nil && cs.child.Incomplete {
@@ -479,6 +486,27 @@ func (c *Container) reload() error {
 // process killed by it). Signal 0 asks whether the container runs. Every
 // other signal is refused, not dropped.
 func (c *Container) Signal(sig syscall.Signal) error {
+	switch sig {
+	case 0, syscall.SIGKILL, syscall.SIGTERM:
+	default:
+		if s, _, _, err := c.status(); err != nil {
+			return err
+		} else if s == Stopped {
+			return ErrNotRunning
+		}
+		return fmt.Errorf("cannot deliver signal %d (%s) to %s: Genode's init has no way to signal a child; only KILL and TERM, which both end it, are supported: %w",
+			int(sig), signalName(sig), c.id, ErrNotSupported)
+	}
+	// Under the root's lock, so that a concurrent start (Exec) has either
+	// added the node and recorded it, or neither.
+	h, err := openHost(c.root)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	if err := c.reload(); err != nil {
+		return err
+	}
 	s, _, _, err := c.status()
 	if err != nil {
 		return err
@@ -486,32 +514,33 @@ func (c *Container) Signal(sig syscall.Signal) error {
 	if s == Stopped {
 		return ErrNotRunning
 	}
-	switch sig {
-	case 0:
+	if sig == 0 {
 		return nil
-	case syscall.SIGKILL, syscall.SIGTERM:
-	default:
-		return fmt.Errorf("cannot deliver signal %d (%s) to %s: Genode's init has no way to signal a child; only KILL and TERM, which both end it, are supported: %w",
-			int(sig), signalName(sig), c.id, ErrNotSupported)
 	}
-	if s == Running {
-		h, err := openHost(c.root)
-		if err != nil {
-			return err
-		}
-		err = h.drv.Update(func(cfg *initcfg.Config) error {
-			cfg.Starts = without(cfg.Starts, append([]string{c.id}, c.st.Execs...))
-			return nil
-		})
-		h.close()
-		if err != nil {
-			return err
-		}
-	}
+	// The exit status is recorded before the nodes go: a runc waiting for
+	// the container (`runc run`) that sees the child gone from init's
+	// config must find why, not an unknown exit (-1). That runc may delete
+	// the container at once, so nothing is saved afterwards.
 	code := 128 + int(sig)
+	old := c.st
 	c.st.Exited = &code
 	c.st.Execs = nil
-	return c.save()
+	if err := c.save(); err != nil {
+		c.st = old
+		return err
+	}
+	if s != Running {
+		return nil
+	}
+	err = h.drv.Update(func(cfg *initcfg.Config) error {
+		cfg.Starts = without(cfg.Starts, append([]string{c.id}, old.Execs...))
+		return nil
+	})
+	if err != nil {
+		c.st = old
+		c.save()
+	}
+	return err
 }
 
 func without(starts []*initcfg.Start, names []string) []*initcfg.Start {
