@@ -13,7 +13,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report bench-runtime e2e runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
+	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
 
 all: toolchain
 
@@ -66,7 +66,7 @@ elfcheck: modules
 
 unit-tests: modules   ## our own Go code, natively (the model's conformance suite is test-model)
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
-	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/skips/... genodego/test/bench/... genodego/test/cmd/...
+	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/skips/... genodego/test/bench/... genodego/test/cmd/... genodego/test/runtime-tools/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
 
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
@@ -133,13 +133,25 @@ runc: modules toolchain model host-tools elfcheck  ## genode runc (amd64, arm64)
 	$(ELFCHECK) _build/bin/runc.genode-amd64 _build/bin/runc.genode-arm64
 	go build -o _build/bin/runc genodego/host/cmd/runc
 
+runc-test: runc  ## runc on genode end to end on the model (test/runc): commands, lifecycle, hooks, stdio, hostile bundles
+	GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m genodego/test/runc/...
+
+runtime-tools-report: runc  ## the OCI runtime validation suite against genode's runc on the model: test/results/runtime-tools-genode.md
+	go run genodego/test/runtime-tools -root $(TOP)
+
+runtime-tools-test: runc  ## the validation programs test/runtime-tools/expected.txt marks pass (CI's gate)
+	go run genodego/test/runtime-tools -root $(TOP) -must-pass
+
+bench-runc: runc  ## runc run of hello against a direct genode-run start (ratio, split) and a leak count over 100 cycles
+	go run genodego/test/cmd/benchrunc -root $(TOP) $(BENCH_FLAGS)
+
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/test/e2e/...
 
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e std-core modules-test
+test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test std-core modules-test
 
 demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
 	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"
