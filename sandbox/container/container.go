@@ -382,7 +382,9 @@ func (c *Container) ociState(s Status, pid int) *specs.State {
 }
 
 // Exec starts the container's process (`runc start`): its start node goes
-// to init, which starts the child at once. Then the poststart hooks run.
+// to init, which starts the child at once. Then the poststart hooks run; if
+// one fails, the child is ended (exit status 137, as runc's SIGKILL) and the
+// hook's error returned.
 func (c *Container) Exec() error {
 	s, err := c.Status()
 	if err != nil {
@@ -424,8 +426,13 @@ func (c *Container) Exec() error {
 	}
 	if h := c.hooks(); h != nil && len(h.Poststart) > 0 {
 		if err := runHooks("poststart", h.Poststart, c.ociState(Running, int(cs.status.ID))); err != nil {
-			// runtime-spec: a failing poststart hook is a warning
-			(&Options{}).warn("warning: %v", err)
+			// runtime-spec v1.3.0: a failing poststart hook is an error
+			// that stops the container (runc terminates the process and
+			// returns the error; `runc run` then deletes the container)
+			if kerr := c.Signal(syscall.SIGKILL); kerr != nil {
+				(&Options{}).warn("warning: stopping %s after its poststart hook failed: %v", c.id, kerr)
+			}
+			return err
 		}
 	}
 	return nil
