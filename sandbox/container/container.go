@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -178,6 +179,10 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 		}
 		return nil, err
 	}
+	if err := dropDebris(root, id); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
 	c := &Container{root: root, id: id}
 	c.st = State{
 		BaseState: BaseState{ID: id, Created: time.Now().UTC(),
@@ -212,6 +217,30 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 		}
 	}
 	return c, nil
+}
+
+// dropDebris removes children of init named id or <id>.execN while id has
+// no state directory but the one Create just made: they are what is left of
+// a container whose state directory went (removed by hand or by a tool
+// that cleans the root), which no runc command can reach any more: runc
+// knows a container by its state directory. Left in place, the new
+// container would count as running before it starts, and its start would
+// fail.
+func dropDebris(root, id string) error {
+	mine := func(s *initcfg.Start) bool { return s.Name == id || strings.HasPrefix(s.Name, id+".exec") }
+	cfg, err := readConfig(root)
+	if err != nil || !slices.ContainsFunc(cfg.Starts, mine) {
+		return err
+	}
+	h, err := openHost(root)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return h.drv.Update(func(cfg *initcfg.Config) error {
+		cfg.Starts = slices.DeleteFunc(cfg.Starts, mine)
+		return nil
+	})
 }
 
 func labels(bundle string, ann map[string]string) []string {
@@ -540,7 +569,7 @@ func (c *Container) Signal(sig syscall.Signal) error {
 		return nil
 	}
 	err = h.drv.Update(func(cfg *initcfg.Config) error {
-		cfg.Starts = without(cfg.Starts, append([]string{c.id}, old.Execs...))
+		cfg.Starts = without(cfg.Starts, (&Container{id: c.id, st: old}).children(cfg))
 		return nil
 	})
 	if err != nil {
@@ -548,6 +577,20 @@ func (c *Container) Signal(sig syscall.Signal) error {
 		c.save()
 	}
 	return err
+}
+
+// children are the start names of the container's children: its process,
+// the recorded exec processes, and any <id>.execN a runc killed between
+// adding an exec child and recording it left behind (ids cannot contain
+// ".exec", so the prefix is this container's alone).
+func (c *Container) children(cfg *initcfg.Config) []string {
+	names := append([]string{c.id}, c.st.Execs...)
+	for _, s := range cfg.Starts {
+		if strings.HasPrefix(s.Name, c.id+".exec") && !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	return names
 }
 
 func without(starts []*initcfg.Start, names []string) []*initcfg.Start {
@@ -574,7 +617,7 @@ func (c *Container) Destroy() error {
 		return err
 	}
 	err = h.drv.Update(func(cfg *initcfg.Config) error {
-		cfg.Starts = without(cfg.Starts, append([]string{c.id}, c.st.Execs...))
+		cfg.Starts = without(cfg.Starts, c.children(cfg))
 		return nil
 	})
 	h.close()
