@@ -114,8 +114,17 @@ type stats struct {
 		Raw   map[string]uint64 `json:"raw,omitempty"`
 	} `json:"memory"`
 	Genode struct {
-		Caps initcfg.Quota `json:"caps"`
+		Caps capsEntry `json:"caps"`
 	} `json:"genode"`
+}
+
+// capsEntry is the capability quota init reports of the container's
+// children, in the JSON names of init's report.
+type capsEntry struct {
+	Assigned uint64 `json:"assigned"`
+	Quota    uint64 `json:"quota"`
+	Used     uint64 `json:"used"`
+	Avail    uint64 `json:"avail"`
 }
 
 func toStats(s *container.Stats) *stats {
@@ -123,7 +132,7 @@ func toStats(s *container.Stats) *stats {
 	out.Memory.Usage = memoryEntry{Limit: s.RAM.Quota, Usage: s.RAM.Used}
 	out.Memory.Raw = map[string]uint64{"quota": s.RAM.Quota, "used": s.RAM.Used, "avail": s.RAM.Avail,
 		"requested": s.RAM.Requested}
-	out.Genode.Caps = s.Caps
+	out.Genode.Caps = capsEntry{Assigned: s.Caps.Assigned, Quota: s.Caps.Quota, Used: s.Caps.Used, Avail: s.Caps.Avail}
 	return &out
 }
 
