@@ -1,0 +1,3 @@
+module genodego/test/runc
+
+go 1.26.0
