@@ -579,3 +579,65 @@ func TestGoProgram(t *testing.T) {
 		t.Errorf("its file holds %q", got)
 	}
 }
+
+// TestBindMounts: bind mounts give the container a host directory, rw or
+// ro, wherever the directory is.
+func TestBindMounts(t *testing.T) {
+	r := NewRoot(t)
+	b := NewBundle(t)
+	rw, ro := b.MkDir("rw"), b.MkDir("ro")
+	os.WriteFile(filepath.Join(ro, "given"), []byte("from the host\n"), 0o644)
+	b.Spec.AddMount("/rw", "bind", rw, "rbind", "rw")
+	b.Spec.AddMount("/ro", "bind", ro, "rbind", "ro")
+	b.Spec.SetArgs("read", "/ro/given", "write", "/rw/made", "by the container", "write", "/ro/given", "overwritten")
+	b.Write()
+	res := r.Runc("run", "--bundle", b.Dir, "bm")
+	if res.Code != 99 || !strings.Contains(res.Stdout, "from the host") {
+		t.Errorf("read ro, write rw, then write ro: exit %d (want 99: the ro write refused)\n%v\n%s", res.Code, res, r.InitLog())
+	}
+	if got, _ := os.ReadFile(filepath.Join(rw, "made")); string(got) != "by the container\n" {
+		t.Errorf("the rw mount's file holds %q", got)
+	}
+	if got, _ := os.ReadFile(filepath.Join(ro, "given")); string(got) != "from the host\n" {
+		t.Errorf("the ro mount's file was changed to %q", got)
+	}
+
+	t.Run("source outside the bundle", func(t *testing.T) {
+		// docker run -v: the source is anywhere on the host; the host
+		// command has to put it into runc's view
+		src := t.TempDir()
+		b.Spec = DefaultSpec("write", "/data/x", "outside", "exit", "0")
+		b.Spec.AddMount("/data", "bind", src, "rbind", "rw")
+		b.Write()
+		res := r.RuncIn(t.TempDir(), "run", "--bundle", b.Dir, "bm-out")
+		if res.Code != 0 {
+			t.Errorf("a bind mount from outside the bundle: %v", res)
+		}
+		if got, _ := os.ReadFile(filepath.Join(src, "x")); string(got) != "outside\n" {
+			t.Errorf("the mount's file holds %q", got)
+		}
+		r.Runc("delete", "-f", "bm-out")
+	})
+}
+
+// TestStderr: runc's own errors reach its stderr as runc writes them
+// (logrus' text lines), not rewritten.
+func TestStderr(t *testing.T) {
+	r := NewRoot(t)
+	res := r.Runc("state", "nosuch")
+	if res.Code == 0 {
+		t.Fatalf("state of a missing container succeeded")
+	}
+	if !strings.HasPrefix(res.Stderr, `time="`) || !strings.HasSuffix(res.Stderr, "level=error msg=\"container does not exist\"\n") ||
+		strings.Count(res.Stderr, "\n") != 1 {
+		t.Errorf("runc's stderr %q, want the one logrus line runc writes", res.Stderr)
+	}
+	// an invalid id is named in the error: a line longer than a LOG
+	// message (511 bytes on Genode)
+	b := NewBundle(t, "exit", "0")
+	long := strings.Repeat("x", 700)
+	res = r.Runc("create", "--bundle", b.Dir, long)
+	if res.Code == 0 || strings.Count(res.Stderr, "\n") != 1 || !strings.Contains(res.Stderr, long) {
+		t.Errorf("a long error line was split or cut: %q", res.Stderr)
+	}
+}

@@ -209,6 +209,35 @@ func TestInterrupted(t *testing.T) {
 		gone(t, r, "orphan")
 	})
 
+	t.Run("hosting init killed", func(t *testing.T) {
+		// on Genode a child's protection domain is a session of its init:
+		// when init goes, its children go
+		r2 := NewRoot(t)
+		r2.MustRunc("run", "-d", "--bundle", b.Dir, "ik")
+		pid := r2.InitPid()
+		if pid == 0 {
+			t.Fatal("no init")
+		}
+		syscall.Kill(pid, syscall.SIGKILL)
+		var left []int
+		within(3*time.Second, func() bool {
+			left = nil
+			for _, p := range pids() {
+				if s, ok := session(p); ok && s == pid && p != pid && alive(p) {
+					left = append(left, p)
+				}
+			}
+			return len(left) == 0
+		})
+		if len(left) > 0 {
+			t.Errorf("processes of the killed init's children still run: %v", left)
+			for _, p := range left {
+				syscall.Kill(p, syscall.SIGKILL)
+			}
+		}
+		r2.Runc("delete", "-f", "ik")
+	})
+
 	t.Run("runc run killed", func(t *testing.T) {
 		// the container outlives a killed `runc run`, as on Linux
 		cmd := r.Command("run", "--bundle", b.Dir, "fgk")

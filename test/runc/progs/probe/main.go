@@ -8,6 +8,8 @@
 //	env NAME           "NAME=value", or "NAME unset"
 //	environ            every environment entry, one a line
 //	cwd                "cwd=" and the working directory
+//	fds                "fds:" then "fd N: dir|file|other" for each descriptor from 3
+//	                   to 64 that fstat accepts (what the component holds beyond stdio)
 //	ls DIR             "ls DIR:" then the names in DIR, sorted, one a line
 //	write FILE TEXT    FILE holds TEXT and a newline (created or truncated)
 //	append FILE TEXT   TEXT and a newline appended to FILE (created if missing)
@@ -142,6 +144,22 @@ func main() {
 				fail(step, err)
 			}
 			fmt.Printf("cwd=%s\n", d)
+		case "fds":
+			fmt.Println("fds:")
+			for fd := 3; fd <= 64; fd++ {
+				var st syscall.Stat_t
+				if syscall.Fstat(fd, &st) != nil {
+					continue
+				}
+				kind := "other"
+				switch st.Mode & syscall.S_IFMT {
+				case syscall.S_IFDIR:
+					kind = "dir"
+				case syscall.S_IFREG:
+					kind = "file"
+				}
+				fmt.Printf("fd %d: %s\n", fd, kind)
+			}
 		case "ls":
 			d := arg(step)
 			ents, err := os.ReadDir(d)
