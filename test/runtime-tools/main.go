@@ -165,9 +165,12 @@ func main() {
 	if err != nil {
 		die(err)
 	}
-	if !*keep {
-		defer os.RemoveAll(suite.dir)
+	cleanup := func() {
+		if !*keep {
+			os.RemoveAll(suite.dir)
+		}
 	}
+	defer cleanup()
 
 	var results []result
 	for _, e := range exps {
@@ -217,7 +220,10 @@ func main() {
 	}
 	if failed > 0 {
 		fmt.Fprintf(os.Stderr, "runtime-tools: %d must-pass program(s) did not pass (logs in %s)\n", failed, filepath.Join(buildDir, "logs"))
-		os.Exit(1)
+		if *mustPass || *only != "" { // the report itself is not a gate
+			cleanup()
+			os.Exit(1)
+		}
 	}
 }
 
