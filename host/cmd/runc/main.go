@@ -27,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -50,6 +51,7 @@ type args struct {
 	root    string
 	command string
 	bundle  string
+	id      string   // the first argument after the command
 	files   []string // --pid-file, --log, --process, --resources
 }
 
@@ -105,6 +107,9 @@ func parse(argv []string) args {
 	for ; i < len(argv); i++ {
 		s := argv[i]
 		if s == "--" || !strings.HasPrefix(s, "-") {
+			if a.id == "" && s != "--" {
+				a.id = s
+			}
 			if a.command == "exec" || a.command == "ps" {
 				break // the rest is the process's
 			}
@@ -176,9 +181,32 @@ func main() {
 		p, _ := filepath.Abs(f)
 		view = append(view, filepath.Dir(p))
 	}
+	// What the bundle's config names outside the bundle: hook programs, bind
+	// sources, an absolute rootfs. create and run read config.json; the
+	// commands on an existing container read the spec recorded in its
+	// state.json, and runc exec changes to the container's bundle.
 	var roDirs []string
-	if a.command == "create" || a.command == "run" {
-		roDirs = hookDirs(filepath.Join(bundle, "config.json"))
+	switch a.command {
+	case "create", "run":
+		if data, err := os.ReadFile(filepath.Join(bundle, "config.json")); err == nil {
+			roDirs = specDirs(data, bundle)
+		}
+	case "", "spec", "features", "list":
+	default:
+		if a.id != "" && !strings.ContainsAny(a.id, "/") && a.id != "." && a.id != ".." {
+			if data, err := os.ReadFile(filepath.Join(root, a.id, "state.json")); err == nil {
+				var st struct {
+					Bundle string          `json:"bundle"`
+					Spec   json.RawMessage `json:"spec"`
+				}
+				if json.Unmarshal(data, &st) == nil && filepath.IsAbs(st.Bundle) {
+					if dirExists(st.Bundle) {
+						view = append(view, st.Bundle)
+					}
+					roDirs = specDirs(st.Spec, st.Bundle)
+				}
+			}
+		}
 	}
 
 	env := []launch.KV{{Name: "RUNC_GENODE_FS", Value: "host"}}
@@ -278,35 +306,58 @@ func stdioEnv() []launch.KV {
 	return env
 }
 
-// hookDirs are the directories of the programs the bundle's hooks run,
-// those that exist: a hook whose directory is missing is runc's to report
-// (the hook fails to start), not a view this command cannot build.
-func hookDirs(config string) []string {
-	data, err := os.ReadFile(config)
-	if err != nil {
-		return nil
-	}
+// specDirs are the directories outside the bundle that a config names and
+// runc must see: those of the hook programs (which it runs), bind sources
+// and an absolute rootfs (which it checks). Missing ones are left out, so
+// that runc, not this command, says what is wrong.
+func specDirs(config []byte, bundle string) []string {
 	var s struct {
+		Root *struct {
+			Path string `json:"path"`
+		} `json:"root"`
+		Mounts []struct {
+			Type    string   `json:"type"`
+			Source  string   `json:"source"`
+			Options []string `json:"options"`
+		} `json:"mounts"`
 		Hooks map[string][]struct {
 			Path string `json:"path"`
 		} `json:"hooks"`
 	}
-	if json.Unmarshal(data, &s) != nil {
+	if json.Unmarshal(config, &s) != nil {
 		return nil
 	}
 	var dirs []string
+	add := func(d string) {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(bundle, d)
+		}
+		if dirExists(d) {
+			dirs = append(dirs, filepath.Clean(d))
+		}
+	}
 	for _, l := range s.Hooks {
 		for _, h := range l {
-			if !filepath.IsAbs(h.Path) {
-				continue
-			}
-			d := filepath.Dir(filepath.Clean(h.Path))
-			if fi, err := os.Stat(d); err == nil && fi.IsDir() {
-				dirs = append(dirs, d)
+			if filepath.IsAbs(h.Path) {
+				add(filepath.Dir(filepath.Clean(h.Path)))
 			}
 		}
 	}
+	for _, m := range s.Mounts {
+		if m.Source == "" || !(m.Type == "bind" || m.Type == "" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind")) {
+			continue
+		}
+		add(m.Source)
+	}
+	if s.Root != nil && filepath.IsAbs(s.Root.Path) {
+		add(s.Root.Path)
+	}
 	return dirs
+}
+
+func dirExists(d string) bool {
+	fi, err := os.Stat(d)
+	return err == nil && fi.IsDir()
 }
 
 // component is runc's start node: its view maps each host directory the
@@ -318,8 +369,22 @@ func component(binary string, argv []string, cwd string, rw, ro []string, env []
 	start.Add(cfg)
 	vfs := node.New("vfs")
 	tree := newTree()
-	tree.add("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"), node.New("terminal"),
-		node.New("jitterentropy", "name", "random"))
+	dev := []*node.Node{node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"), node.New("terminal"),
+		node.New("jitterentropy", "name", "random")}
+	// runc's stderr is a Terminal session routed to this command's stderr,
+	// so that its messages reach the caller whole and unlabelled (a LOG
+	// session would prefix and cut each line); a socket cannot be opened by
+	// name, so then it is the LOG session.
+	stderr := "/dev/log"
+	if p := stderrPath(); p != "" {
+		stderr = "/dev/stderr"
+		dev = append(dev, node.New("terminal", "name", "stderr", "label", "stderr"))
+		route := node.New("route")
+		route.Add(node.New("service", "name", "Terminal", "label_last", "stderr").Add(node.New("parent", "label", p)))
+		route.Add(node.New("any-service").Add(node.New("parent")))
+		start.Add(route)
+	}
+	tree.add("/dev", dev...)
 	passwd := node.New("inline", "name", "passwd")
 	passwd.Content = "root:x:0:0:root:/:/bin/sh\n"
 	group := node.New("inline", "name", "group")
@@ -337,7 +402,7 @@ func component(binary string, argv []string, cwd string, rw, ro []string, env []
 	}
 	tree.emit(vfs)
 	cfg.Add(vfs)
-	cfg.Add(node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", "/dev/log",
+	cfg.Add(node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", stderr,
 		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "cwd", cwd))
 	cfg.Add(node.New("arg", "value", "runc"))
 	for _, a := range argv {
@@ -347,6 +412,21 @@ func component(binary string, argv []string, cwd string, rw, ro []string, env []
 		cfg.Add(node.New("env", "key", kv.Name, "value", kv.Value))
 	}
 	return start
+}
+
+// stderrPath names this command's stderr for the launcher to open: a
+// terminal, file or pipe, through /proc/self/fd (the launcher runs in this
+// process).
+func stderrPath() string {
+	var st unix.Stat_t
+	if err := unix.Fstat(2, &st); err != nil {
+		return ""
+	}
+	switch st.Mode & unix.S_IFMT {
+	case unix.S_IFREG, unix.S_IFCHR, unix.S_IFIFO:
+		return "/proc/self/fd/2"
+	}
+	return ""
 }
 
 // minimal drops directories inside others of the list.
