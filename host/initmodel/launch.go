@@ -93,7 +93,9 @@ func (Exec) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
 	if cmd.Dir == "" {
 		cmd.Dir = c.RunDir
 	}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// a child of a killed init model must not live on: a new init for the
+	// same config would start it a second time
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -243,7 +245,9 @@ func (g GenodeRun) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
 	// cannot remove it.
 	env := append(os.Environ(), "TMPDIR="+c.RunDir)
 	cmd := &exec.Cmd{Path: g.Path, Args: args, Dir: c.RunDir, Stdout: log, Stderr: log, Env: env}
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// a child of a killed init model must not live on: a new init for the
+	// same config would start it a second time
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
