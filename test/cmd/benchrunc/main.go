@@ -13,7 +13,8 @@
 //     report: runc itself (runc starting up to the config holding the start
 //     node, plus the child's reported exit to runc's end), init (that config
 //     to the child in init's report) and launch (reported to exited: genode-run
-//     starting the child, which runs and exits);
+//     starting the child, which runs and exits), with the time `runc --version`
+//     takes (the runc component starting and exiting, no work) beside it;
 //
 //   - runs -cycles create/start/delete cycles and compares, before and after,
 //     the files under runc's --root and the TMPDIR of runc, init and
@@ -160,6 +161,16 @@ func (b *bench) main(n, warmup, cycles int) int {
 		}
 	}
 	w.close()
+	// what starting the runc component costs by itself
+	var bare []time.Duration
+	for i := 0; i < n; i++ {
+		d, out, err := b.runc("--version")
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bench-runc: runc --version: %v\n%s", err, out)
+			return 2
+		}
+		bare = append(bare, d)
+	}
 
 	fmt.Printf("\nbench-runc: %s started %d times each way (%d warm-up starts each first), on the model, init model up\n",
 		filepath.Base(b.hello), n, warmup)
@@ -203,6 +214,7 @@ func (b *bench) main(n, warmup, cycles int) int {
 		}
 		fmt.Printf("  %-48s %10s %10s   %3.0f%%\n", p.name, ms(mean(ds)), ms(median(ds)), share)
 	}
+	fmt.Printf("  %-48s %10s %10s\n", "(runc --version: the component alone)", ms(mean(bare)), ms(median(bare)))
 	for _, s := range incomplete {
 		fmt.Println("  not split:", s)
 	}
