@@ -39,6 +39,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"syscall"
@@ -587,6 +588,14 @@ func (s *suite) runOne(name string, timeout time.Duration, keep bool) (verdict, 
 		}
 	}
 	v := judge(parseTAP(stdout.String()), exit, stderrTail(stderr.String(), name))
+	if v.result == resFail && !strings.Contains(v.reason, "msg=") {
+		// A program that ends in util.Fatal says only "exit status 1"; the runtime's own words are in the
+		// bundle it left behind (Runtime.Create's stderr-ID file).
+		if said := runtimeSaid(r.tmp); said != "" {
+			v.reason += "; the runtime said: " + said
+		}
+	}
+	v.reason = normalize(v.reason, s.dir)
 	if stopErr != nil {
 		if v.result == resPass {
 			v.result = resFail
@@ -628,4 +637,31 @@ func stripANSI(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+var logrusPrefix = regexp.MustCompile(`time=\\*"[^"\\]*\\*" level=(\w+) msg=`)
+
+// normalize makes a reason the same from run to run: the suite's temporary directory becomes <suite>,
+// and logrus's time stamp is left out.
+func normalize(reason, suiteDir string) string {
+	reason = strings.ReplaceAll(reason, suiteDir, "<suite>")
+	return logrusPrefix.ReplaceAllString(reason, "level=$1 msg=")
+}
+
+// runtimeSaid returns the error lines the runtime wrote into the stderr files of bundles left under dir.
+func runtimeSaid(dir string) string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "stderr-*"))
+	var said []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.Contains(l, "level=error") || strings.Contains(l, "level=fatal") {
+				said = append(said, strings.TrimSpace(l))
+			}
+		}
+	}
+	return clip(strings.Join(uniq(said), " | "), 500)
 }

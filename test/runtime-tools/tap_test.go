@@ -56,3 +56,11 @@ func TestJudge(t *testing.T) {
 		t.Errorf("exit: %+v", v)
 	}
 }
+
+func TestNormalize(t *testing.T) {
+	in := `stderr: time="2026-12-05T09:10:14Z" level=error msg="runc create failed: /tmp/rtt.1/x"; time=\"2026-12-05T09:10:14Z\" level=error msg=\"y\"`
+	want := `stderr: level=error msg="runc create failed: <suite>/x"; level=error msg=\"y\"`
+	if got := normalize(in, "/tmp/rtt.1"); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
