@@ -343,16 +343,50 @@ func specDirs(config []byte, bundle string) []string {
 			}
 		}
 	}
+	// A bind source or rootfs that is, or passes through, a symbolic link is
+	// mapped from the directory holding the first link: mapped itself, the
+	// link would be followed here and runc would see a plain directory,
+	// which it takes, while it refuses a container file system chosen by a
+	// link (sandbox/oci: a link to / gave a container the host's root).
+	viaLink := func(d string) string {
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(bundle, d)
+		}
+		if l := firstLink(filepath.Clean(d)); l != "" {
+			return filepath.Dir(l)
+		}
+		return d
+	}
 	for _, m := range s.Mounts {
 		if m.Source == "" || !(m.Type == "bind" || m.Type == "" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind")) {
 			continue
 		}
-		add(m.Source)
+		add(viaLink(m.Source))
 	}
 	if s.Root != nil && filepath.IsAbs(s.Root.Path) {
-		add(s.Root.Path)
+		add(viaLink(s.Root.Path))
 	}
 	return dirs
+}
+
+// firstLink is the first element of the absolute path p that is a symbolic
+// link, "" if none is.
+func firstLink(p string) string {
+	cur := "/"
+	for _, el := range strings.Split(strings.Trim(p, "/"), "/") {
+		if el == "" {
+			continue
+		}
+		cur = filepath.Join(cur, el)
+		fi, err := os.Lstat(cur)
+		if err != nil {
+			return ""
+		}
+		if fi.Mode()&os.ModeSymlink != 0 {
+			return cur
+		}
+	}
+	return ""
 }
 
 func dirExists(d string) bool {
