@@ -205,6 +205,11 @@ func TestHostileRootfs(t *testing.T) {
 			b.Spec.Set("root.path", "up/sentinel")
 		}, "symbolic link"},
 		{"/", func(b *Bundle) { b.Spec.Set("root.path", "/") }, "root directory"},
+		{"absolute, a link outside the bundle", func(b *Bundle) {
+			link := filepath.Join(t.TempDir(), "rootlink")
+			os.Symlink("/", link)
+			b.Spec.Set("root.path", link)
+		}, "symbolic link"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b := NewBundle(t)
@@ -216,7 +221,9 @@ func TestHostileRootfs(t *testing.T) {
 			c.setup(b)
 			b.Spec.Set("root.readonly", false)
 			noMounts(b)
-			b.Spec.SetArgs("read", s.path("secret"), "ls", "/", "write", s.path("pwned"), "x", "write", "/pwned", "x")
+			// every write aims at the sentinel: an escape must never touch
+			// anything else of the host
+			b.Spec.SetArgs("read", s.path("secret"), "ls", "/", "write", s.path("pwned"), "x")
 			b.Spec.Process()["args"] = append([]any{filepath.Join(b.Dir, "probe")}, b.Spec.Process()["args"].([]any)[1:]...)
 			b.Write()
 			id := "rootfs" + strconv.Itoa(i)
@@ -325,33 +332,37 @@ func TestHostileMounts(t *testing.T) {
 			t.Errorf("the write did not land in the mount's source: %v\n%v", err, res)
 		}
 	})
+	// where the sentinel's secret would be in the container: the source is
+	// the sentinel, or the host's root
+	inSentinel, inRoot := "/mnt", "/mnt"+s.dir
 	for i, c := range []struct {
 		name   string
 		source func(b *Bundle) string
+		mnt    string
 		reason string
 	}{
 		{"source with .. out of the bundle", func(b *Bundle) string {
 			rel, _ := filepath.Rel(b.Dir, s.dir)
 			return "rootfs/../" + rel
-		}, "leaves the bundle"},
+		}, inSentinel, "leaves the bundle"},
 		{"source link to the sentinel", func(b *Bundle) string {
 			os.Symlink(s.dir, filepath.Join(b.Dir, "link"))
 			return "link"
-		}, "symbolic link"},
+		}, inSentinel, "symbolic link"},
 		{"source link to /", func(b *Bundle) string {
 			os.Symlink("/", filepath.Join(b.Dir, "link"))
 			return "link"
-		}, "symbolic link"},
+		}, inRoot, "symbolic link"},
 		{"source through a link", func(b *Bundle) string {
 			os.Symlink(s.top, filepath.Join(b.Dir, "link"))
 			return filepath.Join(b.Dir, "link", "sentinel")
-		}, "symbolic link"},
-		{"source /", func(b *Bundle) string { return "/" }, "root directory"},
+		}, inSentinel, "symbolic link"},
+		{"source /", func(b *Bundle) string { return "/" }, inRoot, "root directory"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			b := NewBundle(t)
 			b.Spec.AddMount("/mnt", "bind", c.source(b), "rbind", "rw")
-			b.Spec.SetArgs("read", "/mnt/secret", "write", "/mnt/pwned", "pwned")
+			b.Spec.SetArgs("read", c.mnt+"/secret", "write", c.mnt+"/pwned", "pwned")
 			b.Write()
 			id := "src" + strconv.Itoa(i)
 			// from the sentinel's directory, so that the sentinel is in
@@ -441,6 +452,21 @@ func TestHostileLongPaths(t *testing.T) {
 // neither see nor write runc's binary, runc's root and state, or the
 // model's libraries; it has no /proc/self/exe to reopen.
 func TestHostileRuncInvisible(t *testing.T) {
+	Need(t)
+	// runc from a private copy, so that an escape damages nothing but it
+	priv := t.TempDir()
+	for _, f := range []string{"runc", "runc.genode-amd64", "genode-init", "genode-run"} {
+		data, err := os.ReadFile(filepath.Join(binDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(priv, f), data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shared := binDir
+	binDir = priv
+	t.Cleanup(func() { binDir = shared })
 	r := NewRoot(t)
 	s := newSentinel(t)
 	b := NewBundle(t)
