@@ -166,9 +166,13 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 			stdio.Stderr = StdioFile(root, id, "stderr")
 		}
 	}
-	res, err := oci.Translate(spec, unknown, oci.Options{ID: id, Bundle: bundle, Mode: o.Mode, Stdio: stdio})
+	res, err := oci.Translate(spec, unknown, oci.Options{ID: id, Bundle: bundle, Mode: o.Mode, Stdio: stdio,
+		IgnoreUnknown: true})
 	if err != nil {
 		return nil, err
+	}
+	for _, u := range res.Unknown {
+		o.warn("warning: config.json: %s is not defined by runtime-spec %s; ignored, as the spec requires", u, specs.Version)
 	}
 	if err := os.MkdirAll(root, 0o711); err != nil {
 		return nil, err

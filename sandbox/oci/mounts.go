@@ -5,6 +5,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
@@ -103,11 +104,11 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 		if len(m.UIDMappings) > 0 || len(m.GIDMappings) > 0 {
 			c.refuse(f+".uidMappings", "id-mapped mounts have no equivalent (no uids)")
 		}
-		isBind := m.Type == "bind"
+		isBind := m.Type == "bind" || slices.Contains(m.Options, "bind") || slices.Contains(m.Options, "rbind")
 		readonly := false
 		var refusedOpts []string
 		for _, opt := range m.Options {
-			name, _, _ := strings.Cut(opt, "=")
+			name, _, hasValue := strings.Cut(opt, "=")
 			switch {
 			case opt == "bind" || opt == "rbind":
 				isBind = true
@@ -118,6 +119,10 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 			case m.Type == "tmpfs" && (name == "size" || name == "mode" || name == "nr_inodes" || name == "nr_blocks" || name == "uid" || name == "gid"):
 				// no separate size limit: the <ram/> file system is charged
 				// to the container's RAM quota
+			case isBind && hasValue:
+				// mount(2) with MS_BIND takes no file-system data: Linux
+				// ignores such options on a bind mount too
+				c.noop(f + ".options " + opt + " (a bind mount takes no file-system options)")
 			default:
 				if _, ok := noopMountOptions[opt]; !ok {
 					refusedOpts = append(refusedOpts, opt)

@@ -52,6 +52,12 @@ type Options struct {
 	DefaultCaps uint64        // default 300
 	DefaultRAM  initcfg.Bytes // without linux.resources.memory.limit; default 64M
 
+	// IgnoreUnknown lists properties the pinned runtime-spec does not
+	// define in Result.Unknown instead of refusing them: runtime-spec says a
+	// runtime MUST NOT fail on an unknown property (config.md), so runc
+	// ignores them, with a warning that names each.
+	IgnoreUnknown bool
+
 	// Stdio names where the container's streams go. Each non-empty target is routed as a Terminal session.
 	Stdio          Stdio
 	TerminalServer string // Genode mode: the server of those sessions, default "container_terminal"
@@ -65,6 +71,7 @@ type Result struct {
 	HostBinary  string            // the same file on the host
 	RootFS      string            // host path of the rootfs
 	NoOps       []string          // fields present and accepted as no-ops
+	Unknown     []string          // properties runtime-spec does not define, ignored (Options.IgnoreUnknown)
 	Terminals   []TerminalSession // the stdio sessions routed to Options.Stdio targets
 	// Hooks are the hooks the caller runs itself, host side, with the OCI
 	// state on stdin: only prestart, createRuntime, poststart, poststop;
@@ -174,10 +181,16 @@ func diffKeys(prefix string, raw, known any, out *[]string) {
 }
 
 // Translate turns a spec into a start node. unknown lists fields from
-// ParseSpec that the pinned runtime-spec does not know; each is refused.
+// ParseSpec that the pinned runtime-spec does not know; each is refused,
+// or, with Options.IgnoreUnknown, listed in Result.Unknown.
 func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	c := &collector{}
+	var ignored []string
 	for _, u := range unknown {
+		if o.IgnoreUnknown {
+			ignored = append(ignored, u)
+			continue
+		}
 		c.refuse(u, "not defined by runtime-spec v%s, so its meaning cannot be honoured", specs.Version)
 	}
 	if o.FSServer == "" {
@@ -201,7 +214,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	if !validID(o.ID) {
 		c.refuse("id", "container id %q must be 1-64 characters of [A-Za-z0-9._-] (it becomes a session-label element)", o.ID)
 	}
-	res := &Result{Annotations: map[string]string{}}
+	res := &Result{Annotations: map[string]string{}, Unknown: ignored}
 	st := &initcfg.Start{Name: o.ID, Version: o.Version, Caps: o.DefaultCaps, RAM: o.DefaultRAM}
 	res.Start = st
 	for k, v := range s.Annotations {
