@@ -628,9 +628,13 @@ func (c *Container) Destroy() error {
 	if err != nil {
 		return err
 	}
-	if hk := c.hooks(); hk != nil && len(hk.Poststop) > 0 {
-		if err := runHooks("poststop", hk.Poststop, c.ociState(Stopped, 0)); err != nil {
-			(&Options{}).warn("warning: %v", err)
+	// runtime-spec: a failing poststop hook is a warning, and the
+	// remaining hooks and the deletion go on
+	if hk := c.hooks(); hk != nil {
+		for i, h := range hk.Poststop {
+			if err := runHooks("poststop", []specs.Hook{h}, c.ociState(Stopped, 0)); err != nil {
+				(&Options{}).warn("warning: %v", strings.Replace(err.Error(), "hook #0", "hook #"+itoa(i), 1))
+			}
 		}
 	}
 	return os.RemoveAll(filepath.Join(c.root, c.id))
