@@ -142,7 +142,7 @@ runtime-tools-report: runc  ## the OCI runtime validation suite against genode's
 runtime-tools-test: runc  ## the validation programs test/runtime-tools/expected.txt marks pass (CI's gate)
 	go run genodego/test/runtime-tools -root $(TOP) -must-pass
 
-bench-runc: runc  ## runc run of hello against a direct genode-run start (ratio, split) and a leak count over 100 cycles
+bench-runc: runc hello  ## runc run of hello against a direct genode-run start (ratio, split) and a leak count over 100 cycles
 	go run genodego/test/cmd/benchrunc -root $(TOP) $(BENCH_FLAGS)
 
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
