@@ -14,6 +14,7 @@ package main
 // POSIX says. No globbing, no functions, no control structures (if/for/while/case): the suite needs none.
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -1198,6 +1199,10 @@ func shMain(p *proc, argv []string) int {
 		}
 		script = string(b)
 		name, args = args[0], args[1:]
+	case isTerminal(p.stdin):
+		// interactive: a Terminal session has no end of file, so each
+		// line runs as it comes, until exit
+		return interactive(name, args, p, errexit)
 	default:
 		b, err := io.ReadAll(p.stdin)
 		if err != nil {
@@ -1209,4 +1214,44 @@ func shMain(p *proc, argv []string) int {
 	sh := newShell(name, args, p.stdin, p.stdout, p.stderr)
 	sh.errexit = errexit
 	return sh.run(script)
+}
+
+// isTerminal: a character device (a terminal, or /dev/null, which ends at
+// once) is read line by line; a Terminal session never ends by itself.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+func interactive(name string, args []string, p *proc, errexit bool) int {
+	sh := newShell(name, args, p.stdin, p.stdout, p.stderr)
+	sh.errexit = errexit
+	br := bufio.NewReader(p.stdin)
+	for {
+		line, err := br.ReadString('\n')
+		if strings.TrimSpace(line) != "" {
+			toks, lerr := lex(line)
+			var list []*andOr
+			if lerr == nil {
+				list, lerr = parse(toks)
+			}
+			if lerr == nil {
+				var ee exitError
+				if rerr := sh.runList(list); errors.As(rerr, &ee) {
+					return ee.code
+				} else if rerr != nil {
+					fmt.Fprintf(sh.stderr, "%s: %v\n", sh.name, rerr)
+				}
+			} else {
+				fmt.Fprintf(sh.stderr, "%s: %v\n", sh.name, lerr)
+			}
+		}
+		if err != nil {
+			return sh.status
+		}
+	}
 }
