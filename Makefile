@@ -64,7 +64,7 @@ elfcheck: modules
 	@mkdir -p _build/bin
 	go build -o $(ELFCHECK) genodego/build/cmd/genode-elfcheck
 
-unit-tests: modules   ## our own Go code, natively (the model's conformance suite is test-model)
+unit-tests: modules model  ## our own Go code, natively (the model's conformance suite is test-model); the launcher's pty test runs a component on the model
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/...
 	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/skips/... genodego/test/bench/... genodego/test/cmd/... genodego/test/runtime-tools/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
