@@ -55,6 +55,7 @@ func baseConfig() *initcfg.Config {
 func lockRoot(root string) (string, error) {
 	p := filepath.Join(root, lockName)
 	deadline := time.Now().Add(2 * staleLock)
+	var firstSeen time.Time
 	for {
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err == nil {
@@ -65,7 +66,7 @@ func lockRoot(root string) (string, error) {
 		if !errors.Is(err, os.ErrExist) {
 			return "", fmt.Errorf("lock %s: %w", p, err)
 		}
-		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > staleLock {
+		if lockStale(p, &firstSeen) {
 			// a runc killed while it held the lock
 			os.Remove(p)
 			continue
@@ -75,6 +76,28 @@ func lockRoot(root string) (string, error) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// lockStale judges a lock by the time its holder wrote into it, not by the
+// file's modification time, which a Genode file system need not keep (the
+// model reported none, and every waiter took every lock for stale). A lock
+// without that content yet is stale only once this runc has seen it so for
+// staleLock.
+func lockStale(p string, firstSeen *time.Time) bool {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	var pid int
+	var ns int64
+	if n, _ := fmt.Sscan(string(data), &pid, &ns); n == 2 {
+		return time.Since(time.Unix(0, ns)) > staleLock
+	}
+	if firstSeen.IsZero() {
+		*firstSeen = time.Now()
+		return false
+	}
+	return time.Since(*firstSeen) > staleLock
 }
 
 // openHost locks root and opens the hosting init's config. It creates root

@@ -1,0 +1,66 @@
+package container
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// A lock is judged by the time its holder wrote into it, never by the
+// file's modification time.
+func TestLockStale(t *testing.T) {
+	p := filepath.Join(t.TempDir(), lockName)
+	var seen time.Time
+	os.WriteFile(p, []byte(fmt.Sprintf("1 %d\n", time.Now().UnixNano())), 0o600)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(p, old, old) // a file system that keeps no times
+	if lockStale(p, &seen) {
+		t.Fatal("a fresh lock with an old modification time counts as stale")
+	}
+	os.WriteFile(p, []byte(fmt.Sprintf("1 %d\n", time.Now().Add(-2*staleLock).UnixNano())), 0o600)
+	if !lockStale(p, &seen) {
+		t.Fatal("a lock written 2*staleLock ago is not stale")
+	}
+	os.WriteFile(p, nil, 0o600)
+	seen = time.Time{}
+	if lockStale(p, &seen) || seen.IsZero() {
+		t.Fatal("an empty lock seen for the first time counts as stale")
+	}
+	seen = time.Now().Add(-2 * staleLock)
+	if !lockStale(p, &seen) {
+		t.Fatal("an empty lock seen for 2*staleLock is not stale")
+	}
+}
+
+// Two holders never overlap, whatever the lock file's times.
+func TestLockExclusive(t *testing.T) {
+	root := t.TempDir()
+	in := make(chan int, 8)
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			for j := 0; j < 20; j++ {
+				l, err := lockRoot(root)
+				if err != nil {
+					t.Error(err)
+					break
+				}
+				old := time.Unix(0, 0)
+				os.Chtimes(l, old, old)
+				in <- 1
+				if len(in) > 1 {
+					t.Error("two holders at once")
+				}
+				time.Sleep(time.Millisecond)
+				<-in
+				os.Remove(l)
+			}
+			done <- true
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		<-done
+	}
+}
