@@ -97,8 +97,8 @@ func (g GoExec) Config() *node.Node {
 	cfg := node.New("config")
 	start.Add(cfg)
 
-	root := &hostTree{}
-	root.mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
+	root := &HostTree{}
+	root.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
 		node.New("terminal"), node.New("jitterentropy", "name", "random"))
 	hosts := node.New("inline", "name", "hosts")
 	hosts.Content = "127.0.0.1 localhost\n"
@@ -108,25 +108,25 @@ func (g GoExec) Config() *node.Node {
 	passwd.Content = "root:x:0:0:root:/:/bin/sh\n"
 	group := node.New("inline", "name", "group")
 	group.Content = "root:x:0:\n"
-	root.mount("/etc", hosts, passwd, group)
+	root.Mount("/etc", hosts, passwd, group)
 	if g.TmpDir != "" {
-		root.mount("/tmp", node.New("fs", "host", g.TmpDir, "writeable", "yes"))
+		root.Mount("/tmp", node.New("fs", "host", g.TmpDir, "writeable", "yes"))
 	} else {
-		root.mount("/tmp", node.New("ram"))
+		root.Mount("/tmp", node.New("ram"))
 	}
-	root.mount("/pipe", node.New("pipe"))
-	root.mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
+	root.Mount("/pipe", node.New("pipe"))
+	root.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
 	if g.PkgDir != "" {
-		root.mount(g.PkgDir, node.New("fs", "host", g.PkgDir, "writeable", "yes"))
+		root.Mount(g.PkgDir, node.New("fs", "host", g.PkgDir, "writeable", "yes"))
 	}
 	if bd := filepath.Dir(g.Binary); bd != g.PkgDir {
-		root.mount(bd, node.New("fs", "host", bd, "writeable", "no"))
+		root.Mount(bd, node.New("fs", "host", bd, "writeable", "no"))
 	}
 	if g.GOROOT != "" {
-		root.mount(g.GOROOT, node.New("fs", "host", g.GOROOT, "writeable", "no"))
+		root.Mount(g.GOROOT, node.New("fs", "host", g.GOROOT, "writeable", "no"))
 	}
 	vfs := node.New("vfs")
-	root.emit(vfs)
+	root.Emit(vfs)
 	cfg.Add(vfs)
 
 	libc := node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", "/dev/log",
@@ -148,29 +148,30 @@ func (g GoExec) Config() *node.Node {
 	return start
 }
 
-// hostTree builds <dir> nodes for mounts at absolute paths, merging common
+// HostTree builds <dir> nodes for mounts at absolute paths, merging common
 // prefixes. Sub directories come before the mounts of the same directory, so
 // a deeper mapping (the package directory inside GOROOT) wins.
-type hostTree struct {
-	dirs   []*hostTree
+type HostTree struct {
+	dirs   []*HostTree
 	name   string
 	mounts []*node.Node
 }
 
-func (t *hostTree) mount(p string, nodes ...*node.Node) {
+// Mount puts nodes at the absolute path p.
+func (t *HostTree) Mount(p string, nodes ...*node.Node) {
 	d := t
 	for _, el := range strings.Split(strings.Trim(path.Clean(p), "/"), "/") {
 		if el == "" {
 			continue
 		}
-		var next *hostTree
+		var next *HostTree
 		for _, c := range d.dirs {
 			if c.name == el {
 				next = c
 			}
 		}
 		if next == nil {
-			next = &hostTree{name: el}
+			next = &HostTree{name: el}
 			d.dirs = append(d.dirs, next)
 		}
 		d = next
@@ -178,10 +179,11 @@ func (t *hostTree) mount(p string, nodes ...*node.Node) {
 	d.mounts = append(d.mounts, nodes...)
 }
 
-func (t *hostTree) emit(n *node.Node) {
+// Emit adds the tree's <dir> nodes and mounts to n.
+func (t *HostTree) Emit(n *node.Node) {
 	for _, c := range t.dirs {
 		dn := node.New("dir", "name", c.name)
-		c.emit(dn)
+		c.Emit(dn)
 		n.Add(dn)
 	}
 	n.Add(t.mounts...)

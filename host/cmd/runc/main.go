@@ -402,7 +402,7 @@ func component(binary string, argv []string, cwd string, rw, ro []string, env []
 	cfg := node.New("config")
 	start.Add(cfg)
 	vfs := node.New("vfs")
-	tree := newTree()
+	tree := &launch.HostTree{}
 	dev := []*node.Node{node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"), node.New("terminal"),
 		node.New("jitterentropy", "name", "random")}
 	// runc's stderr is a Terminal session routed to this command's stderr,
@@ -418,23 +418,23 @@ func component(binary string, argv []string, cwd string, rw, ro []string, env []
 		route.Add(node.New("any-service").Add(node.New("parent")))
 		start.Add(route)
 	}
-	tree.add("/dev", dev...)
+	tree.Mount("/dev", dev...)
 	passwd := node.New("inline", "name", "passwd")
 	passwd.Content = "root:x:0:0:root:/:/bin/sh\n"
 	group := node.New("inline", "name", "group")
 	group.Content = "root:x:0:\n"
-	tree.add("/etc", passwd, group)
-	tree.add("/pipe", node.New("pipe"))
-	tree.add("/tmp", node.New("ram"))
+	tree.Mount("/etc", passwd, group)
+	tree.Mount("/pipe", node.New("pipe"))
+	tree.Mount("/tmp", node.New("ram"))
 	for _, d := range minimal(rw) {
-		tree.add(d, node.New("fs", "host", d, "writeable", "yes"))
+		tree.Mount(d, node.New("fs", "host", d, "writeable", "yes"))
 	}
 	for _, d := range minimal(ro) {
 		if !covered(d, rw) {
-			tree.add(d, node.New("fs", "host", d, "writeable", "no"))
+			tree.Mount(d, node.New("fs", "host", d, "writeable", "no"))
 		}
 	}
-	tree.emit(vfs)
+	tree.Emit(vfs)
 	cfg.Add(vfs)
 	cfg.Add(node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", stderr,
 		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "cwd", cwd))
@@ -489,41 +489,6 @@ func covered(d string, dirs []string) bool {
 		}
 	}
 	return false
-}
-
-type tree struct {
-	name  string
-	subs  []*tree
-	nodes []*node.Node
-}
-
-func newTree() *tree { return &tree{} }
-
-func (t *tree) add(p string, nodes ...*node.Node) {
-	d := t
-	for _, el := range strings.Split(strings.Trim(p, "/"), "/") {
-		var next *tree
-		for _, s := range d.subs {
-			if s.name == el {
-				next = s
-			}
-		}
-		if next == nil {
-			next = &tree{name: el}
-			d.subs = append(d.subs, next)
-		}
-		d = next
-	}
-	d.nodes = append(d.nodes, nodes...)
-}
-
-func (t *tree) emit(n *node.Node) {
-	for _, s := range t.subs {
-		dn := node.New("dir", "name", s.name)
-		s.emit(dn)
-		n.Add(dn)
-	}
-	n.Add(t.nodes...)
 }
 
 // holdRoot takes a shared lock that keeps the hosting init running while
