@@ -366,3 +366,26 @@ func TestEVEXIsNotSegmentOverride(t *testing.T) {
 		t.Errorf("violations:%s", dump(vs))
 	}
 }
+
+// ADCX/ADOX (circl's fp448) are unknown to x86asm; a modrm of 0x64 in them is
+// no FS prefix, while a real FS override right after them still is one.
+func TestADXIsNotSegmentOverride(t *testing.T) {
+	s := elftest.Good(elf.EM_X86_64)
+	s.Text = []byte{
+		0x66, 0x4c, 0x0f, 0x38, 0xf6, 0x64, 0x24, 0x28, // adcx r12, [rsp+0x28]
+		0xf3, 0x4c, 0x0f, 0x38, 0xf6, 0x64, 0x24, 0x28, // adox r12, [rsp+0x28]
+		0x66, 0x0f, 0x38, 0xf6, 0xc1, // adcx eax, ecx
+		0xc3,
+	}
+	if vs := check(t, s.Build()); len(vs) != 0 {
+		t.Errorf("violations:%s", dump(vs))
+	}
+	s.Text = []byte{
+		0x66, 0x4c, 0x0f, 0x38, 0xf6, 0x64, 0x24, 0x28, // adcx r12, [rsp+0x28]
+		0x64, 0x48, 0x8b, 0x04, 0x25, 0x00, 0x00, 0x00, 0x00, // mov rax, fs:0
+		0xc3,
+	}
+	if vs := check(t, s.Build()); len(vs) != 1 {
+		t.Errorf("want the FS override after adcx, got:%s", dump(vs))
+	}
+}

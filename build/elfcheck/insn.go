@@ -119,6 +119,10 @@ const (
 func (c *checker) scanAMD64(r codeRange, fs funcs) {
 	code := r.code
 	for off := 0; off < len(code); {
+		if n := adxLen(code[off:]); n > 0 {
+			off += n
+			continue
+		}
 		inst, err := x86asm.Decode(code[off:], 64)
 		if err != nil || inst.Len == 0 {
 			off++
@@ -140,6 +144,46 @@ func (c *checker) scanAMD64(r codeRange, fs funcs) {
 		}
 		off += inst.Len
 	}
+}
+
+// adxLen returns the length of an ADCX or ADOX instruction at the start of b
+// ([66|F3] [REX] 0F 38 F6 modrm), or 0. x86asm does not know them and decodes
+// the 66/F3 as a lone prefix, which desynchronises the sweep (a following
+// modrm byte 0x64 then reads as an FS override).
+func adxLen(b []byte) int {
+	if len(b) < 5 || (b[0] != 0x66 && b[0] != 0xF3) {
+		return 0
+	}
+	i := 1
+	if b[i]&0xF0 == 0x40 {
+		i++
+	}
+	if len(b) < i+4 || b[i] != 0x0F || b[i+1] != 0x38 || b[i+2] != 0xF6 {
+		return 0
+	}
+	i += 3
+	modrm := b[i]
+	i++
+	mod, rm := modrm>>6, modrm&7
+	if mod != 3 && rm == 4 { // SIB
+		if len(b) <= i {
+			return 0
+		}
+		if mod == 0 && b[i]&7 == 5 {
+			i += 4
+		}
+		i++
+	}
+	switch {
+	case mod == 1:
+		i++
+	case mod == 2 || mod == 0 && rm == 5:
+		i += 4
+	}
+	if i > len(b) {
+		return 0
+	}
+	return i
 }
 
 // segPrefix reports an FS or GS override prefix or memory operand.
