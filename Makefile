@@ -13,7 +13,8 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade
+	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
+	containerd stack-up stack-down
 
 all: toolchain
 
@@ -132,6 +133,21 @@ runc: modules toolchain model host-tools elfcheck  ## genode runc (amd64, arm64)
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/runc.genode-arm64 github.com/opencontainers/runc
 	$(ELFCHECK) _build/bin/runc.genode-amd64 _build/bin/runc.genode-arm64
 	go build -o _build/bin/runc genodego/host/cmd/runc
+
+containerd: modules toolchain model host-tools elfcheck  ## genode containerd and ctr (amd64, arm64), checked; _build/bin/ctr and genode-stack run them on the model
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/containerd.genode-amd64 github.com/containerd/containerd/v2/cmd/containerd
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/ctr.genode-amd64 github.com/containerd/containerd/v2/cmd/ctr
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/containerd.genode-arm64 github.com/containerd/containerd/v2/cmd/containerd
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/ctr.genode-arm64 github.com/containerd/containerd/v2/cmd/ctr
+	$(ELFCHECK) _build/bin/containerd.genode-amd64 _build/bin/ctr.genode-amd64 _build/bin/containerd.genode-arm64 _build/bin/ctr.genode-arm64
+	go build -o _build/bin/ctr genodego/host/cmd/ctr
+	go build -o _build/bin/genode-stack genodego/host/cmd/genode-stack
+
+stack-up: containerd  ## containerd on the model as a child of a dynamic init (_build/stack), in the background
+	_build/bin/genode-stack up
+
+stack-down:  ## stop what stack-up started
+	@[ ! -x _build/bin/genode-stack ] || _build/bin/genode-stack down
 
 runc-test: runc  ## runc on genode end to end on the model (test/runc): commands, lifecycle, hooks, stdio, hostile bundles
 	GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m genodego/test/runc/...

@@ -25,18 +25,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
 	"genodego/host/launch"
-	"genodego/sandbox/node"
 )
 
 const statusLauncher = 125
@@ -135,7 +131,7 @@ func parse(argv []string) args {
 }
 
 func main() {
-	keepDescriptors()
+	launch.KeepDescriptors()
 	self, err := os.Executable()
 	if err != nil {
 		die("%v", err)
@@ -222,7 +218,8 @@ func main() {
 	}
 	env = append(env, stdioEnv()...)
 
-	start := component(runcBin, os.Args[1:], cwd, view, roDirs, env)
+	start := launch.HostCommand{Name: "runc", Binary: runcBin, Argv: os.Args[1:], Cwd: cwd, RW: view, RO: roDirs,
+		Env: env, Caps: "1000", RAM: "256M"}.Start()
 	c, err := launch.Resolve(start, launch.Options{File: "(runc)", Dir: cwd})
 	if err != nil {
 		die("%v", err)
@@ -239,26 +236,6 @@ func main() {
 		stopInitIfIdle(root, users)
 	}
 	os.Exit(status)
-}
-
-// keepDescriptors makes every descriptor this command inherited beyond
-// stdio close on exec. Go's os/exec passes a descriptor that is not
-// close-on-exec on to the child, and the init this command may start
-// outlives it and hosts every container of the root, whose genode-run and
-// component processes inherited them in turn: a caller's open directory or
-// file reached each container's host process (CVE-2024-21626 was a runc
-// descriptor reaching a container). Genode's init gets none of its
-// starter's descriptors.
-func keepDescriptors() {
-	if unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC) == nil {
-		return
-	}
-	ents, _ := os.ReadDir("/proc/self/fd")
-	for _, e := range ents {
-		if fd, err := strconv.Atoi(e.Name()); err == nil && fd > 2 {
-			unix.CloseOnExec(fd)
-		}
-	}
 }
 
 // stdioEnv names this command's stdio for runc, unless the caller did.
@@ -394,103 +371,6 @@ func dirExists(d string) bool {
 	return err == nil && fi.IsDir()
 }
 
-// component is runc's start node: its view maps each host directory the
-// command needs at its own path.
-func component(binary string, argv []string, cwd string, rw, ro []string, env []launch.KV) *node.Node {
-	start := node.New("start", "name", "runc", "caps", "1000", "ram", "256M")
-	start.Add(node.New("binary", "name", binary))
-	cfg := node.New("config")
-	start.Add(cfg)
-	vfs := node.New("vfs")
-	tree := &launch.HostTree{}
-	dev := []*node.Node{node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"), node.New("terminal"),
-		node.New("jitterentropy", "name", "random")}
-	// runc's stderr is a Terminal session routed to this command's stderr,
-	// so that its messages reach the caller whole and unlabelled (a LOG
-	// session would prefix and cut each line); a socket cannot be opened by
-	// name, so then it is the LOG session.
-	stderr := "/dev/log"
-	if p := stderrPath(); p != "" {
-		stderr = "/dev/stderr"
-		dev = append(dev, node.New("terminal", "name", "stderr", "label", "stderr"))
-		route := node.New("route")
-		route.Add(node.New("service", "name", "Terminal", "label_last", "stderr").Add(node.New("parent", "label", p)))
-		route.Add(node.New("any-service").Add(node.New("parent")))
-		start.Add(route)
-	}
-	tree.Mount("/dev", dev...)
-	passwd := node.New("inline", "name", "passwd")
-	passwd.Content = "root:x:0:0:root:/:/bin/sh\n"
-	group := node.New("inline", "name", "group")
-	group.Content = "root:x:0:\n"
-	tree.Mount("/etc", passwd, group)
-	tree.Mount("/pipe", node.New("pipe"))
-	tree.Mount("/tmp", node.New("ram"))
-	for _, d := range minimal(rw) {
-		tree.Mount(d, node.New("fs", "host", d, "writeable", "yes"))
-	}
-	for _, d := range minimal(ro) {
-		if !covered(d, rw) {
-			tree.Mount(d, node.New("fs", "host", d, "writeable", "no"))
-		}
-	}
-	tree.Emit(vfs)
-	cfg.Add(vfs)
-	cfg.Add(node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", stderr,
-		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "cwd", cwd))
-	cfg.Add(node.New("arg", "value", "runc"))
-	for _, a := range argv {
-		cfg.Add(node.New("arg", "value", a))
-	}
-	for _, kv := range env {
-		cfg.Add(node.New("env", "key", kv.Name, "value", kv.Value))
-	}
-	return start
-}
-
-// stderrPath names this command's stderr for the launcher to open: a
-// terminal, file or pipe, through /proc/self/fd (the launcher runs in this
-// process).
-func stderrPath() string {
-	var st unix.Stat_t
-	if err := unix.Fstat(2, &st); err != nil {
-		return ""
-	}
-	switch st.Mode & unix.S_IFMT {
-	case unix.S_IFREG, unix.S_IFCHR, unix.S_IFIFO:
-		return "/proc/self/fd/2"
-	}
-	return ""
-}
-
-// minimal drops directories inside others of the list.
-func minimal(dirs []string) []string {
-	var out []string
-	for _, d := range dirs {
-		d = filepath.Clean(d)
-		if d == "/" || covered(d, out) {
-			continue
-		}
-		var keep []string
-		for _, o := range out {
-			if !strings.HasPrefix(o+"/", d+"/") {
-				keep = append(keep, o)
-			}
-		}
-		out = append(keep, d)
-	}
-	return out
-}
-
-func covered(d string, dirs []string) bool {
-	for _, o := range dirs {
-		if d == o || strings.HasPrefix(d, o+"/") {
-			return true
-		}
-	}
-	return false
-}
-
 // holdRoot takes a shared lock that keeps the hosting init running while
 // this command works.
 func holdRoot(root string) *os.File {
@@ -504,22 +384,6 @@ func holdRoot(root string) *os.File {
 	return f
 }
 
-func initPid(root string) int {
-	data, err := os.ReadFile(filepath.Join(root, "init.pid"))
-	if err != nil {
-		return 0
-	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
-	if err != nil || pid <= 0 {
-		return 0
-	}
-	cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
-	if err != nil || !strings.Contains(string(cmd), "genode-init") {
-		return 0
-	}
-	return pid
-}
-
 // ensureInit starts the init model for root unless it runs.
 func ensureInit(root, bin string) error {
 	l, err := os.OpenFile(filepath.Join(root, "init.start"), os.O_CREATE|os.O_RDWR, 0o600)
@@ -530,47 +394,11 @@ func ensureInit(root, bin string) error {
 	if err := unix.Flock(int(l.Fd()), unix.LOCK_EX); err != nil {
 		return err
 	}
-	if initPid(root) != 0 {
+	if launch.Init(root).PidOf() != 0 {
 		return nil
 	}
-	logf, err := os.OpenFile(filepath.Join(root, "init.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return err
-	}
-	defer logf.Close()
-	modelDir, err := launch.FindModelDir()
-	if err != nil {
-		return err
-	}
-	cmd := exec.Command(filepath.Join(bin, "genode-init"), "-config", filepath.Join(root, "init.config"),
-		"-state", filepath.Join(root, "init.state"), "-launcher", filepath.Join(bin, "genode-run"))
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GENODE_MODEL_DIR="+modelDir)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	pid := cmd.Process.Pid
-	cmd.Process.Release()
-	return os.WriteFile(filepath.Join(root, "init.pid"), []byte(strconv.Itoa(pid)+"\n"), 0o600)
-}
-
-// running: the process exists and has not exited. The init this command
-// started was released, so an init that exited stays a zombie until the
-// host's pid 1 reaps it, which may take seconds; kill(pid, 0) still
-// succeeds on it.
-func running(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return syscall.Kill(pid, 0) == nil
-	}
-	i := strings.LastIndexByte(string(data), ')')
-	if i < 0 || i+2 >= len(data) {
-		return true
-	}
-	state := data[i+2]
-	return state != 'Z' && state != 'X'
+	_, err = launch.Init(root).StartInit(bin)
+	return err
 }
 
 // stopInitIfIdle stops the hosting init when no container is left under
@@ -588,18 +416,12 @@ func stopInitIfIdle(root string, users *os.File) {
 			return
 		}
 	}
-	pid := initPid(root)
-	if pid == 0 {
+	in := launch.Init(root)
+	if in.PidOf() == 0 {
 		return
 	}
-	syscall.Kill(pid, syscall.SIGTERM)
-	for i := 0; i < 200 && running(pid); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if running(pid) {
-		syscall.Kill(pid, syscall.SIGKILL)
-	}
-	for _, f := range []string{"init.pid", "init.config", "init.state"} {
-		os.Remove(filepath.Join(root, f))
+	in.StopInit()
+	for _, f := range []string{in.Config, in.State} {
+		os.Remove(f)
 	}
 }

@@ -1,0 +1,94 @@
+// Command ctr runs containerd's genode ctr on the Linux model of Genode
+// against the containerd of the stack (genode-stack up), so that ctr is used
+// from a host shell as on Linux:
+//
+//	ctr [global options] command [command options] [arguments...]
+//
+// Its view holds containerd's run directory at /run/containerd (where the
+// "unix" socket's file is; /var/run links to /run), the working directory
+// and the directory of every absolute path on the command line, at their own
+// paths, and the loopback network. Arguments, stdin, stdout, stderr and the
+// exit status pass through.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"genodego/host/launch"
+	"genodego/sandbox/node"
+)
+
+const statusLauncher = 125
+
+func die(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "ctr: "+format+"\n", args...)
+	os.Exit(statusLauncher)
+}
+
+func main() {
+	launch.KeepDescriptors()
+	self, err := os.Executable()
+	if err != nil {
+		die("%v", err)
+	}
+	bin := filepath.Dir(self)
+	ctrBin := filepath.Join(bin, "ctr.genode-amd64")
+	if _, err := os.Stat(ctrBin); err != nil {
+		die("%s is missing (make containerd)", ctrBin)
+	}
+	stack := os.Getenv("GENODE_STACK")
+	if stack == "" {
+		stack = filepath.Join(filepath.Dir(bin), "stack")
+	}
+	run := filepath.Join(stack, "run")
+	cwd, err := os.Getwd()
+	if err != nil {
+		die("%v", err)
+	}
+	rw := []string{cwd}
+	for _, a := range os.Args[1:] {
+		if _, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
+			a = v
+		}
+		if !filepath.IsAbs(a) {
+			continue
+		}
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			rw = append(rw, a)
+		} else if fi, err := os.Stat(filepath.Dir(a)); err == nil && fi.IsDir() {
+			rw = append(rw, filepath.Dir(a))
+		}
+	}
+	var env []launch.KV
+	for _, e := range os.Environ() {
+		k, v, _ := strings.Cut(e, "=")
+		switch {
+		case strings.HasPrefix(k, "CONTAINERD_"), k == "HOME", k == "TERM", k == "LANG", strings.HasPrefix(k, "LC_"),
+			k == "GODEBUG", k == "GOTRACEBACK", k == "NO_COLOR":
+			env = append(env, launch.KV{Name: k, Value: v})
+		}
+	}
+	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
+		Socket: true, Caps: "1000", RAM: "512M",
+		Mounts: []launch.HostMount{
+			{Path: "/run/containerd", Nodes: []*node.Node{node.New("fs", "host", run, "writeable", "yes")}},
+			{Path: "/var", Nodes: []*node.Node{node.New("symlink", "name", "run", "target", "/run")}},
+		}}.Start()
+	c, err := launch.Resolve(start, launch.Options{File: "(ctr)", Dir: cwd})
+	if err != nil {
+		die("%v", err)
+	}
+	modelDir, err := launch.FindModelDir()
+	if err != nil {
+		die("%v", err)
+	}
+	status, err := c.Run(context.Background(), launch.RunOptions{ModelDir: modelDir})
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "ctr: %v\n", err)
+	}
+	os.Exit(status)
+}

@@ -1,0 +1,224 @@
+// Command genode-stack runs containerd on the Linux model of Genode, as a
+// child of a dynamic init the way a Genode scenario would host it:
+//
+//	genode-stack [-dir DIR] up | down | status
+//
+// up lays out DIR (default: _build/stack next to this command's bin
+// directory), copies the genode binaries into DIR/rom (on Genode: ROM
+// modules), writes containerd's config and an init config with containerd
+// as a child, starts the init model on it and waits until containerd
+// answers on its "unix" socket. down stops the init and with it every
+// component it hosts. The views name host directories of DIR:
+//
+//	/etc/containerd      DIR/etc            read-only (config.toml)
+//	/var/lib/containerd  DIR/root           containerd's root
+//	/run/containerd      DIR/run            its state and sockets; /var/run is a link to /run
+//	/opt                 DIR/opt
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"genodego/host/launch"
+	"genodego/sandbox/node"
+)
+
+func die(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "genode-stack: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+// Stack is the layout of one stack directory.
+type Stack struct {
+	Dir, Bin string
+}
+
+func (s Stack) path(p ...string) string { return filepath.Join(append([]string{s.Dir}, p...)...) }
+func (s Stack) init() launch.InitFiles  { return launch.Init(s.path("init")) }
+
+// Socket is containerd's gRPC socket file on the host.
+func (s Stack) Socket() string { return s.path("run", "containerd.sock") }
+
+const config = `version = 3
+root = "/var/lib/containerd"
+state = "/run/containerd"
+
+# The CRI plugin is built in but not used yet (no kubelet here).
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox"]
+
+[grpc]
+  address = "/run/containerd/containerd.sock"
+`
+
+// binaries are the genode programs the stack's components load as ROMs.
+var binaries = []struct{ rom, file string }{
+	{"containerd", "containerd.genode-amd64"},
+	{"ctr", "ctr.genode-amd64"},
+}
+
+func main() {
+	dir := flag.String("dir", "", "the stack's directory (default: _build/stack beside the bin directory)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] up|down|status")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	self, err := os.Executable()
+	if err != nil {
+		die("%v", err)
+	}
+	s := Stack{Dir: *dir, Bin: filepath.Dir(self)}
+	if s.Dir == "" {
+		s.Dir = filepath.Join(filepath.Dir(s.Bin), "stack")
+	}
+	if s.Dir, err = filepath.Abs(s.Dir); err != nil {
+		die("%v", err)
+	}
+	switch flag.Arg(0) {
+	case "up":
+		launch.KeepDescriptors()
+		err = s.Up()
+	case "down":
+		s.Down()
+	case "status":
+		if pid := s.init().PidOf(); pid != 0 {
+			fmt.Printf("running: init pid %d, %s\n", pid, s.Dir)
+			state, _ := os.ReadFile(s.init().State)
+			os.Stdout.Write(state)
+		} else {
+			fmt.Printf("stopped: %s\n", s.Dir)
+			os.Exit(3)
+		}
+	default:
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		die("%v", err)
+	}
+}
+
+// Up starts the stack unless it runs.
+func (s Stack) Up() error {
+	in := s.init()
+	if in.PidOf() != 0 {
+		return nil
+	}
+	for _, d := range []string{"etc", "root", "run", "opt", "rom", "init"} {
+		if err := os.MkdirAll(s.path(d), 0o711); err != nil {
+			return err
+		}
+	}
+	for _, b := range binaries {
+		if err := copyFile(filepath.Join(s.Bin, b.file), s.path("rom", b.rom)); err != nil {
+			return fmt.Errorf("%v (make containerd)", err)
+		}
+	}
+	if err := os.WriteFile(s.path("etc", "config.toml"), []byte(config), 0o644); err != nil {
+		return err
+	}
+	// A socket file of an earlier run names a port nobody listens on.
+	os.Remove(s.Socket())
+	cfg := s.initConfig()
+	if err := os.WriteFile(in.Config, cfg.EncodeHID(), 0o644); err != nil {
+		return err
+	}
+	if _, err := in.StartInit(s.Bin, "-rom", s.path("rom"), "-run", s.path("init", "run")); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(s.Socket()); err == nil {
+			return nil
+		}
+		if in.PidOf() == 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(in.Log)
+	s.Down()
+	return fmt.Errorf("containerd did not come up; init's log (%s):\n%s", in.Log, tail(string(log), 30))
+}
+
+// Down stops the init and every component it hosts.
+func (s Stack) Down() {
+	s.init().StopInit()
+	os.Remove(s.Socket())
+	os.Remove(s.Socket() + ".ttrpc")
+}
+
+func (s Stack) initConfig() *node.Node {
+	cfg := node.New("config")
+	pp := node.New("parent-provides")
+	for _, svc := range []string{"ROM", "PD", "CPU", "LOG", "Timer", "Rtc", "File_system", "Terminal", "Nic", "Report"} {
+		pp.Add(node.New("service", "name", svc))
+	}
+	cfg.Add(pp)
+	cfg.Add(node.New("default-route").Add(node.New("any-service").Add(node.New("parent"))))
+	cfg.Add(node.New("report", "ids", "yes", "child_ram", "yes", "delay_ms", "100"))
+	cfg.Add(s.containerd())
+	return cfg
+}
+
+func (s Stack) containerd() *node.Node {
+	start := node.New("start", "name", "containerd", "caps", "2000", "ram", "1G")
+	start.Add(node.New("binary", "name", "containerd"))
+	c := node.New("config")
+	start.Add(c)
+	t := &launch.HostTree{}
+	t.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
+		node.New("jitterentropy", "name", "random"))
+	t.Mount("/etc/containerd", node.New("fs", "host", s.path("etc"), "writeable", "no"))
+	t.Mount("/var/lib/containerd", node.New("fs", "host", s.path("root"), "writeable", "yes"))
+	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
+	t.Mount("/run/containerd", node.New("fs", "host", s.path("run"), "writeable", "yes"))
+	t.Mount("/opt", node.New("fs", "host", s.path("opt"), "writeable", "yes"))
+	t.Mount("/tmp", node.New("ram"))
+	t.Mount("/pipe", node.New("pipe"))
+	t.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
+	vfs := node.New("vfs")
+	t.Emit(vfs)
+	c.Add(vfs)
+	c.Add(node.New("libc", "stdout", "/dev/log", "stderr", "/dev/log", "rtc", "/dev/rtc", "rng", "/dev/random",
+		"pipe", "/pipe", "socket", "/socket"))
+	for _, a := range []string{"containerd", "--config", "/etc/containerd/config.toml"} {
+		c.Add(node.New("arg", "value", a))
+	}
+	return start
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp := dst + ".tmp"
+	out, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dst)
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
