@@ -3,6 +3,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -20,13 +21,17 @@ func lsetxattrCreate(link string, attr string, data []byte) error {
 	return nil
 }
 
+// Genode's file systems keep no permission bits (chmod fails with ENOSYS).
 func lchmod(path string, mode os.FileMode) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
 		return err
 	}
-	if fi.Mode()&os.ModeSymlink == 0 {
-		return os.Chmod(path, mode)
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return nil
+	}
+	if err := os.Chmod(path, mode); err != nil && !errors.Is(err, errors.ErrUnsupported) {
+		return err
 	}
 	return nil
 }
