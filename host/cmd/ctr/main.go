@@ -4,11 +4,12 @@
 //
 //	ctr [global options] command [command options] [arguments...]
 //
-// Its view holds containerd's run directory at /run/containerd (where the
-// "unix" socket's file is; /var/run links to /run), the working directory
-// and the directory of every absolute path on the command line, at their own
-// paths, and the loopback network. Arguments, stdin, stdout, stderr and the
-// exit status pass through.
+// Its view holds the stack's run directory (where containerd's "unix"
+// socket file is; CONTAINERD_ADDRESS names it unless the caller did), the
+// working directory and the directory of every absolute path on the command
+// line, all at their own paths, and the loopback network. Arguments, stdin,
+// stdout, stderr and the exit status pass through. GENODE_STACK names the
+// stack's directory (default: _build/stack beside the bin directory).
 package main
 
 import (
@@ -19,7 +20,6 @@ import (
 	"strings"
 
 	"genodego/host/launch"
-	"genodego/sandbox/node"
 )
 
 const statusLauncher = 125
@@ -44,12 +44,15 @@ func main() {
 	if stack == "" {
 		stack = filepath.Join(filepath.Dir(bin), "stack")
 	}
+	if stack, err = filepath.Abs(stack); err != nil {
+		die("%v", err)
+	}
 	run := filepath.Join(stack, "run")
 	cwd, err := os.Getwd()
 	if err != nil {
 		die("%v", err)
 	}
-	rw := []string{cwd}
+	rw := []string{cwd, run}
 	for _, a := range os.Args[1:] {
 		if _, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
 			a = v
@@ -72,12 +75,11 @@ func main() {
 			env = append(env, launch.KV{Name: k, Value: v})
 		}
 	}
+	if _, ok := os.LookupEnv("CONTAINERD_ADDRESS"); !ok {
+		env = append(env, launch.KV{Name: "CONTAINERD_ADDRESS", Value: filepath.Join(run, "containerd.sock")})
+	}
 	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
-		Socket: true, Caps: "1000", RAM: "512M",
-		Mounts: []launch.HostMount{
-			{Path: "/run/containerd", Nodes: []*node.Node{node.New("fs", "host", run, "writeable", "yes")}},
-			{Path: "/var", Nodes: []*node.Node{node.New("symlink", "name", "run", "target", "/run")}},
-		}}.Start()
+		Socket: true, Caps: "1000", RAM: "512M"}.Start()
 	c, err := launch.Resolve(start, launch.Options{File: "(ctr)", Dir: cwd})
 	if err != nil {
 		die("%v", err)

@@ -8,12 +8,14 @@
 // modules), writes containerd's config and an init config with containerd
 // as a child, starts the init model on it and waits until containerd
 // answers on its "unix" socket. down stops the init and with it every
-// component it hosts. The views name host directories of DIR:
+// component it hosts.
 //
-//	/etc/containerd      DIR/etc            read-only (config.toml)
-//	/var/lib/containerd  DIR/root           containerd's root
-//	/run/containerd      DIR/run            its state and sockets; /var/run is a link to /run
-//	/opt                 DIR/opt
+// The components see DIR's directories at their own host paths (as runc's
+// host command does), because runc on the model names a container's rootfs
+// to the launcher by the path runc sees: DIR/etc (config.toml, read-only),
+// DIR/root (containerd's root), DIR/run (its state, and the socket files
+// DIR/run/containerd.sock and .ttrpc). /run/containerd/s, where containerd
+// puts shim sockets whatever its state directory, is DIR/s.
 package main
 
 import (
@@ -46,14 +48,17 @@ func (s Stack) init() launch.InitFiles  { return launch.Init(s.path("init")) }
 func (s Stack) Socket() string { return s.path("run", "containerd.sock") }
 
 const config = `version = 3
-root = "/var/lib/containerd"
-state = "/run/containerd"
+root = "{{DIR}}/root"
+state = "{{DIR}}/run"
 
 # The CRI plugin is built in but not used yet (no kubelet here).
 disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox"]
 
 [grpc]
-  address = "/run/containerd/containerd.sock"
+  address = "{{DIR}}/run/containerd.sock"
+
+[ttrpc]
+  address = "{{DIR}}/run/containerd.sock.ttrpc"
 `
 
 // binaries are the genode programs the stack's components load as ROMs.
@@ -110,7 +115,7 @@ func (s Stack) Up() error {
 	if in.PidOf() != 0 {
 		return nil
 	}
-	for _, d := range []string{"etc", "root", "run", "opt", "rom", "init"} {
+	for _, d := range []string{"etc", "root", "run", "s", "opt", "rom", "init"} {
 		if err := os.MkdirAll(s.path(d), 0o711); err != nil {
 			return err
 		}
@@ -120,7 +125,7 @@ func (s Stack) Up() error {
 			return fmt.Errorf("%v (make containerd)", err)
 		}
 	}
-	if err := os.WriteFile(s.path("etc", "config.toml"), []byte(config), 0o644); err != nil {
+	if err := os.WriteFile(s.path("etc", "config.toml"), []byte(strings.ReplaceAll(config, "{{DIR}}", s.Dir)), 0o644); err != nil {
 		return err
 	}
 	// A socket file of an earlier run names a port nobody listens on.
@@ -175,10 +180,11 @@ func (s Stack) containerd() *node.Node {
 	t := &launch.HostTree{}
 	t.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
 		node.New("jitterentropy", "name", "random"))
-	t.Mount("/etc/containerd", node.New("fs", "host", s.path("etc"), "writeable", "no"))
-	t.Mount("/var/lib/containerd", node.New("fs", "host", s.path("root"), "writeable", "yes"))
+	t.Mount(s.path("etc"), node.New("fs", "host", s.path("etc"), "writeable", "no"))
+	t.Mount(s.path("root"), node.New("fs", "host", s.path("root"), "writeable", "yes"))
+	t.Mount(s.path("run"), node.New("fs", "host", s.path("run"), "writeable", "yes"))
+	t.Mount("/run/containerd/s", node.New("fs", "host", s.path("s"), "writeable", "yes"))
 	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
-	t.Mount("/run/containerd", node.New("fs", "host", s.path("run"), "writeable", "yes"))
 	t.Mount("/opt", node.New("fs", "host", s.path("opt"), "writeable", "yes"))
 	t.Mount("/tmp", node.New("ram"))
 	t.Mount("/pipe", node.New("pipe"))
@@ -188,7 +194,7 @@ func (s Stack) containerd() *node.Node {
 	c.Add(vfs)
 	c.Add(node.New("libc", "stdout", "/dev/log", "stderr", "/dev/log", "rtc", "/dev/rtc", "rng", "/dev/random",
 		"pipe", "/pipe", "socket", "/socket"))
-	for _, a := range []string{"containerd", "--config", "/etc/containerd/config.toml"} {
+	for _, a := range []string{"containerd", "--config", s.path("etc", "config.toml")} {
 		c.Add(node.New("arg", "value", a))
 	}
 	return start
