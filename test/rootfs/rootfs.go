@@ -40,23 +40,12 @@ func Build(o Options) (string, error) {
 	if o.GOARCH == "" {
 		o.GOARCH = "amd64"
 	}
-	if o.Elfcheck == "" {
-		o.Elfcheck = filepath.Join(o.Top, "_build", "bin", "genode-elfcheck")
-	}
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return "", err
 	}
 	bin := filepath.Join(o.Out, "toolbox")
-	gobin := filepath.Join(o.Top, "_build", "goroot", "bin")
-	cmd := exec.Command(filepath.Join(gobin, "go"), "build", "-trimpath", "-o", bin, ".")
-	cmd.Dir = filepath.Join(o.Top, "test", "rootfs", "toolbox")
-	cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH="+o.GOARCH, "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0",
-		"GOTOOLCHAIN=local", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building the toolbox for genode/%s: %v\n%s", o.GOARCH, err, out)
-	}
-	if out, err := exec.Command(o.Elfcheck, bin).CombinedOutput(); err != nil {
-		return "", fmt.Errorf("genode-elfcheck %s: %v\n%s", bin, err, out)
+	if err := Program(o, bin); err != nil {
+		return "", err
 	}
 	prog, err := os.ReadFile(bin)
 	if err != nil {
@@ -73,42 +62,74 @@ func Build(o Options) (string, error) {
 	return tgz, os.Rename(tgz+".tmp", tgz)
 }
 
-// pack writes the tree as a gzip-compressed tar archive with fixed times and owners, so that the same
-// program gives the same bytes.
+// Program compiles the toolbox for genode/o.GOARCH (default amd64) into bin and checks it with
+// genode-elfcheck. o.Out is not used.
+func Program(o Options, bin string) error {
+	if o.GOARCH == "" {
+		o.GOARCH = "amd64"
+	}
+	if o.Elfcheck == "" {
+		o.Elfcheck = filepath.Join(o.Top, "_build", "bin", "genode-elfcheck")
+	}
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		return err
+	}
+	gobin := filepath.Join(o.Top, "_build", "goroot", "bin")
+	cmd := exec.Command(filepath.Join(gobin, "go"), "build", "-trimpath", "-o", bin, ".")
+	cmd.Dir = filepath.Join(o.Top, "test", "rootfs", "toolbox")
+	cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH="+o.GOARCH, "GOWORK=off", "GOFLAGS=", "CGO_ENABLED=0",
+		"GOTOOLCHAIN=local", "PATH="+gobin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the toolbox for genode/%s: %v\n%s", o.GOARCH, err, out)
+	}
+	if out, err := exec.Command(o.Elfcheck, bin).CombinedOutput(); err != nil {
+		return fmt.Errorf("genode-elfcheck %s: %v\n%s", bin, err, out)
+	}
+	return nil
+}
+
+// An Entry is one member of the tree; Name is relative ("bin/toolbox"), a directory's ends in "/".
+type Entry struct {
+	Name string
+	Type byte  // tar.TypeDir, tar.TypeReg or tar.TypeSymlink
+	Mode int64 // permission bits
+	Data []byte
+	Link string // a symbolic link's target
+}
+
+// Tree is the rootfs around the toolbox program prog, in archive order (the root itself excluded).
+func Tree(prog []byte) []Entry {
+	t := []Entry{
+		{Name: "bin/", Type: tar.TypeDir, Mode: 0o755},
+		{Name: "bin/toolbox", Type: tar.TypeReg, Mode: 0o755, Data: prog},
+	}
+	for _, a := range Applets {
+		t = append(t, Entry{Name: "bin/" + a, Type: tar.TypeSymlink, Mode: 0o777, Link: "toolbox"})
+	}
+	return append(t,
+		Entry{Name: "dev/", Type: tar.TypeDir, Mode: 0o755},
+		Entry{Name: "etc/", Type: tar.TypeDir, Mode: 0o755},
+		Entry{Name: "etc/passwd", Type: tar.TypeReg, Mode: 0o644, Data: []byte("root:x:0:0:root:/:/bin/sh\n")},
+		Entry{Name: "etc/group", Type: tar.TypeReg, Mode: 0o644, Data: []byte("root:x:0:\n")},
+	)
+}
+
+// pack writes ./ and the tree as a gzip-compressed tar archive with fixed times and owners, so that
+// the same program gives the same bytes.
 func pack(prog []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
 	mtime := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	dir := func(name string) error {
-		return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name, Mode: 0o755, ModTime: mtime, Uname: "root", Gname: "root"})
-	}
-	file := func(name string, mode int64, data []byte) error {
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Size: int64(len(data)), ModTime: mtime, Uname: "root", Gname: "root"}); err != nil {
-			return err
+	entries := append([]Entry{{Name: "", Type: tar.TypeDir, Mode: 0o755}}, Tree(prog)...)
+	for _, e := range entries {
+		h := &tar.Header{Typeflag: e.Type, Name: "./" + e.Name, Mode: e.Mode, Size: int64(len(e.Data)), Linkname: e.Link,
+			ModTime: mtime, Uname: "root", Gname: "root"}
+		if err := tw.WriteHeader(h); err != nil {
+			return nil, err
 		}
-		_, err := tw.Write(data)
-		return err
-	}
-	steps := []func() error{
-		func() error { return dir("./") },
-		func() error { return dir("./bin/") },
-		func() error { return file("./bin/toolbox", 0o755, prog) },
-	}
-	for _, a := range Applets {
-		a := a
-		steps = append(steps, func() error {
-			return tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: "./bin/" + a, Linkname: "toolbox", Mode: 0o777, ModTime: mtime, Uname: "root", Gname: "root"})
-		})
-	}
-	steps = append(steps,
-		func() error { return dir("./dev/") },
-		func() error { return dir("./etc/") },
-		func() error { return file("./etc/passwd", 0o644, []byte("root:x:0:0:root:/:/bin/sh\n")) },
-		func() error { return file("./etc/group", 0o644, []byte("root:x:0:\n")) },
-	)
-	for _, s := range steps {
-		if err := s(); err != nil {
+		if _, err := tw.Write(e.Data); err != nil {
 			return nil, err
 		}
 	}
