@@ -14,7 +14,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	containerd stack-up stack-down
+	images images-test containerd stack-up stack-down
 
 all: toolchain
 
@@ -161,13 +161,19 @@ runtime-tools-test: runc  ## the validation programs test/runtime-tools/expected
 bench-runc: runc hello  ## runc run of hello against a direct genode-run start (ratio, split) and a leak count over 100 cycles
 	go run genodego/test/cmd/benchrunc -root $(TOP) $(BENCH_FLAGS)
 
+images: toolchain elfcheck  ## OCI images of genode programs (hello, server, toolbox; mixed, linux-only) in _build/images/NAME.oci.tar; IMAGES_FLAGS=-push HOST:PORT pushes them
+	go run genodego/build/cmd/genode-images -top $(TOP) -elfcheck $(ELFCHECK) -out _build/images $(IMAGES_FLAGS)
+
+images-test: toolchain elfcheck  ## the images pushed to a real docker-registry (test/harness): tags, platforms, configs, identical digests twice
+	GENODE_REGISTRY_REQUIRED=1 go test -count=1 genodego/test/harness/... genodego/test/images/...
+
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/test/e2e/...
 
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test std-core modules-test
+test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test std-core modules-test
 
 demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
 	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"

@@ -1,0 +1,3 @@
+module genodego/test/harness
+
+go 1.26.0
