@@ -4,7 +4,7 @@
 //
 //	ctr [global options] command [command options] [arguments...]
 //
-// Its view holds the stack's run directory (where containerd's "unix"
+// Its view holds containerd's root (read-only), the stack's run directory (where containerd's "unix"
 // socket file is; CONTAINERD_ADDRESS names it unless the caller did), the
 // working directory and the directory of every absolute path on the command
 // line, all at their own paths, and the loopback network. Arguments, stdin,
@@ -78,7 +78,10 @@ func main() {
 	if _, ok := os.LookupEnv("CONTAINERD_ADDRESS"); !ok {
 		env = append(env, launch.KV{Name: "CONTAINERD_ADDRESS", Value: filepath.Join(run, "containerd.sock")})
 	}
-	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
+	// The client side of a run reads the image's /etc/passwd and group
+	// from the snapshot, which containerd's root holds.
+	ro := []string{filepath.Join(stack, "root")}
+	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, RO: ro, Env: env,
 		Socket: true, Caps: "1000", RAM: "512M"}.Start()
 	c, err := launch.Resolve(start, launch.Options{File: "(ctr)", Dir: cwd})
 	if err != nil {
