@@ -1,0 +1,260 @@
+//go:build genode
+
+// The shim manager on Genode. On Linux `start` forks the long-lived shim and
+// the shim makes itself a subreaper's child, so that it outlives containerd.
+// A Genode component's forked child ends with its parent (libc fork.cc), so
+// here `start` asks a dynamic init, a sibling of containerd, to start the
+// shim: it adds a <start> node to the shims' init config and waits until the
+// shim serves its socket. The shim then lives as long as that init, whatever
+// becomes of containerd. What the shim may see (its VFS, routes, quota) is
+// the system integrator's: the node is made from <shims>/shim.start, a
+// <start> template, to which `start` adds the name, arguments, environment
+// and working directory. <shims> is the directory "shims" beside the
+// runtime's task directory, the init's config and report there as runc has
+// them (init.config, init.state).
+package manager
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	bootapi "github.com/containerd/containerd/api/runtime/bootstrap/v1"
+	"github.com/containerd/containerd/api/types"
+	"github.com/containerd/containerd/api/types/runc/options"
+	"github.com/containerd/containerd/v2/defaults"
+	"github.com/containerd/containerd/v2/pkg/namespaces"
+	"github.com/containerd/containerd/v2/pkg/shim"
+	"github.com/containerd/containerd/v2/version"
+	"github.com/containerd/errdefs"
+	runcC "github.com/containerd/go-runc"
+	"github.com/containerd/log"
+	"github.com/containerd/typeurl/v2"
+	"github.com/opencontainers/runtime-spec/specs-go/features"
+
+	"genodego/sandbox/container"
+	"genodego/sandbox/initcfg"
+	"genodego/sandbox/node"
+)
+
+// NewShimManager returns the shim manager.
+func NewShimManager(name string) shim.Shim {
+	return &manager{name: name}
+}
+
+var groupLabels = []string{
+	"io.containerd.runc.v2.group",
+	"io.kubernetes.cri.sandbox-id",
+}
+
+type manager struct {
+	name string
+}
+
+func (m manager) Name() string { return m.name }
+
+// shimsDir is the shims' init directory for the bundle in cwd
+// (<state>/io.containerd.runtime.v2.task/<ns>/<id>).
+func shimsDir(bundle string) string {
+	return filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(bundle))), "shims")
+}
+
+// TemplateFile is the name of the <start> template in the shims' directory.
+const TemplateFile = "shim.start"
+
+// childName is the init's name of the shim of a group: init's names are
+// labels, so only a safe alphabet is kept.
+func childName(ns, grouping string) string {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+				return r
+			}
+			return '_'
+		}, s)
+	}
+	return "shim." + clean(ns) + "." + clean(grouping)
+}
+
+func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *bootapi.BootstrapResult, retErr error) {
+	params := &bootapi.BootstrapResult{Version: 3, Protocol: "ttrpc"}
+	ns, err := namespaces.NamespaceRequired(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id := opts.GetInstanceID()
+	bundle, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	grouping := id
+	if data, err := os.ReadFile("config.json"); err == nil {
+		var s struct {
+			Annotations map[string]string `json:"annotations"`
+		}
+		if json.Unmarshal(data, &s) == nil {
+			for _, g := range groupLabels {
+				if v, ok := s.Annotations[g]; ok {
+					grouping = v
+					break
+				}
+			}
+		}
+	}
+	socketDir := opts.GetSocketDir()
+	if socketDir == "" {
+		socketDir = filepath.Join(defaults.DefaultStateDir, "s")
+	}
+	address, err := shim.CreateSocketAddress(ctx, socketDir, opts.GetContainerdGrpcAddress(), grouping, false)
+	if err != nil {
+		return nil, err
+	}
+	if shim.CanConnect(address) {
+		params.Address = address
+		return params, nil
+	}
+	socketPath := strings.TrimPrefix(address, "unix://")
+	os.Remove(socketPath)
+
+	dir := shimsDir(bundle)
+	start, err := shimStart(dir, childName(ns, grouping), bundle, []string{
+		"containerd-shim-runc-v2",
+		"-namespace", ns,
+		"-id", id,
+		"-address", opts.GetContainerdGrpcAddress(),
+		"-socket", socketPath,
+	}, opts.GetLogLevel() <= bootapi.LogLevel_LOG_LEVEL_DEBUG)
+	if err != nil {
+		return nil, err
+	}
+	// Shims of groups that ended are removed first, so that the init's
+	// config does not grow with every container ever run.
+	if err := container.RemoveExited(dir, "shim."); err != nil {
+		log.G(ctx).WithError(err).Warn("removing ended shims")
+	}
+	if err := container.AddStart(dir, start); err != nil {
+		return nil, fmt.Errorf("starting the shim as a child of the shims' init (%s): %w", dir, err)
+	}
+	defer func() {
+		if retErr != nil {
+			container.RemoveStart(dir, start.Name)
+		}
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for !shim.CanConnect(address) {
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the shim %s did not serve %s within 30 s (is the shims' init running? %s)",
+				start.Name, address, filepath.Join(dir, container.InitState))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	params.Address = address
+	return params, nil
+}
+
+// shimStart makes the shim's <start> node from the template.
+func shimStart(dir, name, cwd string, args []string, debug bool) (*initcfg.Start, error) {
+	tmpl := filepath.Join(dir, TemplateFile)
+	data, err := os.ReadFile(tmpl)
+	if err != nil {
+		return nil, fmt.Errorf("the shims' <start> template: %w", err)
+	}
+	n, err := node.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tmpl, err)
+	}
+	if n.Type != "start" {
+		return nil, fmt.Errorf("%s: want a <start> node, not <%s>", tmpl, n.Type)
+	}
+	cfg, err := initcfg.FromNode(node.New("config").Add(n))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tmpl, err)
+	}
+	s := cfg.Starts[0]
+	s.Name = name
+	if s.Config == nil {
+		s.Config = &initcfg.ChildConfig{}
+	}
+	if debug {
+		args = append(args, "-debug")
+	}
+	s.Config.Args = args
+	for _, e := range os.Environ() {
+		k, v, _ := strings.Cut(e, "=")
+		s.Config.Env = append(s.Config.Env, initcfg.EnvVar{Name: k, Value: v})
+	}
+	if s.Config.Libc == nil {
+		s.Config.Libc = &initcfg.Libc{}
+	}
+	s.Config.Libc.Set("cwd", cwd)
+	return s, nil
+}
+
+func (manager) Stop(ctx context.Context, id string) (shim.StopStatus, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return shim.StopStatus{}, err
+	}
+	path := filepath.Join(filepath.Dir(cwd), id)
+	r := &runcC.Runc{Root: filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(path))), "runc")}
+	if data, err := os.ReadFile(filepath.Join(path, "options.json")); err == nil {
+		var o options.Options
+		if json.Unmarshal(data, &o) == nil {
+			if o.Root != "" {
+				r.Root = o.Root
+			}
+			r.Command = o.BinaryName
+		}
+	}
+	if err := r.Delete(ctx, id, &runcC.DeleteOpts{Force: true}); err != nil {
+		log.G(ctx).WithError(err).Warn("failed to remove runc container")
+	}
+	return shim.StopStatus{ExitedAt: time.Now(), ExitStatus: 128 + 9}, nil
+}
+
+func (m manager) Info(ctx context.Context, optionsR io.Reader) (*types.RuntimeInfo, error) {
+	info := &types.RuntimeInfo{
+		Name:    m.name,
+		Version: &types.RuntimeVersion{Version: version.Version, Revision: version.Revision},
+	}
+	binaryName := runcC.DefaultCommand
+	opts, err := shim.ReadRuntimeOptions[*options.Options](optionsR)
+	if err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+		return nil, fmt.Errorf("failed to read runtime options (*options.Options): %w", err)
+	}
+	if opts != nil {
+		if info.Options, err = typeurl.MarshalAnyToProto(opts); err != nil {
+			return nil, err
+		}
+		if opts.BinaryName != "" {
+			binaryName = opts.BinaryName
+		}
+	}
+	absBinary, err := exec.LookPath(binaryName)
+	if err != nil {
+		return nil, fmt.Errorf("failed to look up the path of %q: %w", binaryName, err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, absBinary, "features")
+	cmd.Stderr = &stderr
+	if out, err := cmd.Output(); err == nil {
+		var feat features.Features
+		if json.Unmarshal(out, &feat) == nil {
+			if info.Features, err = typeurl.MarshalAnyToProto(&feat); err != nil {
+				return nil, err
+			}
+		}
+	} else {
+		log.G(ctx).WithError(err).Debugf("runc features: %s", stderr.String())
+	}
+	return info, nil
+}

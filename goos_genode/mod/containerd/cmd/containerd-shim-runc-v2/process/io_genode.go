@@ -1,0 +1,381 @@
+//go:build genode
+
+package process
+
+// A process's stdio on Genode. The container's streams are Terminal sessions
+// that init routes by label; genode's runc names where each goes
+// (RUNC_GENODE_STDIN, _STDOUT, _STDERR): here, files in a directory of the
+// shim (io/ under its working directory, the bundle), which on Genode a
+// file_terminal serves. The shim follows the output files and copies them to
+// the client's streams, and appends what the client's stdin sends to the
+// input file. The client's streams are "unix" sockets the client listens on
+// (pkg/cio on genode), because Genode has no FIFOs; the shim connects to them,
+// as a Windows shim connects to the client's named pipes.
+//
+// A Terminal session has no end of stream (terminal_file_system.h answers a
+// read with nothing queued by blocking), so a container never sees its stdin
+// end.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/containerd/containerd/v2/pkg/stdio"
+	runc "github.com/containerd/go-runc"
+	"github.com/containerd/log"
+)
+
+// pollInterval is how often an output file is looked at when it has no new
+// data: Genode's timers have millisecond granularity.
+const pollInterval = 5 * time.Millisecond
+
+var bufPool = sync.Pool{
+	New: func() any {
+		buffer := make([]byte, 32<<10)
+		return &buffer
+	},
+}
+
+type processIO struct {
+	io    *genodeIO
+	stdio stdio.Stdio
+	copy  bool
+}
+
+func (p *processIO) Close() error {
+	if p.io != nil {
+		return p.io.Close()
+	}
+	return nil
+}
+
+func (p *processIO) IO() runc.IO {
+	return p.io
+}
+
+// exited tells the followers that no more output will come once they have
+// copied what the files hold.
+func (p *processIO) exited() {
+	if p.io != nil {
+		p.io.exited.Store(true)
+	}
+}
+
+// IOExited tells p's stdio that p has ended.
+func IOExited(p Process) {
+	switch p := p.(type) {
+	case *Init:
+		if p.io != nil {
+			p.io.exited()
+		}
+	case *execProcess:
+		if p.io != nil {
+			p.io.exited()
+		}
+	}
+}
+
+// Copy starts copying the output files to the client's streams and the
+// client's stdin to the input file.
+func (p *processIO) Copy(ctx context.Context, wg *sync.WaitGroup) error {
+	if !p.copy {
+		return nil
+	}
+	g := p.io
+	same := p.stdio.Stdout == p.stdio.Stderr
+	var sameDst *sharedConn
+	if same && p.stdio.Stdout != "" {
+		sameDst = &sharedConn{target: p.stdio.Stdout, file: g.uri != nil && g.uri.Scheme == "file"}
+	}
+	for _, s := range []struct {
+		file, target string
+	}{{g.stdout, p.stdio.Stdout}, {g.stderr, p.stdio.Stderr}} {
+		if s.file == "" || s.target == "" {
+			continue
+		}
+		dst := sameDst
+		if dst == nil {
+			dst = &sharedConn{target: s.target, file: g.uri != nil && g.uri.Scheme == "file"}
+		}
+		dst.users.Add(1)
+		wg.Add(1)
+		go func(file string, dst *sharedConn) {
+			defer wg.Done()
+			g.follow(file, dst)
+		}(s.file, dst)
+	}
+	if g.stdin != "" && p.stdio.Stdin != "" {
+		go g.feed(p.stdio.Stdin)
+	}
+	return nil
+}
+
+// sharedConn is the client's end of one or two output streams.
+type sharedConn struct {
+	target string
+	file   bool // a file:// log, appended to
+	mu     sync.Mutex
+	w      io.WriteCloser
+	users  atomic.Int32
+	failed bool
+}
+
+func (c *sharedConn) Write(b []byte) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.failed {
+		return nil // the client is gone: its output is dropped, as with a closed FIFO
+	}
+	if c.w == nil {
+		w, err := openTarget(c.target, c.file)
+		if err != nil {
+			c.failed = true
+			log.L.WithError(err).WithField("stream", c.target).Warn("client stream")
+			return nil
+		}
+		c.w = w
+	}
+	if _, err := c.w.Write(b); err != nil {
+		c.failed = true
+		c.w.Close()
+		c.w = nil
+	}
+	return nil
+}
+
+func (c *sharedConn) done() {
+	if c.users.Add(-1) > 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.w == nil && !c.failed {
+		// nothing was written: connect anyway, so that the client sees the stream end
+		if w, err := openTarget(c.target, c.file); err == nil {
+			c.w = w
+		}
+	}
+	if c.w != nil {
+		c.w.Close()
+		c.w = nil
+	}
+}
+
+// openTarget connects to the client's stream (a "unix" socket the client
+// listens on) or opens a log file.
+func openTarget(target string, file bool) (io.WriteCloser, error) {
+	if file {
+		return os.OpenFile(target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	}
+	return dialClient(target)
+}
+
+func dialClient(path string) (net.Conn, error) {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.Dial("unix", path)
+		if err == nil {
+			return c, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("connecting to the client's stream %s: %w", path, err)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// genodeIO is the runc.IO of a process on Genode: it names the stream files
+// to runc in its environment.
+type genodeIO struct {
+	dir                   string
+	stdin, stdout, stderr string
+	uri                   *url.URL
+	exited                atomic.Bool
+	stdinConn             atomic.Pointer[net.Conn]
+	stdinClosed           atomic.Bool
+}
+
+func (g *genodeIO) Close() error {
+	if c := g.stdinConn.Load(); c != nil {
+		(*c).Close()
+	}
+	return os.RemoveAll(g.dir)
+}
+
+func (g *genodeIO) Stdin() io.WriteCloser { return nil }
+func (g *genodeIO) Stdout() io.ReadCloser { return nil }
+func (g *genodeIO) Stderr() io.ReadCloser { return nil }
+
+// Set names the streams to runc. A stream that is not copied goes to
+// /dev/null, never to runc's own descriptors.
+func (g *genodeIO) Set(cmd *exec.Cmd) {
+	if cmd.Env == nil {
+		cmd.Env = os.Environ()
+	}
+	name := func(f string) string {
+		if f == "" {
+			return os.DevNull
+		}
+		return f
+	}
+	cmd.Env = append(cmd.Env, "RUNC_GENODE_STDOUT="+name(g.stdout), "RUNC_GENODE_STDERR="+name(g.stderr))
+	if g.stdin != "" {
+		cmd.Env = append(cmd.Env, "RUNC_GENODE_STDIN="+g.stdin)
+	}
+}
+
+// follow copies file to dst until the process has exited and the file holds
+// nothing more.
+func (g *genodeIO) follow(file string, dst *sharedConn) {
+	defer dst.done()
+	f, err := os.Open(file)
+	if err != nil {
+		log.L.WithError(err).Warn("stdio file")
+		return
+	}
+	defer f.Close()
+	buf := make([]byte, 32*1024)
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			dst.Write(buf[:n])
+			continue
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			log.L.WithError(err).Warn("stdio file")
+			return
+		}
+		if g.exited.Load() {
+			// one more look: the last write may have come after the read
+			if n, _ := f.Read(buf); n > 0 {
+				dst.Write(buf[:n])
+				continue
+			}
+			return
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// feed appends what the client sends on its stdin stream to the input file.
+func (g *genodeIO) feed(target string) {
+	c, err := dialClient(target)
+	if err != nil {
+		log.L.WithError(err).Warn("client stdin")
+		return
+	}
+	g.stdinConn.Store(&c)
+	defer c.Close()
+	f, err := os.OpenFile(g.stdin, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		log.L.WithError(err).Warn("stdin file")
+		return
+	}
+	defer f.Close()
+	io.Copy(f, c)
+}
+
+func createIO(ctx context.Context, id string, ioUID, ioGID int, sio stdio.Stdio) (*processIO, error) {
+	pio := &processIO{stdio: sio}
+	cwd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	base := filepath.Join(cwd, "io")
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(base, id+"-")
+	if err != nil {
+		return nil, err
+	}
+	g := &genodeIO{dir: dir}
+	pio.io = g
+	if sio.IsNull() {
+		return pio, nil
+	}
+	if sio.Stdout != "" {
+		u, err := url.Parse(sio.Stdout)
+		if err != nil {
+			return nil, fmt.Errorf("unable to parse stdout uri: %w", err)
+		}
+		switch u.Scheme {
+		case "", "fifo":
+		case "file":
+			if err := os.MkdirAll(filepath.Dir(u.Path), 0o755); err != nil {
+				return nil, err
+			}
+			pio.stdio.Stdout, pio.stdio.Stderr = u.Path, u.Path
+		case "binary", "binary-v2":
+			return nil, fmt.Errorf("stdio scheme %s: a logging binary needs pipes the container's Terminal sessions cannot be on Genode", u.Scheme)
+		default:
+			return nil, fmt.Errorf("unknown STDIO scheme %s", u.Scheme)
+		}
+		g.uri = u
+	}
+	mk := func(name string) (string, error) {
+		p := filepath.Join(dir, name)
+		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return "", err
+		}
+		return p, f.Close()
+	}
+	if pio.stdio.Stdout != "" {
+		if g.stdout, err = mk("stdout"); err != nil {
+			return nil, err
+		}
+	}
+	if pio.stdio.Stderr != "" {
+		if g.stderr, err = mk("stderr"); err != nil {
+			return nil, err
+		}
+	}
+	if sio.Stdin != "" {
+		if g.stdin, err = mk("stdin"); err != nil {
+			return nil, err
+		}
+	}
+	pio.copy = true
+	return pio, nil
+}
+
+// stdinCloser is what CloseIO closes: the connection the shim reads the
+// client's stdin from. The container does not see an end of stream: a
+// Terminal session has none.
+type stdinCloser struct{ p *processIO }
+
+func (s stdinCloser) Close() error {
+	if s.p != nil && s.p.io != nil {
+		if c := s.p.io.stdinConn.Load(); c != nil {
+			return (*c).Close()
+		}
+	}
+	return nil
+}
+
+// openStdin on Genode: the shim already reads the client's stdin stream
+// (Copy); what it keeps is the means to close it.
+func (p *Init) openStdin(path string) error {
+	sc := stdinCloser{p.io}
+	p.stdin = sc
+	p.closers = append(p.closers, sc)
+	return nil
+}
+
+func (e *execProcess) openStdin(path string) error {
+	sc := stdinCloser{e.io}
+	e.stdin = sc
+	e.closers = append(e.closers, sc)
+	return nil
+}
