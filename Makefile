@@ -14,7 +14,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd stack-up stack-down
+	images images-test containerd stack-up stack-down e2e-containerd
 
 all: toolchain
 
@@ -148,6 +148,9 @@ stack-up: containerd  ## containerd on the model as a child of a dynamic init (_
 
 stack-down:  ## stop what stack-up started
 	@[ ! -x _build/bin/genode-stack ] || _build/bin/genode-stack down
+
+e2e-containerd: containerd images  ## containerd on the model, image side, end to end (test/containerd): a real registry, pull, platforms, import/export, GC, leases, SIGKILL and restart
+	GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 20m genodego/test/containerd/...
 
 runc-test: runc  ## runc on genode end to end on the model (test/runc): commands, lifecycle, hooks, stdio, hostile bundles
 	GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m genodego/test/runc/...
