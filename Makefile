@@ -134,12 +134,15 @@ runc: modules toolchain model host-tools elfcheck  ## genode runc (amd64, arm64)
 	$(ELFCHECK) _build/bin/runc.genode-amd64 _build/bin/runc.genode-arm64
 	go build -o _build/bin/runc genodego/host/cmd/runc
 
-containerd: modules toolchain model host-tools elfcheck  ## genode containerd and ctr (amd64, arm64), checked; _build/bin/ctr and genode-stack run them on the model
+containerd: runc  ## genode containerd, ctr and the runc shim (amd64, arm64), checked; _build/bin/ctr and genode-stack run them on the model
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/containerd.genode-amd64 github.com/containerd/containerd/v2/cmd/containerd
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/ctr.genode-amd64 github.com/containerd/containerd/v2/cmd/ctr
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/containerd.genode-arm64 github.com/containerd/containerd/v2/cmd/containerd
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/ctr.genode-arm64 github.com/containerd/containerd/v2/cmd/ctr
-	$(ELFCHECK) _build/bin/containerd.genode-amd64 _build/bin/ctr.genode-amd64 _build/bin/containerd.genode-arm64 _build/bin/ctr.genode-arm64
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/containerd-shim-runc-v2.genode-amd64 github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/containerd-shim-runc-v2.genode-arm64 github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2
+	$(ELFCHECK) _build/bin/containerd.genode-amd64 _build/bin/ctr.genode-amd64 _build/bin/containerd.genode-arm64 _build/bin/ctr.genode-arm64 \
+		_build/bin/containerd-shim-runc-v2.genode-amd64 _build/bin/containerd-shim-runc-v2.genode-arm64
 	go build -o _build/bin/ctr genodego/host/cmd/ctr
 	go build -o _build/bin/genode-stack genodego/host/cmd/genode-stack
 

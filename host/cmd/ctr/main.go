@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"genodego/host/launch"
+	"genodego/sandbox/node"
 )
 
 const statusLauncher = 125
@@ -82,7 +83,13 @@ func main() {
 	// from the snapshot, which containerd's root holds.
 	ro := []string{filepath.Join(stack, "root")}
 	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, RO: ro, Env: env,
-		Socket: true, Caps: "1000", RAM: "512M"}.Start()
+		Socket: true, Caps: "1000", RAM: "512M",
+		// A task's streams are "unix" sockets ctr listens on where the shim
+		// connects to them: /var/run/containerd/fifo.
+		Mounts: []launch.HostMount{
+			{Path: "/run/containerd/fifo", Nodes: []*node.Node{node.New("fs", "host", filepath.Join(stack, "fifo"), "writeable", "yes")}},
+			{Path: "/var", Nodes: []*node.Node{node.New("symlink", "name", "run", "target", "/run")}},
+		}}.Start()
 	c, err := launch.Resolve(start, launch.Options{File: "(ctr)", Dir: cwd})
 	if err != nil {
 		die("%v", err)

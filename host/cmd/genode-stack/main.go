@@ -15,7 +15,9 @@
 // to the launcher by the path runc sees: DIR/etc (config.toml, read-only),
 // DIR/root (containerd's root), DIR/run (its state, and the socket files
 // DIR/run/containerd.sock and .ttrpc). /run/containerd/s, where containerd
-// puts shim sockets whatever its state directory, is DIR/s.
+// puts shim sockets whatever its state directory, is DIR/s, and
+// /run/containerd/fifo, where clients put a task's streams (/var/run links
+// to /run), is DIR/fifo.
 package main
 
 import (
@@ -39,6 +41,7 @@ func die(format string, args ...any) {
 // Stack is the layout of one stack directory.
 type Stack struct {
 	Dir, Bin string
+	Debug    bool
 }
 
 func (s Stack) path(p ...string) string { return filepath.Join(append([]string{s.Dir}, p...)...) }
@@ -65,10 +68,13 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", 
 var binaries = []struct{ rom, file string }{
 	{"containerd", "containerd.genode-amd64"},
 	{"ctr", "ctr.genode-amd64"},
+	{"containerd-shim-runc-v2", "containerd-shim-runc-v2.genode-amd64"},
+	{"runc", "runc.genode-amd64"},
 }
 
 func main() {
 	dir := flag.String("dir", "", "the stack's directory (default: _build/stack beside the bin directory)")
+	debug := flag.Bool("debug", false, "containerd and the shims log at debug level")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] up|down|status")
 		flag.PrintDefaults()
@@ -78,7 +84,7 @@ func main() {
 	if err != nil {
 		die("%v", err)
 	}
-	s := Stack{Dir: *dir, Bin: filepath.Dir(self)}
+	s := Stack{Dir: *dir, Bin: filepath.Dir(self), Debug: *debug}
 	if s.Dir == "" {
 		s.Dir = filepath.Join(filepath.Dir(s.Bin), "stack")
 	}
@@ -115,7 +121,7 @@ func (s Stack) Up() error {
 	if in.PidOf() != 0 {
 		return nil
 	}
-	for _, d := range []string{"etc", "root", "run", "s", "opt", "rom", "init"} {
+	for _, d := range []string{"etc", "root", "run", "s", "fifo", "opt", "rom", "init"} {
 		if err := os.MkdirAll(s.path(d), 0o711); err != nil {
 			return err
 		}
@@ -125,7 +131,11 @@ func (s Stack) Up() error {
 			return fmt.Errorf("%v (make containerd)", err)
 		}
 	}
-	if err := os.WriteFile(s.path("etc", "config.toml"), []byte(strings.ReplaceAll(config, "{{DIR}}", s.Dir)), 0o644); err != nil {
+	cfgText := strings.ReplaceAll(config, "{{DIR}}", s.Dir)
+	if s.Debug {
+		cfgText += "\n[debug]\n  level = \"debug\"\n"
+	}
+	if err := os.WriteFile(s.path("etc", "config.toml"), []byte(cfgText), 0o644); err != nil {
 		return err
 	}
 	// A socket file of an earlier run names a port nobody listens on.
@@ -133,6 +143,25 @@ func (s Stack) Up() error {
 	cfg := s.initConfig()
 	if err := os.WriteFile(in.Config, cfg.EncodeHID(), 0o644); err != nil {
 		return err
+	}
+	// The shims' init and the containers' init (runc's root), siblings of
+	// containerd's: on Genode all three are children of the scenario's init.
+	for _, d := range []string{s.path("run", "shims"), s.path("run", "runc")} {
+		if err := os.MkdirAll(d, 0o711); err != nil {
+			return err
+		}
+	}
+	if err := os.WriteFile(s.path("run", "shims", "shim.start"), s.shimTemplate().EncodeHID(), 0o644); err != nil {
+		return err
+	}
+	for _, d := range []string{s.path("run", "shims"), s.path("run", "runc")} {
+		sub := launch.Init(d)
+		if sub.PidOf() != 0 {
+			continue
+		}
+		if _, err := sub.StartInit(s.Bin, "-rom", s.path("rom"), "-run", filepath.Join(d, "children")); err != nil {
+			return err
+		}
 	}
 	if _, err := in.StartInit(s.Bin, "-rom", s.path("rom"), "-run", s.path("init", "run")); err != nil {
 		return err
@@ -155,6 +184,8 @@ func (s Stack) Up() error {
 // Down stops the init and every component it hosts.
 func (s Stack) Down() {
 	s.init().StopInit()
+	launch.Init(s.path("run", "shims")).StopInit()
+	launch.Init(s.path("run", "runc")).StopInit()
 	os.Remove(s.Socket())
 	os.Remove(s.Socket() + ".ttrpc")
 }
@@ -186,6 +217,7 @@ func (s Stack) containerd() *node.Node {
 	t.Mount("/run/containerd/s", node.New("fs", "host", s.path("s"), "writeable", "yes"))
 	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
 	t.Mount("/opt", node.New("fs", "host", s.path("opt"), "writeable", "yes"))
+	t.Mount("/bin", node.New("fs", "host", s.path("rom"), "writeable", "no"))
 	t.Mount("/tmp", node.New("ram"))
 	t.Mount("/pipe", node.New("pipe"))
 	t.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
@@ -197,6 +229,40 @@ func (s Stack) containerd() *node.Node {
 	for _, a := range []string{"containerd", "--config", s.path("etc", "config.toml")} {
 		c.Add(node.New("arg", "value", a))
 	}
+	c.Add(node.New("env", "key", "PATH", "value", "/bin"))
+	return start
+}
+
+// shimTemplate is the <start> node the shim manager makes each shim from:
+// what a shim may see is the integrator's decision. It sees the stack's
+// state (bundles, runc's root, the shims' directory), containerd's root
+// read-only (the snapshots runc checks), the shim sockets, and runc in /bin.
+func (s Stack) shimTemplate() *node.Node {
+	start := node.New("start", "name", "shim", "caps", "1000", "ram", "512M")
+	start.Add(node.New("binary", "name", "containerd-shim-runc-v2"))
+	c := node.New("config")
+	start.Add(c)
+	t := &launch.HostTree{}
+	t.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
+		node.New("jitterentropy", "name", "random"))
+	t.Mount(s.path("run"), node.New("fs", "host", s.path("run"), "writeable", "yes"))
+	t.Mount(s.path("root"), node.New("fs", "host", s.path("root"), "writeable", "no"))
+	t.Mount("/run/containerd/s", node.New("fs", "host", s.path("s"), "writeable", "yes"))
+	t.Mount("/run/containerd/fifo", node.New("fs", "host", s.path("fifo"), "writeable", "yes"))
+	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
+	t.Mount("/bin", node.New("fs", "host", s.path("rom"), "writeable", "no"))
+	t.Mount("/tmp", node.New("ram"))
+	t.Mount("/pipe", node.New("pipe"))
+	t.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
+	vfs := node.New("vfs")
+	t.Emit(vfs)
+	c.Add(vfs)
+	c.Add(node.New("libc", "stdout", "/dev/log", "stderr", "/dev/log", "rtc", "/dev/rtc", "rng", "/dev/random",
+		"pipe", "/pipe", "socket", "/socket"))
+	c.Add(node.New("env", "key", "PATH", "value", "/bin"))
+	// runc names the container's files to the model's launcher by their
+	// host paths (the views here are the host's).
+	c.Add(node.New("env", "key", "RUNC_GENODE_FS", "value", "host"))
 	return start
 }
 

@@ -15,3 +15,21 @@ import (
 func (m *Mount) mount(target string) error {
 	return fmt.Errorf("mount %s of %q on %q: a Genode component cannot mount: %w", m.Type, m.Source, target, errdefs.ErrNotImplemented)
 }
+
+// Nothing is ever mounted on Genode, so there is nothing to unmount: a
+// rootfs "mount" is the directory itself.
+
+// Unmount has nothing to do on Genode.
+func Unmount(target string, flags int) error {
+	return nil
+}
+
+// UnmountAll has nothing to do on Genode.
+func UnmountAll(target string, flags int) error {
+	return nil
+}
+
+// UnmountRecursive has nothing to do on Genode.
+func UnmountRecursive(target string, flags int) error {
+	return nil
+}

@@ -37,7 +37,6 @@ import (
 	"github.com/containerd/containerd/v2/pkg/shim"
 	"github.com/containerd/containerd/v2/pkg/shutdown"
 	"github.com/containerd/containerd/v2/pkg/stdio"
-	"github.com/containerd/containerd/v2/pkg/sys/reaper"
 	"github.com/containerd/errdefs"
 	"github.com/containerd/errdefs/pkg/errgrpc"
 	runcC "github.com/containerd/go-runc"
@@ -64,8 +63,8 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 		containers: make(map[string]*genodeContainer),
 	}
 	// runc commands are the shim's own children (fork and execve work on
-	// Genode's main thread); the reaper gets their SIGCHLD.
-	runcC.Monitor = reaper.Default
+	// Genode's main thread), waited for by pid: go-runc's default monitor.
+	// The reaper is not used: containers are not the shim's children.
 	go s.forward(ctx, publisher)
 	if address, err := shim.ReadAddress("address"); err == nil {
 		sd.RegisterCallback(func(context.Context) error { return shim.RemoveSocket(address) })
