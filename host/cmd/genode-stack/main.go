@@ -26,6 +26,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,7 +77,7 @@ func main() {
 	dir := flag.String("dir", "", "the stack's directory (default: _build/stack beside the bin directory)")
 	debug := flag.Bool("debug", false, "containerd and the shims log at debug level")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] up|down|status")
+		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] [-debug] up|down|status|restart-containerd")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -97,6 +98,8 @@ func main() {
 		err = s.Up()
 	case "down":
 		s.Down()
+	case "restart-containerd":
+		err = s.RestartContainerd()
 	case "status":
 		if pid := s.init().PidOf(); pid != 0 {
 			fmt.Printf("running: init pid %d, %s\n", pid, s.Dir)
@@ -179,6 +182,46 @@ func (s Stack) Up() error {
 	log, _ := os.ReadFile(in.Log)
 	s.Down()
 	return fmt.Errorf("containerd did not come up; init's log (%s):\n%s", in.Log, tail(string(log), 30))
+}
+
+// RestartContainerd has init restart containerd, as Genode's init restarts a
+// child whose <start> version changes; the shims and containers, children
+// of the other inits, are not touched.
+func (s Stack) RestartContainerd() error {
+	in := s.init()
+	if in.PidOf() == 0 {
+		return fmt.Errorf("the stack is not running (%s)", s.Dir)
+	}
+	data, err := os.ReadFile(in.Config)
+	if err != nil {
+		return err
+	}
+	cfg, err := node.Parse(data)
+	if err != nil {
+		return err
+	}
+	for _, st := range cfg.All("start") {
+		if name, _ := st.Attr("name"); name == "containerd" {
+			v, _ := st.Attr("version")
+			n, _ := strconv.Atoi(v)
+			st.Set("version", strconv.Itoa(n+1))
+		}
+	}
+	os.Remove(s.Socket())
+	if err := os.WriteFile(in.Config+".tmp", cfg.EncodeHID(), 0o644); err != nil {
+		return err
+	}
+	if err := os.Rename(in.Config+".tmp", in.Config); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(s.Socket()); err == nil {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("containerd did not come back within 60 s (%s)", in.Log)
 }
 
 // Down stops the init and every component it hosts.

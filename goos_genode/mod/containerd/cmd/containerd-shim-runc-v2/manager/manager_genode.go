@@ -192,6 +192,9 @@ func shimStart(dir, name, cwd string, args []string, debug bool) (*initcfg.Start
 		k, v, _ := strings.Cut(e, "=")
 		s.Config.Env = append(s.Config.Env, initcfg.EnvVar{Name: k, Value: v})
 	}
+	// where the shim leaves init's config when it ends (task/service_genode.go)
+	s.Config.Env = append(s.Config.Env, initcfg.EnvVar{Name: "GENODE_SHIMS_INIT", Value: dir},
+		initcfg.EnvVar{Name: "GENODE_SHIM_NAME", Value: name})
 	if s.Config.Libc == nil {
 		s.Config.Libc = &initcfg.Libc{}
 	}

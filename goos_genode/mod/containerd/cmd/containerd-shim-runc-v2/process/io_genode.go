@@ -120,35 +120,54 @@ func (p *processIO) Copy(ctx context.Context, wg *sync.WaitGroup) error {
 	return nil
 }
 
-// sharedConn is the client's end of one or two output streams.
+// sharedConn is the client's end of one or two output streams. A client
+// that goes away (ctr run -d) or comes back (ctr task attach listens on the
+// same path again) is connected to anew; while none is, the followers keep
+// the output in the files, as a FIFO without reader keeps it in the pipe.
 type sharedConn struct {
-	target string
-	file   bool // a file:// log, appended to
-	mu     sync.Mutex
-	w      io.WriteCloser
-	users  atomic.Int32
-	failed bool
+	target    string
+	file      bool // a file:// log, appended to
+	mu        sync.Mutex
+	w         io.WriteCloser
+	connected bool // once connected, later attempts do not wait
+	users     atomic.Int32
+	broken    bool // a log file that cannot be opened
 }
+
+var errNoClient = errors.New("no client on the stream")
 
 func (c *sharedConn) Write(b []byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.failed {
-		return nil // the client is gone: its output is dropped, as with a closed FIFO
+	if c.broken {
+		return nil
 	}
 	if c.w == nil {
-		w, err := openTarget(c.target, c.file)
-		if err != nil {
-			c.failed = true
-			log.L.WithError(err).WithField("stream", c.target).Warn("client stream")
-			return nil
+		var w io.WriteCloser
+		var err error
+		switch {
+		case c.file:
+			w, err = os.OpenFile(c.target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+			if err != nil {
+				c.broken = true
+				log.L.WithError(err).WithField("stream", c.target).Warn("log file")
+				return nil
+			}
+		case c.connected:
+			w, err = net.Dial("unix", c.target)
+		default:
+			w, err = dialClient(c.target)
 		}
-		c.w = w
+		if err != nil {
+			c.connected = true
+			return errNoClient
+		}
+		c.w, c.connected = w, true
 	}
 	if _, err := c.w.Write(b); err != nil {
-		c.failed = true
 		c.w.Close()
 		c.w = nil
+		return errNoClient
 	}
 	return nil
 }
@@ -159,9 +178,9 @@ func (c *sharedConn) done() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.w == nil && !c.failed {
+	if c.w == nil && !c.connected && !c.broken && !c.file {
 		// nothing was written: connect anyway, so that the client sees the stream end
-		if w, err := openTarget(c.target, c.file); err == nil {
+		if w, err := dialClient(c.target); err == nil {
 			c.w = w
 		}
 	}
@@ -169,15 +188,6 @@ func (c *sharedConn) done() {
 		c.w.Close()
 		c.w = nil
 	}
-}
-
-// openTarget connects to the client's stream (a "unix" socket the client
-// listens on) or opens a log file.
-func openTarget(target string, file bool) (io.WriteCloser, error) {
-	if file {
-		return os.OpenFile(target, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	}
-	return dialClient(target)
 }
 
 func dialClient(path string) (net.Conn, error) {
@@ -248,7 +258,14 @@ func (g *genodeIO) follow(file string, dst *sharedConn) {
 	for {
 		n, err := f.Read(buf)
 		if n > 0 {
-			dst.Write(buf[:n])
+			if dst.Write(buf[:n]) == nil {
+				continue
+			}
+			// no client: keep the data for the next one
+			if _, serr := f.Seek(-int64(n), io.SeekCurrent); serr != nil || g.exited.Load() {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
 			continue
 		}
 		if err != nil && !errors.Is(err, io.EOF) {
@@ -258,8 +275,9 @@ func (g *genodeIO) follow(file string, dst *sharedConn) {
 		if g.exited.Load() {
 			// one more look: the last write may have come after the read
 			if n, _ := f.Read(buf); n > 0 {
-				dst.Write(buf[:n])
-				continue
+				if dst.Write(buf[:n]) == nil {
+					continue
+				}
 			}
 			return
 		}

@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	cgstats "github.com/containerd/cgroups/v3/cgroup2/stats"
 	"github.com/containerd/console"
 	eventstypes "github.com/containerd/containerd/api/events"
 	taskAPI "github.com/containerd/containerd/api/runtime/task/v3"
@@ -48,6 +49,12 @@ import (
 	"genodego/sandbox/container"
 )
 
+// Set by the shim manager in the shim's <start> node.
+const (
+	shimsDirEnv = "GENODE_SHIMS_INIT"
+	shimNameEnv = "GENODE_SHIM_NAME"
+)
+
 var (
 	_     = shim.TTRPCService(&service{})
 	empty = &ptypes.Empty{}
@@ -66,6 +73,16 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 	// Genode's main thread), waited for by pid: go-runc's default monitor.
 	// The reaper is not used: containers are not the shim's children.
 	go s.forward(ctx, publisher)
+	// The shim is a child of the shims' init (manager_genode.go): when it
+	// ends, it leaves init's config, or init would keep an exited child.
+	if dir, name := os.Getenv(shimsDirEnv), os.Getenv(shimNameEnv); dir != "" && name != "" {
+		// Init ends the shim as it removes the node, perhaps before the
+		// reply to Shutdown is out; containerd expects the connection to
+		// close then.
+		sd.RegisterCallback(func(context.Context) error {
+			return container.RemoveStart(dir, name)
+		})
+	}
 	if address, err := shim.ReadAddress("address"); err == nil {
 		sd.RegisterCallback(func(context.Context) error { return shim.RemoveSocket(address) })
 	}
@@ -543,11 +560,34 @@ func (s *service) Shutdown(ctx context.Context, r *taskAPI.ShutdownRequest) (*pt
 	return empty, nil
 }
 
-// Stats has no cgroup to read: init's report of the child's RAM is what
-// Genode knows (`runc events --stats`), which the metrics API has no type
-// for yet.
+// Stats are what init reports of the container's children: their RAM
+// quota and use, in cgroup v2's metrics type, which clients print and CRI
+// reads. Genode accounts no CPU time per child.
 func (s *service) Stats(ctx context.Context, r *taskAPI.StatsRequest) (*taskAPI.StatsResponse, error) {
-	return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "stats: no cgroup on Genode")
+	c, err := s.getContainer(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	gc, err := container.Load(c.root, c.id)
+	if err != nil {
+		return nil, errgrpc.ToGRPC(err)
+	}
+	st, err := gc.Stats()
+	if err != nil {
+		return nil, errgrpc.ToGRPCf(errdefs.ErrNotFound, "%v", err)
+	}
+	c.mu.Lock()
+	procs := uint64(1 + len(c.execs))
+	c.mu.Unlock()
+	m := &cgstats.Metrics{
+		Pids:   &cgstats.PidsStat{Current: procs},
+		Memory: &cgstats.MemoryStat{Usage: st.RAM.Used, UsageLimit: st.RAM.Quota},
+	}
+	data, err := typeurl.MarshalAny(m)
+	if err != nil {
+		return nil, err
+	}
+	return &taskAPI.StatsResponse{Stats: typeurl.MarshalProto(data)}, nil
 }
 
 func (s *service) send(evt any) {
