@@ -179,8 +179,9 @@ func (c *sharedConn) done() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.w == nil && !c.connected && !c.broken && !c.file {
-		// nothing was written: connect anyway, so that the client sees the stream end
-		if w, err := dialClient(c.target); err == nil {
+		// nothing was written: connect anyway, so that a client that is
+		// there sees the stream end (one that has gone is not waited for)
+		if w, err := net.Dial("unix", c.target); err == nil {
 			c.w = w
 		}
 	}
