@@ -129,7 +129,8 @@ type sharedConn struct {
 	file      bool // a file:// log, appended to
 	mu        sync.Mutex
 	w         io.WriteCloser
-	connected bool // once connected, later attempts do not wait
+	connected bool         // once connected, later attempts do not wait
+	gone      *atomic.Bool // the client closed the connection
 	users     atomic.Int32
 	broken    bool // a log file that cannot be opened
 }
@@ -163,10 +164,25 @@ func (c *sharedConn) Write(b []byte) error {
 			return errNoClient
 		}
 		c.w, c.connected = w, true
+		if conn, ok := w.(net.Conn); ok {
+			// A client that has gone must not take the next write into a
+			// connection whose reset comes later: its end is seen here.
+			gone := &atomic.Bool{}
+			c.gone = gone
+			go func() {
+				io.Copy(io.Discard, conn)
+				gone.Store(true)
+			}()
+		}
+	}
+	if c.gone != nil && c.gone.Load() {
+		c.w.Close()
+		c.w, c.gone = nil, nil
+		return errNoClient
 	}
 	if _, err := c.w.Write(b); err != nil {
 		c.w.Close()
-		c.w = nil
+		c.w, c.gone = nil, nil
 		return errNoClient
 	}
 	return nil
