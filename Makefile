@@ -146,11 +146,24 @@ containerd: runc  ## genode containerd, ctr and the runc shim (amd64, arm64), ch
 	go build -o _build/bin/ctr genodego/host/cmd/ctr
 	go build -o _build/bin/genode-stack genodego/host/cmd/genode-stack
 
-stack-up: containerd  ## containerd on the model as a child of a dynamic init (_build/stack), in the background
+stack-up: containerd images  ## in the background: Debian's docker-registry on 127.0.0.1 with the images pushed, and containerd on the model as a child of a dynamic init (_build/stack)
+	@mkdir -p _build/stack
+	go build -o _build/bin/genode-registry genodego/test/harness/cmd/registry
+	@if [ -f _build/stack/registry.pid ] && kill -0 $$(cat _build/stack/registry.pid) 2>/dev/null; then :; else \
+		rm -f _build/stack/registry.addr; \
+		setsid _build/bin/genode-registry -dir _build/stack/registry -addr-file _build/stack/registry.addr \
+			-pid-file _build/stack/registry.pid >_build/stack/registry.log 2>&1 </dev/null & \
+		for i in $$(seq 100); do [ -s _build/stack/registry.addr ] && break; sleep 0.1; done; \
+		[ -s _build/stack/registry.addr ] || { cat _build/stack/registry.log; exit 1; }; fi
+	go run genodego/build/cmd/genode-images -top $(TOP) -elfcheck $(ELFCHECK) -out _build/images -push $$(cat _build/stack/registry.addr)
 	_build/bin/genode-stack up
+	@echo "registry: $$(cat _build/stack/registry.addr) (images genode/NAME:latest); containerd: _build/bin/ctr"
 
 stack-down:  ## stop what stack-up started
 	@[ ! -x _build/bin/genode-stack ] || _build/bin/genode-stack down
+	@if [ -f _build/stack/registry.pid ]; then pid=$$(cat _build/stack/registry.pid); kill $$pid 2>/dev/null; \
+		for i in $$(seq 50); do kill -0 $$pid 2>/dev/null || break; sleep 0.1; done; \
+		rm -f _build/stack/registry.pid _build/stack/registry.addr; fi
 
 e2e-containerd: containerd images  ## containerd on the model, image side, end to end (test/containerd): a real registry, pull, platforms, import/export, GC, leases, SIGKILL and restart
 	GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 20m genodego/test/containerd/...
@@ -179,7 +192,7 @@ e2e: model host-tools toolchain  ## genode programs on the model: os, time, cryp
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test std-core modules-test
+test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd std-core modules-test
 
 demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
 	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"
