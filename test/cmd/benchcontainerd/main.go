@@ -661,9 +661,10 @@ func (b *bench) runcCleanup() {
 type mem struct {
 	rss, pss, private, sharedClean int64 // kB, smaps_rollup
 	binRss, binPss, binPrivate     int64 // kB, the mappings of the program's file (smaps)
+	libPss, libPrivate             int64 // kB, the model's libraries and ld-linux (smaps)
 }
 
-func readMem(pid int, binary string) (mem, error) {
+func readMem(pid int, binary, model string) (mem, error) {
 	var m mem
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
 	if err != nil {
@@ -689,13 +690,17 @@ func readMem(pid int, binary string) (mem, error) {
 	}
 	// the blocks of mappings whose path is the binary
 	var cur strings.Builder
-	in := false
+	in := 0 // 1: the binary, 2: a library
 	flush := func() {
-		if in {
-			t := cur.String()
+		t := cur.String()
+		switch in {
+		case 1:
 			m.binRss += field(t, "Rss")
 			m.binPss += field(t, "Pss")
 			m.binPrivate += field(t, "Private_Clean") + field(t, "Private_Dirty")
+		case 2:
+			m.libPss += field(t, "Pss")
+			m.libPrivate += field(t, "Private_Clean") + field(t, "Private_Dirty")
 		}
 		cur.Reset()
 	}
@@ -703,12 +708,18 @@ func readMem(pid int, binary string) (mem, error) {
 		f := strings.Fields(l)
 		if len(f) >= 5 && strings.Contains(f[0], "-") && !strings.HasSuffix(f[0], ":") {
 			flush()
-			in = len(f) >= 6 && f[len(f)-1] == binary
+			in = 0
+			if len(f) >= 6 {
+				switch path := f[len(f)-1]; {
+				case binary != "" && path == binary:
+					in = 1
+				case model != "" && strings.HasPrefix(path, model+"/"), strings.Contains(path, "/ld-linux"):
+					in = 2
+				}
+			}
 			continue
 		}
-		if in {
-			cur.WriteString(l + "\n")
-		}
+		cur.WriteString(l + "\n")
 	}
 	flush()
 	return m, nil
@@ -781,17 +792,17 @@ func (b *bench) memory(steps []int) error {
 		s := memStep{n: want}
 		bins, inos := map[string]bool{}, map[uint64]bool{}
 		for _, c := range cs {
-			m, err := readMem(c.comp, c.binary)
+			m, err := readMem(c.comp, c.binary, b.model)
 			if err != nil {
 				return err
 			}
 			add(&s.comp, m)
-			l, _ := readMem(c.launcher, "")
+			l, _ := readMem(c.launcher, "", "")
 			add(&s.launch, l)
 			bins[c.binary], inos[c.ino] = true, true
 		}
 		for _, p := range b.shims() {
-			m, _ := readMem(p.pid, "")
+			m, _ := readMem(p.pid, p.argv[len(p.argv)-1], b.model)
 			add(&s.shim, m)
 			s.shimsN++
 		}
@@ -804,11 +815,14 @@ func (b *bench) memory(steps []int) error {
 		return err
 	}
 	fmt.Printf("the program: /bin/toolbox, %s file, text segment (R+X PT_LOAD: code and rodata) %s\n\n", kb(file/1024), kb(text/1024))
-	fmt.Printf("%-11s %-44s %10s %10s %10s %10s %10s\n", "containers", "", "Rss", "Pss", "Private", "bin Pss", "bin Priv")
+	fmt.Println("Rss, Pss, Private (Private_Clean + Private_Dirty): the processes' /proc/PID/smaps_rollup, summed; bin: the mappings")
+	fmt.Println("of the container's /bin/toolbox file, lib: those of ld-linux and the model's libc (_build/model), from /proc/PID/smaps")
+	fmt.Println()
+	fmt.Printf("%-11s %-44s %10s %10s %10s %10s %10s %10s %10s\n", "containers", "", "Rss", "Pss", "Private", "bin Pss", "bin Priv", "lib Pss", "lib Priv")
 	for _, s := range results {
-		fmt.Printf("%-11d %-44s %10s %10s %10s %10s %10s\n", s.n, "container components (ld-linux + toolbox)", kb(s.comp.rss), kb(s.comp.pss), kb(s.comp.private), kb(s.comp.binPss), kb(s.comp.binPrivate))
+		fmt.Printf("%-11d %-44s %10s %10s %10s %10s %10s %10s %10s\n", s.n, "container components (ld-linux + toolbox)", kb(s.comp.rss), kb(s.comp.pss), kb(s.comp.private), kb(s.comp.binPss), kb(s.comp.binPrivate), kb(s.comp.libPss), kb(s.comp.libPrivate))
 		fmt.Printf("%-11s %-44s %10s %10s %10s\n", "", "their launchers (genode-run)", kb(s.launch.rss), kb(s.launch.pss), kb(s.launch.private))
-		fmt.Printf("%-11s %-44s %10s %10s %10s\n", "", fmt.Sprintf("shims (%d, ld-linux + containerd-shim-runc-v2)", s.shimsN), kb(s.shim.rss), kb(s.shim.pss), kb(s.shim.private))
+		fmt.Printf("%-11s %-44s %10s %10s %10s %10s %10s %10s %10s\n", "", fmt.Sprintf("shims (%d, ld-linux + containerd-shim-runc-v2)", s.shimsN), kb(s.shim.rss), kb(s.shim.pss), kb(s.shim.private), kb(s.shim.binPss), kb(s.shim.binPrivate), kb(s.shim.libPss), kb(s.shim.libPrivate))
 		fmt.Printf("%-11s binaries: %d paths, %d distinct host files (inodes)\n", "", s.binaries, s.inodes)
 	}
 	first := results[0]
@@ -816,9 +830,11 @@ func (b *bench) memory(steps []int) error {
 	for _, s := range results[1:] {
 		d := float64(s.n - first.n)
 		per := func(a, b int64) string { return kb(int64(float64(a-b) / d)) }
-		fmt.Printf("marginal per extra container, %d → %d: component Pss %s, Private %s (of which the binary's pages %s); launcher Pss %s; shim Pss %s\n",
+		fmt.Printf("marginal per extra container, %d → %d: component Pss %s, Private %s, of which the binary's own pages %s\n"+
+			"    (without them: %s), the libraries' %s; its launcher Pss %s; its shim Pss %s (one shim per container)\n",
 			first.n, s.n, per(s.comp.pss, first.comp.pss), per(s.comp.private, first.comp.private),
-			per(s.comp.binPrivate, first.comp.binPrivate), per(s.launch.pss, first.launch.pss), per(s.shim.pss, first.shim.pss))
+			per(s.comp.binPrivate, first.comp.binPrivate), per(s.comp.private-s.comp.binPrivate, first.comp.private-first.comp.binPrivate),
+			per(s.comp.libPrivate, first.comp.libPrivate), per(s.launch.pss, first.launch.pss), per(s.shim.pss, first.shim.pss))
 	}
 	last := results[len(results)-1]
 	fmt.Println()
@@ -826,6 +842,8 @@ func (b *bench) memory(steps []int) error {
 	fmt.Println("component loading the same file, mapped shared (in Pss split among them, not Private); what a component")
 	fmt.Println("allocates (heap, stacks, written data) comes from its own RAM quota (Private). On the model a program file")
 	fmt.Println("is mmapped by ld-linux: pages of one host file are shared by every process mapping it, pages of another copy are not.")
+	fmt.Println("The shims are the control: every shim maps the one ROM file rom/containerd-shim-runc-v2, so their binary's")
+	fmt.Println("pages are shared (bin Priv falls as shims are added, bin Pss is split among them), as Genode's ROM dataspaces are.")
 	if last.inodes == last.n && last.n > 1 {
 		fmt.Printf("FINDING: the %d containers' binaries are %d different host files: the native snapshotter copies the layer into each\n", last.n, last.inodes)
 		fmt.Println("container's snapshot, so each container maps its own copy of /bin/toolbox and its text is private, not shared —")
@@ -845,6 +863,8 @@ func add(a *mem, m mem) {
 	a.binRss += m.binRss
 	a.binPss += m.binPss
 	a.binPrivate += m.binPrivate
+	a.libPss += m.libPss
+	a.libPrivate += m.libPrivate
 }
 
 // textSize is the size of the executable PT_LOAD segment and of the file.
