@@ -15,12 +15,15 @@ package launch
 // component as a host fd (flat-config fields hostfd= and hostpath=).
 
 import (
+	"encoding/hex"
 	"fmt"
+	"net"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"genodego/sandbox/node"
 )
@@ -37,10 +40,15 @@ const (
 	TermRead
 	// TermReadWrite: read and write: a character device (a tty) or a FIFO.
 	TermReadWrite
+	// TermServer: the file is the socket file of a "unix" listener (a Go
+	// program's, goos_genode/src/net/unixsock_genode.go): the session is a
+	// connection to it, the model of a Terminal session served by a
+	// component (containerd's shim serves a container's terminal).
+	TermServer
 )
 
 func (m TermMode) String() string {
-	return [...]string{"append", "read", "read-write"}[m]
+	return [...]string{"append", "read", "read-write", "server"}[m]
 }
 
 func (m TermMode) flags() int {
@@ -249,6 +257,8 @@ func terminalMode(host string, inputOnly bool) (TermMode, error) {
 	}
 	m := fi.Mode()
 	switch {
+	case m.IsRegular() && isUnixEndpoint(host):
+		return TermServer, nil
 	case m&os.ModeCharDevice != 0, m&os.ModeNamedPipe != 0:
 		return TermReadWrite, nil
 	case m.IsRegular():
@@ -285,6 +295,18 @@ func (c *Component) openTerminals() ([]*os.File, error) {
 	var files []*os.File
 	for _, v := range c.hostTerminals() {
 		t := v.Term
+		if t.Mode == TermServer {
+			f, err := dialUnixEndpoint(t.HostPath)
+			if err != nil {
+				for _, f := range files {
+					f.Close()
+				}
+				return nil, fmt.Errorf("terminal %s (line %d): Terminal session %q, routed by %s: cannot connect to the server of %s: %v",
+					v.Path, v.Line, t.Label, t.Route, t.HostPath, err)
+			}
+			files = append(files, f)
+			continue
+		}
 		fd, err := syscall.Open(t.HostPath, t.Mode.flags(), 0o666)
 		if err != nil {
 			for _, f := range files {
@@ -406,3 +428,44 @@ func ruleText(n *node.Node) string {
 }
 
 func targetText(n *node.Node) string { return ruleText(n) + "/" }
+
+// unixEndpointMagic begins a "unix" listener's socket file:
+// "genode-go-unix tcp4 127.0.0.1:PORT COOKIE\n", COOKIE 16 bytes in hex.
+const unixEndpointMagic = "genode-go-unix tcp4 "
+
+func isUnixEndpoint(p string) bool {
+	f, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b := make([]byte, len(unixEndpointMagic))
+	n, _ := f.Read(b)
+	return string(b[:n]) == unixEndpointMagic
+}
+
+// dialUnixEndpoint connects to the listener a socket file names, presents
+// its cookie, and returns the connection as a file for the component.
+func dialUnixEndpoint(p string) (*os.File, error) {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	fields := strings.Fields(string(data))
+	if len(fields) != 4 || fields[0]+" "+fields[1]+" " != unixEndpointMagic {
+		return nil, fmt.Errorf("not a socket file of a \"unix\" listener")
+	}
+	cookie, err := hex.DecodeString(fields[3])
+	if err != nil || len(cookie) != 16 {
+		return nil, fmt.Errorf("bad cookie in the socket file")
+	}
+	c, err := net.DialTimeout("tcp4", fields[2], 5*time.Second)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	if _, err := c.Write(cookie); err != nil {
+		return nil, err
+	}
+	return c.(*net.TCPConn).File()
+}

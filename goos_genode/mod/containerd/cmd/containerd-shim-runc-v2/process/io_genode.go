@@ -92,6 +92,14 @@ func (p *processIO) Copy(ctx context.Context, wg *sync.WaitGroup) error {
 		return nil
 	}
 	g := p.io
+	if g.terminal != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			g.serveTerminal(p.stdio.Stdin, p.stdio.Stdout)
+		}()
+		return nil
+	}
 	same := p.stdio.Stdout == p.stdio.Stderr
 	var sameDst *sharedConn
 	if same && p.stdio.Stdout != "" {
@@ -226,15 +234,22 @@ func dialClient(path string) (net.Conn, error) {
 type genodeIO struct {
 	dir                   string
 	stdin, stdout, stderr string
-	uri                   *url.URL
-	exited                atomic.Bool
-	stdinConn             atomic.Pointer[net.Conn]
-	stdinClosed           atomic.Bool
+	// terminal: the container's one Terminal session is a connection to
+	// this listener of the shim's (the shim serves the session).
+	terminal    string
+	terminalL   net.Listener
+	uri         *url.URL
+	exited      atomic.Bool
+	stdinConn   atomic.Pointer[net.Conn]
+	stdinClosed atomic.Bool
 }
 
 func (g *genodeIO) Close() error {
 	if c := g.stdinConn.Load(); c != nil {
 		(*c).Close()
+	}
+	if g.terminalL != nil {
+		g.terminalL.Close()
 	}
 	return os.RemoveAll(g.dir)
 }
@@ -248,6 +263,10 @@ func (g *genodeIO) Stderr() io.ReadCloser { return nil }
 func (g *genodeIO) Set(cmd *exec.Cmd) {
 	if cmd.Env == nil {
 		cmd.Env = os.Environ()
+	}
+	if g.terminal != "" {
+		cmd.Env = append(cmd.Env, "RUNC_GENODE_TERMINAL="+g.terminal)
+		return
 	}
 	name := func(f string) string {
 		if f == "" {
@@ -336,6 +355,14 @@ func createIO(ctx context.Context, id string, ioUID, ioGID int, sio stdio.Stdio)
 	}
 	g := &genodeIO{dir: dir}
 	pio.io = g
+	if sio.Terminal {
+		g.terminal = filepath.Join(dir, "terminal")
+		if g.terminalL, err = net.Listen("unix", g.terminal); err != nil {
+			return nil, fmt.Errorf("serving the container's terminal: %w", err)
+		}
+		pio.copy = true
+		return pio, nil
+	}
 	if sio.IsNull() {
 		return pio, nil
 	}
@@ -413,4 +440,39 @@ func (e *execProcess) openStdin(path string) error {
 	e.stdin = sc
 	e.closers = append(e.closers, sc)
 	return nil
+}
+
+// serveTerminal accepts the container's Terminal session and joins it to
+// the client's streams: what the client types goes to the terminal, what the
+// container writes goes to the client's stdout. It returns when the session
+// ends (the container has exited) or the process's I/O is closed.
+func (g *genodeIO) serveTerminal(stdin, stdout string) {
+	session, err := g.terminalL.Accept()
+	g.terminalL.Close()
+	if err != nil {
+		return
+	}
+	defer session.Close()
+	if stdin != "" {
+		go func() {
+			c, err := dialClient(stdin)
+			if err != nil {
+				return
+			}
+			g.stdinConn.Store(&c)
+			defer c.Close()
+			io.Copy(session, c)
+		}()
+	}
+	if stdout == "" {
+		io.Copy(io.Discard, session)
+		return
+	}
+	out, err := dialClient(stdout)
+	if err != nil {
+		io.Copy(io.Discard, session)
+		return
+	}
+	defer out.Close()
+	io.Copy(out, session)
 }

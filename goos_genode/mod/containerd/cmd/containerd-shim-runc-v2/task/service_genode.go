@@ -198,9 +198,6 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (_ *
 	if r.Checkpoint != "" || r.ParentCheckpoint != "" {
 		return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "checkpoint and restore: Genode has no CRIU")
 	}
-	if r.Terminal {
-		return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "terminal: the genode shim does not serve a container's Terminal session as a pty yet")
-	}
 	opts := &options.Options{}
 	if r.Options.GetValue() != nil {
 		v, err := typeurl.UnmarshalAny(r.Options)
@@ -230,6 +227,10 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (_ *
 	p.Platform = noConsoles{}
 	p.WorkDir = filepath.Join(r.Bundle, "work")
 	p.CriuWorkPath = p.WorkDir
+	// The process package would hand runc a console socket for a terminal
+	// (SCM_RIGHTS, which Genode lacks); here the terminal is a stream like
+	// the others: the process's stdio says Terminal, and its I/O serves the
+	// container's Terminal session (process/io_genode.go).
 	config := &process.CreateConfig{ID: r.ID, Bundle: r.Bundle, Runtime: opts.BinaryName, Rootfs: mounts,
 		Stdin: r.Stdin, Stdout: r.Stdout, Stderr: r.Stderr, Options: r.Options}
 	if err := p.Create(ctx, config); err != nil {
@@ -404,7 +405,7 @@ func (s *service) Exec(ctx context.Context, r *taskAPI.ExecProcessRequest) (*pty
 }
 
 func (s *service) ResizePty(ctx context.Context, r *taskAPI.ResizePtyRequest) (*ptypes.Empty, error) {
-	return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "resize: the genode shim serves no pty yet")
+	return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "resize: the size of a container's Terminal session is not passed on yet")
 }
 
 func (s *service) State(ctx context.Context, r *taskAPI.StateRequest) (*taskAPI.StateResponse, error) {
