@@ -430,17 +430,20 @@ type phase struct {
 
 // the marks of one `ctr run --rm ID`, in order
 const (
-	mCtr     = iota // host: ctr invoked
-	mPrepare        // containerd log: "prepare snapshot" key=ID (ctr is up, the container is being made)
-	mCreate         // containerd log: "creating task" id=ID (the task create request)
-	mShimLog        // shims' log: the shim's first line (the shim component runs)
-	mConnect        // containerd log: "connecting to shim ID" (the shim serves its socket)
-	mCreated        // ctr events: /tasks/create (runc create returned to the shim)
-	mStarted        // ctr events: /tasks/start (runc start returned)
-	mChild          // init.state of run/runc: the child ID reported (init started it)
-	mExited         // init.state of run/runc: the child reported exited
-	mExitEv         // ctr events: /tasks/exit (the shim published the exit)
-	mEnd            // host: ctr returned
+	mCtr      = iota // host: ctr invoked
+	mPrepare         // containerd log: "prepare snapshot" key=ID (ctr is up, the container is being made)
+	mCreate          // containerd log: "creating task" id=ID (the task create request)
+	mShimLog         // shims' log: the shim's first line (the shim component runs)
+	mConnect         // containerd log: "connecting to shim ID" (the shim serves its socket)
+	mCreated         // ctr events: /tasks/create (runc create returned to the shim)
+	mStarted         // ctr events: /tasks/start (runc start returned)
+	mChild           // init.state of run/runc: the child ID reported (init started it)
+	mExited          // init.state of run/runc: the child reported exited
+	mExitEv          // ctr events: /tasks/exit (the shim published the exit)
+	mDeleteEv        // ctr events: /tasks/delete (runc delete returned to the shim)
+	mShimGone        // containerd log: "shim disconnected" id=ID (the shim shut down)
+	mRmSnap          // containerd log: "remove snapshot" key=ID (after `shim delete`, the container record gone)
+	mEnd             // host: ctr returned
 	nMarks
 )
 
@@ -455,6 +458,10 @@ var phases = []phase{
 	{"program run (hello, launched to exit)", "child in init.state → reported exited", mChild, mExited},
 	{"teardown (exit published, delete, shim ends, ctr exits)", "child exited in init.state → ctr returned (host clock)", mExited, mEnd},
 	{"  of which exit to /tasks/exit event", "exited in init.state → event /tasks/exit", mExited, mExitEv},
+	{"  of which task delete (ctr's Delete, runc delete)", "/tasks/exit → event /tasks/delete", mExitEv, mDeleteEv},
+	{"  of which shim shutdown", "/tasks/delete → containerd logs \"shim disconnected\"", mDeleteEv, mShimGone},
+	{"  of which dead-shim cleanup (`shim delete`), container rm", "\"shim disconnected\" → \"remove snapshot\" key=ID", mShimGone, mRmSnap},
+	{"  of which snapshot removal, ctr exits", "\"remove snapshot\" → ctr returned", mRmSnap, mEnd},
 }
 
 func (b *bench) latency(n, warmup int) error {
@@ -526,6 +533,9 @@ func (b *bench) latency(n, warmup int) error {
 		r.marks[mCreated] = el.get(r.id, "/tasks/create")
 		r.marks[mStarted] = el.get(r.id, "/tasks/start")
 		r.marks[mExitEv] = el.get(r.id, "/tasks/exit")
+		r.marks[mDeleteEv] = el.get(r.id, "/tasks/delete")
+		r.marks[mShimGone] = firstLog(cd, `msg="shim disconnected"`, "id="+r.id+" ")
+		r.marks[mRmSnap] = firstLog(cd, `msg="remove snapshot"`, "key="+r.id+" ")
 		r.marks[mChild], r.marks[mExited] = iw.get(r.id)
 	}
 
@@ -553,7 +563,7 @@ func (b *bench) latency(n, warmup int) error {
 		fmt.Printf("%-58s %10s %10s %5d  %s\n", p.name, ms(median(ds)), ms(p90(ds)), len(ds), p.how)
 	}
 	var miss []string
-	names := []string{"ctr", "prepare snapshot", "creating task", "shim log", "connecting to shim", "/tasks/create", "/tasks/start", "child in init.state", "child exited", "/tasks/exit", "end"}
+	names := []string{"ctr", "prepare snapshot", "creating task", "shim log", "connecting to shim", "/tasks/create", "/tasks/start", "child in init.state", "child exited", "/tasks/exit", "/tasks/delete", "shim disconnected", "remove snapshot", "end"}
 	for _, r := range runs {
 		for m, t := range r.marks {
 			if t.IsZero() {
