@@ -16,7 +16,7 @@
 //     polled every 2 ms);
 //
 //   - starts 1, 10, 20 containers of the toolbox image (`ctr run -d ...
-//     sleep 600`) and reads /proc/PID/smaps_rollup and the binary's mappings
+//     sleep 3600`) and reads /proc/PID/smaps_rollup and the binary's mappings
 //     in /proc/PID/smaps of each container's host process, and says whether
 //     the containers' binaries are one host file.
 //
@@ -777,20 +777,27 @@ type memStep struct {
 }
 
 func (b *bench) memory(steps []int) error {
-	fmt.Printf("\n2. memory: containers of genode.local/toolbox:latest running `sleep 600` (ctr run -d), host processes' /proc figures\n\n")
+	fmt.Printf("\n2. memory: containers of genode.local/toolbox:latest running `sleep 3600` (ctr run -d), host processes' /proc figures\n\n")
 	var results []memStep
-	started := 0
+	started, failed := 0, false
 steps:
 	for _, want := range steps {
 		for ; started < want; started++ {
 			id := fmt.Sprintf("m%02d", started+1)
-			if out, err := b.cmd("ctr", "run", "-d", "genode.local/toolbox:latest", id, "sleep", "600"); err != nil {
+			if out, err := b.cmd("ctr", "run", "-d", "genode.local/toolbox:latest", id, "sleep", "3600"); err != nil {
 				fmt.Printf("ctr run -d toolbox %s failed, memory measured up to %d containers only: %v: %s\n", id, started, err, strings.TrimSpace(string(out)))
 				cd := logFrom(filepath.Join(b.stack, "init", "init.log"), max(0, size(filepath.Join(b.stack, "init", "init.log"))-4096))
 				fmt.Println("the end of containerd's init log:")
 				for _, l := range cd[max(0, len(cd)-8):] {
 					fmt.Println("  " + l)
 				}
+				failed = true
+				break
+			}
+		}
+		if failed {
+			want = started
+			if want == 0 || (len(results) > 0 && results[len(results)-1].n == want) {
 				break steps
 			}
 		}
@@ -825,6 +832,9 @@ steps:
 		}
 		s.binaries, s.inodes = len(bins), len(inos)
 		results = append(results, s)
+		if failed {
+			break
+		}
 	}
 
 	if len(results) == 0 {
@@ -869,7 +879,7 @@ steps:
 		fmt.Println("container's snapshot, so each container maps its own copy of /bin/toolbox and its text is private, not shared —")
 		fmt.Println("the marginal cost above includes a copy of the binary's touched text. The goal (code shared) is MISSED; it needs")
 		fmt.Println("snapshots that share the layer's files (hard links, a shared read-only lower layer, or a ROM from the image's layer).")
-	} else if last.inodes == 1 {
+	} else if last.inodes == 1 && last.n > 1 {
 		fmt.Printf("the %d containers map one host file: their code is shared.\n", last.n)
 	}
 	return nil
