@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // ctr version names containerd 2.4.2 on both sides; namespaces are created with labels, listed,
@@ -288,7 +289,7 @@ func TestImportExportTagRm(t *testing.T) {
 func TestGarbageCollection(t *testing.T) {
 	needRegistry(t)
 	const ns = "e2e-gc"
-	dirs0 := snapshotDirs(t)
+	dirs0 := settledSnapshotDirs(t)
 	pull(t, ns, "hello")
 	pull(t, ns, "server")
 	snaps := snapshots(t, ns)
@@ -308,14 +309,14 @@ func TestGarbageCollection(t *testing.T) {
 		t.Errorf("content left after removing every image: %v", c)
 	}
 	checkSnapshots(t, ns, map[string]string{})
-	if d := snapshotDirs(t); !sameSet(d, dirs0) {
+	if d := settledSnapshotDirs(t); !sameSet(d, dirs0) {
 		t.Errorf("snapshot directories: %v before the pulls, %v after removing the images", dirs0, d)
 	}
 	checkBlobsGone(t, ns, content)
 
 	// A lease holding every blob and the snapshot of hello keeps them.
 	const nsLease, lease = "e2e-lease", "e2e-hold"
-	dirs0 = snapshotDirs(t)
+	dirs0 = settledSnapshotDirs(t)
 	pull(t, nsLease, "hello")
 	held := contentDigests(t, nsLease)
 	snaps = snapshots(t, nsLease)
@@ -359,7 +360,7 @@ func TestGarbageCollection(t *testing.T) {
 		t.Errorf("content left after the lease went: %v", c)
 	}
 	checkSnapshots(t, nsLease, map[string]string{})
-	if d := snapshotDirs(t); !sameSet(d, dirs0) {
+	if d := settledSnapshotDirs(t); !sameSet(d, dirs0) {
 		t.Errorf("snapshot directories: %v before, %v after the lease went", dirs0, d)
 	}
 }
@@ -468,6 +469,29 @@ func diffID(t *testing.T, img *image, l string) string {
 func digest(data []byte) string {
 	sum := sha256.Sum256(data)
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// settledSnapshotDirs are the snapshot directories after a garbage collection, once they are as
+// many as the snapshots of every namespace (a minute at most). A removal without --sync (ctr image
+// rm, ctr run --rm) leaves the collection to containerd's scheduler, which may run it any time
+// later; removing a lease with --sync collects at once, everything unreferenced in every namespace.
+func settledSnapshotDirs(t *testing.T) []string {
+	t.Helper()
+	const ns, lease = "e2e-collect", "e2e-collect"
+	ctr(t, ns, "leases", "create", "--id", lease)
+	ctr(t, ns, "leases", "rm", "--sync", lease)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		total := 0
+		for _, ns := range lines(ctr(t, "default", "namespaces", "ls", "-q")) {
+			total += len(snapshots(t, ns))
+		}
+		d := snapshotDirs(t)
+		if len(d) == total || time.Now().After(deadline) {
+			return d
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // newDirs are the snapshot directories not in before.

@@ -1,9 +1,13 @@
-// Package containerd_test is the image side of containerd on the model of Genode, end to end: one
-// real registry (Debian's docker-registry, test/harness/registry) holding the images of make images,
-// one stack (genode-stack: containerd as a child of the init model) in a temporary directory, and
-// the genode ctr (_build/bin/ctr) driving it the way a user would. Each test works in a namespace of
-// its own; the tests run one after the other, because some count files of the shared stack and the
-// restart tests stop and start it.
+// Package containerd_test is containerd on the model of Genode, end to end: one real registry
+// (Debian's docker-registry, test/harness/registry) holding the images of make images, one stack
+// (genode-stack: containerd, the shims' init and the containers' init as children of the init
+// model) in a temporary directory, and the genode ctr (_build/bin/ctr) driving it the way a user
+// would. The image side (images_test.go, restart_test.go): pull, platforms, import and export,
+// garbage collection, kills and restarts; the run side (run_test.go): ctr run and its streams and
+// status, detached tasks, exec, events, mounts, the RAM quota, refusals, containerd's restart with
+// tasks running, and leaks over many runs (E2E_CYCLES). Each test works in a namespace of its own;
+// the tests run one after the other, because some count files of the shared stack and the restart
+// tests stop and start it.
 //
 // Nothing is built here: make containerd images makes what the suite needs. Without it the tests
 // are skipped, unless GENODE_MODEL_REQUIRED is set (make e2e-containerd), which makes it a failure;
@@ -201,6 +205,7 @@ type ctrResult struct {
 	args           []string
 	stdout, stderr string
 	code           int
+	err            error // ctr could not be run, or did not end in time
 }
 
 func (r ctrResult) String() string {
@@ -220,11 +225,8 @@ func ctrCommand(ctx context.Context, ns string, args ...string) *exec.Cmd {
 	return c
 }
 
-// ctrTry runs ctr in namespace ns and returns what it did.
-func ctrTry(t *testing.T, ns string, args ...string) ctrResult {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
+// runCtr runs ctr in namespace ns until it ends or ctx is done.
+func runCtr(ctx context.Context, ns string, args ...string) ctrResult {
 	c := ctrCommand(ctx, ns, args...)
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
@@ -236,10 +238,25 @@ func ctrTry(t *testing.T, ns string, args ...string) ctrResult {
 	case errors.As(err, &ee):
 		r.code = ee.ExitCode()
 	default:
-		t.Fatalf("ctr %v: %v", args, err)
+		r.code, r.err = -1, err
 	}
 	if ctx.Err() != nil {
+		r.code, r.err = -1, ctx.Err()
+	}
+	return r
+}
+
+// ctrTry runs ctr in namespace ns and returns what it did.
+func ctrTry(t *testing.T, ns string, args ...string) ctrResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	r := runCtr(ctx, ns, args...)
+	if errors.Is(r.err, context.DeadlineExceeded) {
 		t.Fatalf("ctr %v did not end within 2 minutes\n%s", args, r)
+	}
+	if r.err != nil {
+		t.Fatalf("ctr %v: %v", args, r.err)
 	}
 	return r
 }
@@ -412,7 +429,13 @@ func waitGone(s string, d time.Duration) []process {
 func containerdProcess(t *testing.T) process {
 	t.Helper()
 	rom := filepath.Join(stackDir, "rom", "containerd")
-	ps := processesWith(rom)
+	// rom/containerd-shim-runc-v2, the shims' ROM, contains the name too.
+	var ps []process
+	for _, p := range processesWith(rom) {
+		if slices.Contains(strings.Fields(p.cmdline), rom) {
+			ps = append(ps, p)
+		}
+	}
 	pids := map[int]bool{}
 	for _, p := range ps {
 		pids[p.pid] = true

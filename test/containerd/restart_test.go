@@ -147,23 +147,3 @@ func dirNames(d string) []string {
 	}
 	return ns
 }
-
-// Last: through everything above — pulls, removals, collections, kills and restarts — containerd
-// logged no error and did not panic (init's log holds containerd's lines, "[containerd] ...").
-func TestContainerdLog(t *testing.T) {
-	needStack(t)
-	data, err := os.ReadFile(filepath.Join(stackDir, "init", "init.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var bad []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(l, "[containerd]") && (strings.Contains(l, "level=error") || strings.Contains(l, "level=fatal") ||
-			strings.Contains(l, "level=panic") || strings.Contains(l, "panic:")) {
-			bad = append(bad, l)
-		}
-	}
-	if len(bad) > 0 {
-		t.Errorf("containerd logged %d errors:\n%s", len(bad), strings.Join(bad, "\n"))
-	}
-}

@@ -1,0 +1,64 @@
+package containerd_test
+
+// This file's name sorts last, so that its test runs after every other (go test runs a package's
+// tests in the order of its files, then of the tests in each).
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// expectedErrors are the error lines of containerd ("[containerd] ...") and of the shims
+// ("[shim.NS.ID] ...") that the tests provoke on purpose, each with why upstream logs it the same way.
+var expectedErrors = []struct {
+	re  *regexp.Regexp
+	why string
+}{
+	{regexp.MustCompile(`^\[containerd\] .*level=error msg="failed to delete task" error="rpc error: code = NotFound desc = container not created: not found"`),
+		"a create the runtime refused (a program not in the image, a field Genode cannot honour): containerd deletes the task the shim never created and logs the shim's NotFound at error level (core/runtime/v2/shim.go, shimTask.delete)"},
+	{regexp.MustCompile(`^\[shim\.e2e-readopt\.[^]]*\] .*level=error msg="(post|forward) event" error="failed to connect: dial unix [^ ]*/containerd\.sock\.ttrpc: connect: connection refused"`),
+		"containerd killed (TestReadoptAfterRestart): the shim cannot forward its task's events and retries (pkg/shim/publisher.go)"},
+}
+
+// Last: through everything above — pulls, removals, collections, runs, kills and restarts —
+// containerd and the shims logged no error but those the tests provoke on purpose, and did not
+// panic (the inits' logs hold their lines: containerd's in DIR/init, the shims' in DIR/run/shims).
+func TestContainerdLog(t *testing.T) {
+	needStack(t)
+	var logs []string
+	for _, f := range []string{filepath.Join(stackDir, "init", "init.log"), filepath.Join(stackDir, "run", "shims", "init.log")} {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs = append(logs, strings.Split(string(data), "\n")...)
+	}
+	var bad []string
+	expected := map[string]int{}
+	for _, l := range logs {
+		if !(strings.HasPrefix(l, "[containerd]") || strings.HasPrefix(l, "[shim.")) || !(strings.Contains(l, "level=error") ||
+			strings.Contains(l, "level=fatal") || strings.Contains(l, "level=panic") || strings.Contains(l, "panic:")) {
+			continue
+		}
+		known := false
+		for _, e := range expectedErrors {
+			if e.re.MatchString(l) {
+				expected[e.why]++
+				known = true
+				break
+			}
+		}
+		if !known {
+			bad = append(bad, l)
+		}
+	}
+	for why, n := range expected {
+		t.Logf("%d expected error line(s): %s", n, why)
+	}
+	if len(bad) > 0 {
+		t.Errorf("containerd and the shims logged %d errors:\n%s", len(bad), strings.Join(bad, "\n"))
+	}
+}
