@@ -74,18 +74,22 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 	// The reaper is not used: containers are not the shim's children.
 	go s.forward(ctx, publisher)
 	// The shim is a child of the shims' init (manager_genode.go): when it
-	// ends, it leaves init's config, or init would keep an exited child.
-	if dir, name := os.Getenv(shimsDirEnv), os.Getenv(shimNameEnv); dir != "" && name != "" {
-		// Init ends the shim as it removes the node, perhaps before the
-		// reply to Shutdown is out; containerd expects the connection to
-		// close then.
-		sd.RegisterCallback(func(context.Context) error {
+	// ends, it removes its socket and then leaves init's config, or init
+	// would keep an exited child. Init ends the shim as the node goes,
+	// perhaps before the reply to Shutdown is out (containerd expects the
+	// connection to close then), so this is the last thing it does; the
+	// shutdown callbacks run concurrently, hence one callback for both.
+	address, aerr := shim.ReadAddress("address")
+	dir, name := os.Getenv(shimsDirEnv), os.Getenv(shimNameEnv)
+	sd.RegisterCallback(func(context.Context) error {
+		if aerr == nil {
+			shim.RemoveSocket(address)
+		}
+		if dir != "" && name != "" {
 			return container.RemoveStart(dir, name)
-		})
-	}
-	if address, err := shim.ReadAddress("address"); err == nil {
-		sd.RegisterCallback(func(context.Context) error { return shim.RemoveSocket(address) })
-	}
+		}
+		return nil
+	})
 	return s, nil
 }
 
@@ -287,9 +291,7 @@ func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.
 func (s *service) watch(c *genodeContainer, p process.Process, execID string) {
 	name := c.id
 	if execID != "" {
-		if n := childName(c, p.Pid()); n != "" {
-			name = n
-		}
+		name = execName(c, p.Pid())
 	}
 	status := -1
 	if gc, err := container.Load(c.root, c.id); err == nil {
@@ -321,22 +323,27 @@ func (s *service) watch(c *genodeContainer, p process.Process, execID string) {
 	}
 }
 
-// childName is init's name of the exec process with init's id pid.
-func childName(c *genodeContainer, pid int) string {
+// execName is init's name of the exec process just started: the child
+// with init's id pid, else (runc exec -d wrote no pid: the child may not be
+// reported yet) the newest exec of the container's state.
+func execName(c *genodeContainer, pid int) string {
 	gc, err := container.Load(c.root, c.id)
 	if err != nil {
-		return ""
+		return c.id
 	}
-	children, err := gc.ReportedChildren()
-	if err != nil {
-		return ""
-	}
-	for _, ch := range children {
-		if ch.HasID && int(ch.ID) == pid {
-			return ch.Name
+	if pid > 0 {
+		if children, err := gc.ReportedChildren(); err == nil {
+			for _, ch := range children {
+				if ch.HasID && int(ch.ID) == pid {
+					return ch.Name
+				}
+			}
 		}
 	}
-	return ""
+	if st, err := gc.State(); err == nil && len(st.Execs) > 0 {
+		return st.Execs[len(st.Execs)-1]
+	}
+	return c.id
 }
 
 func (s *service) Delete(ctx context.Context, r *taskAPI.DeleteRequest) (*taskAPI.DeleteResponse, error) {
