@@ -246,21 +246,19 @@ func (s Stack) initConfig() *node.Node {
 	return cfg
 }
 
-func (s Stack) containerd() *node.Node {
-	start := node.New("start", "name", "containerd", "caps", "2000", "ram", "1G")
-	start.Add(node.New("binary", "name", "containerd"))
+// component is a stack component's <start> node: the devices, /tmp, the
+// pipe and socket file systems every one has, the mounts given, its libc
+// logging to LOG, PATH=/bin and env.
+func component(name, binary, caps, ram string, mounts func(t *launch.HostTree), args []string, env ...string) *node.Node {
+	start := node.New("start", "name", name, "caps", caps, "ram", ram)
+	start.Add(node.New("binary", "name", binary))
 	c := node.New("config")
 	start.Add(c)
 	t := &launch.HostTree{}
 	t.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
 		node.New("jitterentropy", "name", "random"))
-	t.Mount(s.path("etc"), node.New("fs", "host", s.path("etc"), "writeable", "no"))
-	t.Mount(s.path("root"), node.New("fs", "host", s.path("root"), "writeable", "yes"))
-	t.Mount(s.path("run"), node.New("fs", "host", s.path("run"), "writeable", "yes"))
-	t.Mount("/run/containerd/s", node.New("fs", "host", s.path("s"), "writeable", "yes"))
+	mounts(t)
 	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
-	t.Mount("/opt", node.New("fs", "host", s.path("opt"), "writeable", "yes"))
-	t.Mount("/bin", node.New("fs", "host", s.path("rom"), "writeable", "no"))
 	t.Mount("/tmp", node.New("ram"))
 	t.Mount("/pipe", node.New("pipe"))
 	t.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
@@ -269,44 +267,45 @@ func (s Stack) containerd() *node.Node {
 	c.Add(vfs)
 	c.Add(node.New("libc", "stdout", "/dev/log", "stderr", "/dev/log", "rtc", "/dev/rtc", "rng", "/dev/random",
 		"pipe", "/pipe", "socket", "/socket"))
-	for _, a := range []string{"containerd", "--config", s.path("etc", "config.toml")} {
+	for _, a := range args {
 		c.Add(node.New("arg", "value", a))
 	}
-	c.Add(node.New("env", "key", "PATH", "value", "/bin"))
+	env = append([]string{"PATH", "/bin"}, env...)
+	for k := 0; k+1 < len(env); k += 2 {
+		c.Add(node.New("env", "key", env[k], "value", env[k+1]))
+	}
 	return start
+}
+
+func (s Stack) fs(path, host, writeable string) (string, *node.Node) {
+	return path, node.New("fs", "host", s.path(host), "writeable", writeable)
+}
+
+func (s Stack) containerd() *node.Node {
+	return component("containerd", "containerd", "2000", "1G", func(t *launch.HostTree) {
+		t.Mount(s.fs(s.path("etc"), "etc", "no"))
+		t.Mount(s.fs(s.path("root"), "root", "yes"))
+		t.Mount(s.fs(s.path("run"), "run", "yes"))
+		t.Mount(s.fs("/run/containerd/s", "s", "yes"))
+		t.Mount(s.fs("/opt", "opt", "yes"))
+		t.Mount(s.fs("/bin", "rom", "no"))
+	}, []string{"containerd", "--config", s.path("etc", "config.toml")})
 }
 
 // shimTemplate is the <start> node the shim manager makes each shim from:
 // what a shim may see is the integrator's decision. It sees the stack's
 // state (bundles, runc's root, the shims' directory), containerd's root
-// read-only (the snapshots runc checks), the shim sockets, and runc in /bin.
+// read-only (the snapshots runc checks), the shim sockets, the clients'
+// stream directory, and runc in /bin. runc names the container's files to
+// the model's launcher by their host paths (the views here are the host's).
 func (s Stack) shimTemplate() *node.Node {
-	start := node.New("start", "name", "shim", "caps", "1000", "ram", "512M")
-	start.Add(node.New("binary", "name", "containerd-shim-runc-v2"))
-	c := node.New("config")
-	start.Add(c)
-	t := &launch.HostTree{}
-	t.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
-		node.New("jitterentropy", "name", "random"))
-	t.Mount(s.path("run"), node.New("fs", "host", s.path("run"), "writeable", "yes"))
-	t.Mount(s.path("root"), node.New("fs", "host", s.path("root"), "writeable", "no"))
-	t.Mount("/run/containerd/s", node.New("fs", "host", s.path("s"), "writeable", "yes"))
-	t.Mount("/run/containerd/fifo", node.New("fs", "host", s.path("fifo"), "writeable", "yes"))
-	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
-	t.Mount("/bin", node.New("fs", "host", s.path("rom"), "writeable", "no"))
-	t.Mount("/tmp", node.New("ram"))
-	t.Mount("/pipe", node.New("pipe"))
-	t.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
-	vfs := node.New("vfs")
-	t.Emit(vfs)
-	c.Add(vfs)
-	c.Add(node.New("libc", "stdout", "/dev/log", "stderr", "/dev/log", "rtc", "/dev/rtc", "rng", "/dev/random",
-		"pipe", "/pipe", "socket", "/socket"))
-	c.Add(node.New("env", "key", "PATH", "value", "/bin"))
-	// runc names the container's files to the model's launcher by their
-	// host paths (the views here are the host's).
-	c.Add(node.New("env", "key", "RUNC_GENODE_FS", "value", "host"))
-	return start
+	return component("shim", "containerd-shim-runc-v2", "1000", "512M", func(t *launch.HostTree) {
+		t.Mount(s.fs(s.path("run"), "run", "yes"))
+		t.Mount(s.fs(s.path("root"), "root", "no"))
+		t.Mount(s.fs("/run/containerd/s", "s", "yes"))
+		t.Mount(s.fs("/run/containerd/fifo", "fifo", "yes"))
+		t.Mount(s.fs("/bin", "rom", "no"))
+	}, nil, "RUNC_GENODE_FS", "host")
 }
 
 func copyFile(src, dst string) error {
