@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // Exit statuses of a run besides the component's own (host/MODEL-CONFIG.md).
@@ -123,6 +124,15 @@ func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
 	// Pdeathsig: a launcher killed outright (SIGKILL) takes the component with
 	// it; the model does the same for the component's forked children.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	// A group other than the terminal's foreground group that reads or
+	// configures the terminal is stopped by the kernel (SIGTTIN, SIGTTOU):
+	// a component on the terminal the launcher runs in the foreground of
+	// gets the foreground, and the launcher takes it back at the end.
+	tty := foregroundTTY(cmd.Stdin)
+	if tty >= 0 {
+		cmd.SysProcAttr.Foreground, cmd.SysProcAttr.Ctty = true, tty
+		defer takeTerminal(tty)
+	}
 	// Pass the host's termination requests on (go test sends SIGQUIT on its
 	// timeout, an interactive user SIGINT); installed before the start, so no
 	// request between start and wait is lost (or ends the launcher alone).
@@ -167,6 +177,33 @@ func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
 			return StatusTimeout, ctx.Err()
 		}
 	}
+}
+
+// foregroundTTY is the descriptor of in when it is a terminal whose
+// foreground group is this process's, else -1.
+func foregroundTTY(in io.Reader) int {
+	f, ok := in.(*os.File)
+	if !ok {
+		return -1
+	}
+	fd := int(f.Fd())
+	var pgrp int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCGPGRP, uintptr(unsafe.Pointer(&pgrp))); e != 0 {
+		return -1
+	}
+	if int(pgrp) != syscall.Getpgrp() {
+		return -1
+	}
+	return fd
+}
+
+// takeTerminal makes this process's group the foreground group of the
+// terminal fd again; from the background that needs SIGTTOU ignored.
+func takeTerminal(fd int) {
+	signal.Ignore(syscall.SIGTTOU)
+	defer signal.Reset(syscall.SIGTTOU)
+	pgrp := int32(syscall.Getpgrp())
+	syscall.Syscall(syscall.SYS_IOCTL, uintptr(fd), syscall.TIOCSPGRP, uintptr(unsafe.Pointer(&pgrp)))
 }
 
 // exitStatus maps a wait result to a status: the exit code, or 128+signal for

@@ -15,7 +15,7 @@ func TestExecutableByContent(t *testing.T) {
 	os.WriteFile(filepath.Join(root, "bin/script"), []byte("#!/bin/sh\n"), 0o600)
 	os.WriteFile(filepath.Join(root, "bin/text"), []byte("echo hi\n"), 0o755)
 	for name, ok := range map[string]bool{"elf": true, "script": true, "text": false} {
-		_, _, err := lookPath(root, "/", name, "/bin")
+		_, _, err := lookPath(view{root: root}, "/", name, "/bin")
 		if (err == nil) != ok {
 			t.Errorf("%s: err %v, want accepted %v", name, err, ok)
 		}

@@ -18,6 +18,7 @@ import (
 type bind struct {
 	label    string // session label's first element ("m3"), Genode mode
 	source   string // directory (host path, or path on the fs server)
+	dst      string // container path
 	readonly bool
 }
 
@@ -162,7 +163,7 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 				c.refuse(f+".options", "unsupported option(s) %s", strings.Join(refusedOpts, ", "))
 				continue
 			}
-			b := bind{label: fmt.Sprintf("m%d", i), source: src, readonly: readonly}
+			b := bind{label: fmt.Sprintf("m%d", i), source: src, dst: dst, readonly: readonly}
 			binds = append(binds, b)
 			var fs *node.Node
 			if o.Mode == Host {
@@ -228,6 +229,18 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 	return vfs, binds
 }
 
+// deepestBind is the bind mount that holds the container path p.
+func deepestBind(binds []bind, p string) (bind, bool) {
+	var best bind
+	found := false
+	for _, b := range binds {
+		if (p == b.dst || strings.HasPrefix(p, b.dst+"/")) && (!found || len(b.dst) > len(best.dst)) {
+			best, found = b, true
+		}
+	}
+	return best, found
+}
+
 func buildRoute(o Options, binary, hostBinary string, rootRO bool, binds []bind, stdio []initcfg.Rule, extra []initcfg.Rule) *initcfg.Route {
 	r := &initcfg.Route{}
 	r.Rules = append(r.Rules, extra...)
@@ -251,7 +264,25 @@ func buildRoute(o Options, binary, hostBinary string, rootRO bool, binds []bind,
 	} else {
 		img := []initcfg.Target{{Kind: initcfg.Child, Name: o.ROMServer, PrependResource: rootPrefix}}
 		if binary != "" {
-			r.Rules = append(r.Rules, initcfg.Rule{Service: "ROM", UnscopedLabel: binary, Targets: img})
+			t := img
+			// a binary in a bind mount is that directory's file: one ROM
+			// server shares it among all containers that bind it
+			if b, ok := deepestBind(binds, binary); ok {
+				t = []initcfg.Target{{Kind: initcfg.Child, Name: o.ROMServer,
+					Resource: strings.TrimPrefix(binary, b.dst), PrependResource: b.source}}
+			}
+			r.Rules = append(r.Rules, initcfg.Rule{Service: "ROM", UnscopedLabel: binary, Targets: t})
+		}
+		// what the container execs from a bind mount: routing can prepend
+		// to a label, not cut it, so only a source that ends in the
+		// destination (an image's shared directory) is reachable
+		deep := slices.Clone(binds)
+		slices.SortStableFunc(deep, func(a, b bind) int { return len(b.dst) - len(a.dst) })
+		for _, b := range deep {
+			if base, ok := strings.CutSuffix(b.source, b.dst); ok && base != "" {
+				r.Rules = append(r.Rules, initcfg.Rule{Service: "ROM", LabelPrefix: b.dst + "/",
+					Targets: []initcfg.Target{{Kind: initcfg.Child, Name: o.ROMServer, PrependResource: base}}})
+			}
 		}
 		r.Rules = append(r.Rules,
 			initcfg.Rule{Service: "ROM", LabelPrefix: "/", Targets: img},

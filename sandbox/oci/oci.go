@@ -454,7 +454,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		}
 		cfg.Args = append(cfg.Args, p.Args...)
 		if len(p.Args) > 0 && rootfs != "" {
-			cp, hp, err := lookPath(rootfs, cwd, p.Args[0], pathEnv)
+			cp, hp, err := lookPath(bindView(rootfs, s.Mounts, o.Bundle), cwd, p.Args[0], pathEnv)
 			if err != nil {
 				c.refuse("process.args[0]", "%q cannot be executed from the rootfs: %v", p.Args[0], err)
 			} else if bad := attrProblem(cp); bad != "" {
@@ -462,11 +462,8 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 			} else if len(cp) > maxPath {
 				c.refuse("process.args[0]", "resolved path of %d bytes: longer than Genode's path limit (%d)", len(cp), maxPath)
 			} else {
-				// name the binary ROM by its symlink-free path: the ROM
+				// the binary ROM is named by its symlink-free path: the ROM
 				// server looks the file up without following links
-				if rel, err := filepath.Rel(rootfs, hp); err == nil {
-					cp = "/" + filepath.ToSlash(rel)
-				}
 				res.Binary, res.HostBinary = cp, hp
 				st.Binary = cp
 			}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -746,6 +747,47 @@ func TestStdioRefusals(t *testing.T) {
 		var re *RefusedError
 		if !errors.As(err, &re) || len(re.Refusals) != 1 || re.Refusals[0].Field != c.field {
 			t.Errorf("%+v: %v, want a refusal of %s", c.stdio, err, c.field)
+		}
+	}
+}
+
+// A binary in a read-only bind mount (an image's binary directory that
+// containers share, as containerd's snapshotter gives it on Genode) is
+// loaded from that directory: in Host mode its host file, in Genode mode a
+// ROM of the mount's source, so one caching ROM server shares its pages.
+func TestBinaryFromSharedDirectory(t *testing.T) {
+	b := makeBundle(t, nil)
+	image := filepath.Join(b, "image")
+	if err := os.MkdirAll(filepath.Join(image, "sbin"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(image, "sbin/daemon"), []byte("\x7fELF\x02\x01"), 0o644)
+	os.Symlink("daemon", filepath.Join(image, "sbin/alias"))
+	s := baseSpec()
+	s.Process.Args = []string{"alias"}
+	s.Process.Env = []string{"PATH=/sbin"} // not in the rootfs: only in the mount
+	s.Mounts = []specs.Mount{{Destination: "/sbin", Type: "bind", Source: filepath.Join(image, "sbin"), Options: []string{"rbind", "ro"}}}
+	r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Binary != "/sbin/daemon" || r.HostBinary != filepath.Join(image, "sbin/daemon") {
+		t.Fatalf("binary %s at %s, want /sbin/daemon at the mount's source", r.Binary, r.HostBinary)
+	}
+	r, err = Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Genode, ROMServer: "image_rom", ContainerDir: "/containers/c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := regexp.MustCompile(`\n *`).ReplaceAllString(string(r.Start.Node().EncodeHID()), "\n")
+	for _, want := range []string{
+		// the program itself: the file in the mount's source
+		"unscoped_label: /sbin/daemon\n+ child image_rom | resource: /daemon | prepend_resource: " + image + "/sbin\n",
+		// what the container execs from there: the source ends in the
+		// destination, so a prefix reaches it
+		"label_prefix: /sbin/\n+ child image_rom | prepend_resource: " + image + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("start node lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -8,14 +8,68 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
-// resolveInRoot resolves the container path p (absolute) inside the host
-// directory root the way the container would see it: symbolic links are
-// followed, absolute link targets and ".." are interpreted relative to root
-// and never leave it. It returns the host path of the final component.
-func resolveInRoot(root, p string) (string, error) {
+// view is the container's file tree as far as runc can see it before the
+// start: the rootfs with the bind mounts of the config over it.
+type view struct {
+	root  string
+	binds []viewBind // deepest destination first
+}
+
+type viewBind struct{ dst, src string } // container path, host directory
+
+// bindView is the rootfs with the config's bind mounts, sources taken as
+// translateMounts takes them (a relative source is in the bundle).
+func bindView(root string, mounts []specs.Mount, bundle string) view {
+	v := view{root: root}
+	for _, m := range mounts {
+		if m.Type != "bind" && !slices.Contains(m.Options, "bind") && !slices.Contains(m.Options, "rbind") {
+			continue
+		}
+		if m.Source == "" || m.Destination == "" {
+			continue
+		}
+		src := m.Source
+		if !filepath.IsAbs(src) {
+			src = filepath.Join(bundle, src)
+		}
+		v.binds = append(v.binds, viewBind{dst: path.Clean("/" + m.Destination), src: filepath.Clean(src)})
+	}
+	slices.SortStableFunc(v.binds, func(a, b viewBind) int { return len(b.dst) - len(a.dst) })
+	return v
+}
+
+// host is the host path of the container path p (clean, absolute):
+// under the deepest bind mount that holds it, else in the rootfs.
+func (v view) host(p string) string {
+	for _, b := range v.binds {
+		if p == b.dst || b.dst == "/" || strings.HasPrefix(p, b.dst+"/") {
+			return filepath.Join(b.src, filepath.FromSlash(strings.TrimPrefix(p, b.dst)))
+		}
+	}
+	return filepath.Join(v.root, filepath.FromSlash(p))
+}
+
+// bindOf is the deepest bind mount that holds the container path p.
+func (v view) bindOf(p string) (viewBind, bool) {
+	for _, b := range v.binds {
+		if p == b.dst || strings.HasPrefix(p, b.dst+"/") {
+			return b, true
+		}
+	}
+	return viewBind{}, false
+}
+
+// resolve resolves the container path p (absolute) the way the container
+// would see it: symbolic links are followed, absolute link targets and ".."
+// are interpreted inside the view and never leave it. It returns the
+// symlink-free container path and the host path of the final component.
+func (v view) resolve(p string) (string, string, error) {
 	const maxLinks = 64
 	links := 0
 	var done string // resolved container path so far, "" is "/"
@@ -34,9 +88,9 @@ func resolveInRoot(root, p string) (string, error) {
 			continue
 		}
 		cand := done + "/" + c
-		fi, err := os.Lstat(filepath.Join(root, filepath.FromSlash(cand)))
+		fi, err := os.Lstat(v.host(cand))
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
 			done = cand
@@ -44,18 +98,27 @@ func resolveInRoot(root, p string) (string, error) {
 		}
 		links++
 		if links > maxLinks {
-			return "", errors.New("too many symbolic links")
+			return "", "", errors.New("too many symbolic links")
 		}
-		target, err := os.Readlink(filepath.Join(root, filepath.FromSlash(cand)))
+		target, err := os.Readlink(v.host(cand))
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		if strings.HasPrefix(target, "/") {
 			done = ""
 		}
 		rest = append(strings.Split(target, "/"), rest...)
 	}
-	return filepath.Join(root, filepath.FromSlash(done)), nil
+	if done == "" {
+		done = "/"
+	}
+	return done, v.host(done), nil
+}
+
+// resolveInRoot resolves p in the rootfs alone (view.resolve).
+func resolveInRoot(root, p string) (string, error) {
+	_, h, err := view{root: root}.resolve(p)
+	return h, err
 }
 
 func executable(host string) bool {
@@ -69,12 +132,13 @@ func executable(host string) bool {
 	return n == 4 && string(b[:]) == "\x7fELF" || n >= 2 && string(b[:2]) == "#!"
 }
 
-// lookPath finds args[0] inside the rootfs as runc does inside the
+// lookPath finds args[0] in the container's view as runc does inside the
 // container: a name with a '/' is taken relative to cwd, anything else is
-// searched in PATH. It returns the container path and the host path.
-func lookPath(root, cwd, name, pathEnv string) (string, string, error) {
+// searched in PATH. It returns the symlink-free container path and the host
+// path.
+func lookPath(v view, cwd, name, pathEnv string) (string, string, error) {
 	try := func(p string) (string, string, error) {
-		h, err := resolveInRoot(root, p)
+		p, h, err := v.resolve(p)
 		if err != nil {
 			return "", "", err
 		}

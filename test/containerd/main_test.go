@@ -36,6 +36,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"genodego/test/harness/registry"
 )
@@ -643,4 +644,29 @@ func put(u, mediaType string, data []byte) error {
 		return fmt.Errorf("PUT %s: %s: %s", p.Path, resp.Status, body)
 	}
 	return nil
+}
+
+// openPTY opens a pseudo-terminal: its master and its slave (not made the caller's controlling
+// terminal).
+func openPTY() (master, slave *os.File, err error) {
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var unlock int32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCSPTLCK, uintptr(unsafe.Pointer(&unlock))); e != 0 {
+		m.Close()
+		return nil, nil, e
+	}
+	var n uint32
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, m.Fd(), syscall.TIOCGPTN, uintptr(unsafe.Pointer(&n))); e != 0 {
+		m.Close()
+		return nil, nil, e
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		m.Close()
+		return nil, nil, err
+	}
+	return m, s, nil
 }

@@ -6,7 +6,7 @@ package main
 //	lists with ; & && || and newlines, pipelines with | and !, simple commands with VAR=value prefixes,
 //	words with '...', "..." (with $ expansion and \ escapes) and \ escapes, $NAME ${NAME} $? $! $$ $# $0-$9
 //	$@ "$@" $*, field splitting of unquoted expansions, redirections [n]> [n]>> [n]< [n]>&m,
-//	builtins cd exit trap wait exec export unset shift set -e, set -- : and the applets of this toolbox run in the
+//	builtins cd exit trap wait exec export unset shift read set -e, set -- : and the applets of this toolbox run in the
 //	same component (no fork for a foreground applet), anything else through exec by PATH.
 //
 // Background jobs (&) run in the component too: an applet in a goroutine, any other program as a child;
@@ -1006,6 +1006,46 @@ func init() {
 			for _, a := range argv[1:] {
 				delete(sh.vars, a)
 				delete(sh.exports, a)
+			}
+			return 0, nil
+		},
+		// read NAME...: one line of stdin, read a byte at a time so that what
+		// follows the line stays for the next reader; its fields go to the
+		// names, the last name takes the rest. 1 at end of input.
+		"read": func(sh *shell, ios *ioset, argv []string) (int, error) {
+			var line []byte
+			var b [1]byte
+			eof := false
+			for {
+				n, err := ios.in.Read(b[:])
+				if n == 1 {
+					if b[0] == '\n' {
+						break
+					}
+					line = append(line, b[0])
+					continue
+				}
+				if err != nil {
+					eof = true
+					break
+				}
+			}
+			rest := strings.TrimSuffix(string(line), "\r")
+			names := argv[1:]
+			if len(names) == 0 {
+				names = []string{"REPLY"}
+			}
+			for i, n := range names {
+				rest = strings.TrimLeft(rest, " \t")
+				if i == len(names)-1 {
+					sh.vars[n] = strings.TrimRight(rest, " \t")
+					break
+				}
+				f, r, _ := strings.Cut(rest, " ")
+				sh.vars[n], rest = f, r
+			}
+			if eof && len(line) == 0 {
+				return 1, nil
 			}
 			return 0, nil
 		},

@@ -39,6 +39,8 @@ func TestShell(t *testing.T) {
 		{`echo "$0" "$@" $2`, "n a b c b\n", 0},
 		{"echo a;\necho b # comment\n", "a\nb\n", 0},
 		{"echo x 1>&2", "", 0},
+		{"echo ' one  two three ' > " + f + "; read x y < " + f + "; echo $y-$x", "two three-one\n", 0},
+		{"read x < /dev/null; echo $? $x.", "1 .\n", 0},
 	}
 	for _, c := range cases {
 		out, _, st := runSh(t, c.script, "n", "a", "b c")

@@ -10,7 +10,9 @@
 //   - There are no cgroups or OOM events: init reports each child's RAM, and
 //     a child that exceeds its quota is ended by init with its status.
 //   - The rootfs is not mounted: the snapshot's directory (a "bind" mount)
-//     becomes the container's root in its config, and its VFS on Genode.
+//     becomes the container's root in its config, and its VFS on Genode; the
+//     image's binary directories the snapshot shares read-only become bind
+//     mounts of the config.
 //   - stdio streams are Terminal sessions that runc names (process/io_genode.go).
 //   - runc's root holds one init for every namespace: Genode's init is part of
 //     the scenario, configured once, not created per namespace.
@@ -22,6 +24,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	cgstats "github.com/containerd/cgroups/v3/cgroup2/stats"
@@ -145,30 +148,45 @@ func runcRoot(bundle string, opts *options.Options) string {
 }
 
 // useRootfs makes the snapshot directory the container's root: the rootfs
-// mounts containerd passes are "bind" mounts of one directory (the native
-// snapshotter), which on Genode become the container's VFS root without a
-// mount. Anything else is refused by name.
+// mounts containerd passes are a "bind" mount of one directory (the native
+// snapshotter's), which on Genode becomes the container's VFS root without
+// a mount, followed by read-only binds with a Target (the image's binary
+// directories the snapshot shares with its parent), which become mounts of
+// the config. Anything else is refused by name.
 func useRootfs(bundle string, mounts []process.Mount) error {
 	if len(mounts) == 0 {
 		return nil
 	}
-	if len(mounts) > 1 {
-		return fmt.Errorf("rootfs of %d mounts: Genode cannot mount, so a container's root must be one directory (the native snapshotter's)", len(mounts))
+	readonly := false
+	var shared []specs.Mount
+	for i, m := range mounts {
+		if m.Type != "bind" && m.Type != "rbind" {
+			return fmt.Errorf("rootfs mount of type %q: Genode cannot mount; only binds of directories (the native snapshotter's) make a container's root", m.Type)
+		}
+		ro := false
+		for _, o := range m.Options {
+			switch o {
+			case "ro":
+				ro = true
+			case "rbind", "bind", "rw":
+			default:
+				return fmt.Errorf("rootfs mount option %q: Genode cannot mount; only binds of directories make a container's root", o)
+			}
+		}
+		if i == 0 {
+			if m.Target != "" && m.Target != "/" {
+				return fmt.Errorf("rootfs: the first mount is the root, not %q", m.Target)
+			}
+			readonly = ro
+			continue
+		}
+		if m.Target == "" || !ro {
+			return fmt.Errorf("rootfs mount %d of %s: only read-only binds below the root are supported", i, m.Source)
+		}
+		shared = append(shared, specs.Mount{Destination: "/" + strings.TrimPrefix(m.Target, "/"), Type: "bind",
+			Source: m.Source, Options: []string{"rbind", "ro"}})
 	}
 	m := mounts[0]
-	readonly := false
-	for _, o := range m.Options {
-		switch o {
-		case "ro":
-			readonly = true
-		case "rbind", "bind", "rw":
-		default:
-			return fmt.Errorf("rootfs mount option %q: Genode cannot mount; only a bind of a directory is used as the container's root", o)
-		}
-	}
-	if m.Type != "bind" && m.Type != "rbind" {
-		return fmt.Errorf("rootfs mount of type %q: Genode cannot mount; only a bind of a directory (the native snapshotter) is used as the container's root", m.Type)
-	}
 	cfgPath := filepath.Join(bundle, "config.json")
 	data, err := os.ReadFile(cfgPath)
 	if err != nil {
@@ -183,6 +201,23 @@ func useRootfs(bundle string, mounts []process.Mount) error {
 	}
 	spec.Root.Path = m.Source
 	spec.Root.Readonly = spec.Root.Readonly || readonly
+	// the rootfs's own mounts lie beneath the config's: one of those at or
+	// above a shared directory hides it, as on Linux. They go last, so the
+	// config's mounts keep the indexes their refusals name.
+	var under []specs.Mount
+	for _, sm := range shared {
+		hidden := false
+		for _, cm := range spec.Mounts {
+			d := filepath.Clean(cm.Destination)
+			if d == sm.Destination || d == "/" || strings.HasPrefix(sm.Destination, d+"/") {
+				hidden = true
+			}
+		}
+		if !hidden {
+			under = append(under, sm)
+		}
+	}
+	spec.Mounts = append(spec.Mounts, under...)
 	out, err := json.Marshal(&spec)
 	if err != nil {
 		return err
