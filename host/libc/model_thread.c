@@ -258,8 +258,12 @@ static void wait_event(int seen, long ms)
 	futex(&event_seq, FUTEX_WAIT_PRIVATE, seen, ms < 0 ? NULL : &ts);
 }
 
-/* Poll interval for conditions nobody kicks (host fds, child processes). */
-#define POLL_MS 1
+/* Poll interval for conditions nobody kicks (host fds, child processes): POLL_MS while the wait is young,
+ * POLL_IDLE_MS once it has lasted POLL_YOUNG polls, so that idle components (a blocked thread each) cost
+ * little host CPU; a kick (model_kick) ends any wait at once. */
+#define POLL_MS       1
+#define POLL_IDLE_MS  10
+#define POLL_YOUNG    16
 
 int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
 {
@@ -267,11 +271,11 @@ int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
 	uint64_t start = model_uptime_us();
 	if (is_main) __atomic_add_fetch(&main_blocked, 1, __ATOMIC_SEQ_CST);
 	int result = 0;
-	for (;;) {
+	for (int polls = 0;; polls++) {
 		int seen = __atomic_load_n(&event_seq, __ATOMIC_SEQ_CST);
 		if (is_main) { model_funnel_serve(); model_alarm_check(); }
 		if (ready && ready(arg)) { result = 1; break; }
-		long slice = POLL_MS;
+		long slice = polls < POLL_YOUNG ? POLL_MS : POLL_IDLE_MS;
 		if (timeout_ms >= 0) {
 			uint64_t elapsed_ms = (model_uptime_us() - start) / 1000;
 			if ((long)elapsed_ms >= timeout_ms) break;

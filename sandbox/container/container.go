@@ -473,7 +473,12 @@ func (c *Container) Exec() error {
 
 // Wait waits until the container (or one of its exec processes, by start
 // name) has stopped and returns its exit status.
+//
+// Init's report is polled (a Genode component has no file notification
+// through the libc): every 10 ms at first, then less often while nothing
+// changes, up to every 100 ms, so that many idle waiters cost little.
 func (c *Container) Wait(ctx context.Context, name string) (int, error) {
+	interval := 10 * time.Millisecond
 	for {
 		var code int
 		var stopped bool
@@ -506,8 +511,9 @@ func (c *Container) Wait(ctx context.Context, name string) (int, error) {
 		select {
 		case <-ctx.Done():
 			return -1, ctx.Err()
-		case <-time.After(10 * time.Millisecond):
+		case <-time.After(interval):
 		}
+		interval = min(interval*2, 100*time.Millisecond)
 	}
 }
 

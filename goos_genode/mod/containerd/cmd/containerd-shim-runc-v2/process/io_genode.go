@@ -35,9 +35,13 @@ import (
 	"github.com/containerd/log"
 )
 
-// pollInterval is how often an output file is looked at when it has no new
-// data: Genode's timers have millisecond granularity.
-const pollInterval = 5 * time.Millisecond
+// An output file is looked at every pollInterval after new data, then less
+// often while none comes, up to every pollIdle: a component has no file
+// notification through the libc, and a shim per container polls.
+const (
+	pollInterval = 5 * time.Millisecond
+	pollIdle     = 100 * time.Millisecond
+)
 
 var bufPool = sync.Pool{
 	New: func() any {
@@ -291,9 +295,11 @@ func (g *genodeIO) follow(file string, dst *sharedConn) {
 	}
 	defer f.Close()
 	buf := make([]byte, 32*1024)
+	idle := pollInterval
 	for {
 		n, err := f.Read(buf)
 		if n > 0 {
+			idle = pollInterval
 			if dst.Write(buf[:n]) == nil {
 				continue
 			}
@@ -317,7 +323,8 @@ func (g *genodeIO) follow(file string, dst *sharedConn) {
 			}
 			return
 		}
-		time.Sleep(pollInterval)
+		time.Sleep(idle)
+		idle = min(idle*2, pollIdle)
 	}
 }
 
