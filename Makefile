@@ -14,7 +14,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd stack-up stack-down e2e-containerd-cycles e2e-containerd bench-containerd
+	images images-test containerd stack-up stack-down e2e-containerd-cycles e2e-containerd bench-containerd containerd-client-report
 
 all: toolchain
 
@@ -183,6 +183,9 @@ runtime-tools-test: runc  ## the validation programs test/runtime-tools/expected
 
 bench-runc: runc hello  ## runc run of hello against a direct genode-run start (ratio, split) and a leak count over 100 cycles
 	go run genodego/test/cmd/benchrunc -root $(TOP) $(BENCH_FLAGS)
+
+containerd-client-report: containerd images  ## containerd's integration/client suite on the model against a stack of its own and the local registry: test/results/containerd-client-genode.md
+	build/containerd-client-report.sh
 
 bench-containerd: containerd images  ## ctr run --rm hello against runc run and a direct start (ratios, split by phase), and the memory of 1, 10, 20 containers of one image
 	go run genodego/test/cmd/benchcontainerd -root $(TOP) $(BENCH_FLAGS)

@@ -10,6 +10,8 @@
 // line, all at their own paths, and the loopback network. Arguments, stdin,
 // stdout, stderr and the exit status pass through. GENODE_STACK names the
 // stack's directory (default: _build/stack beside the bin directory).
+// GENODE_CTR_PROGRAM names another genode client of containerd to run with
+// this view instead of ctr (containerd's integration/client test binary).
 package main
 
 import (
@@ -38,6 +40,9 @@ func main() {
 	}
 	bin := filepath.Dir(self)
 	ctrBin := filepath.Join(bin, "ctr.genode-amd64")
+	if p := os.Getenv("GENODE_CTR_PROGRAM"); p != "" {
+		ctrBin = p
+	}
 	if _, err := os.Stat(ctrBin); err != nil {
 		die("%s is missing (make containerd)", ctrBin)
 	}
@@ -72,7 +77,7 @@ func main() {
 		k, v, _ := strings.Cut(e, "=")
 		switch {
 		case strings.HasPrefix(k, "CONTAINERD_"), k == "HOME", k == "TERM", k == "LANG", strings.HasPrefix(k, "LC_"),
-			k == "GODEBUG", k == "GOTRACEBACK", k == "NO_COLOR":
+			k == "GODEBUG", k == "GOTRACEBACK", k == "NO_COLOR", k == "TMPDIR":
 			env = append(env, launch.KV{Name: k, Value: v})
 		}
 	}

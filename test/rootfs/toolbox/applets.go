@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -140,7 +141,14 @@ func sleepMain(p *proc, argv []string) int {
 			fmt.Fprintf(p.stderr, "sleep: invalid time interval %q\n", a)
 			return 1
 		}
-		total += time.Duration(f * float64(unit))
+		// "inf" (and any sum past time's range) sleeps for good, as
+		// busybox's and GNU sleep do
+		if d := f * float64(unit); d >= float64(math.MaxInt64-total) {
+			total = math.MaxInt64
+			break
+		} else {
+			total += time.Duration(d)
+		}
 	}
 	time.Sleep(total)
 	return 0
