@@ -499,8 +499,10 @@ void vfs_terminals_keep_on_exec(void)
 }
 
 /* The terminal's size as its server reports it (Terminal::Session::size): the host tty's, else 0 x 0, which is what
- * Genode's servers without a screen answer (file_terminal, log_terminal, tcp_terminal, terminal_crosslink). */
-static void term_size(struct term *t, unsigned *rows, unsigned *cols)
+ * Genode's servers without a screen answer (file_terminal, log_terminal, tcp_terminal, terminal_crosslink). A session
+ * that a component serves (a connection to a "unix" listener, host/launch TermServer) answers what that server last
+ * set: the model's size() RPC reads "ROWS COLS" from the file beside the listener's socket file, NAME.size. */
+static void term_size(const struct model_vfs_node *n, struct term *t, unsigned *rows, unsigned *cols)
 {
 	int fds[2] = { t->wfd, t->rfd };
 	*rows = *cols = 0;
@@ -511,6 +513,24 @@ static void term_size(struct term *t, unsigned *rows, unsigned *cols)
 			return;
 		}
 	}
+	const char *hp = model_vfs_field(n, "hostpath");
+	if (!hp || strlen(hp) + 6 > VFS_PATH_MAX) return;
+	char sp[VFS_PATH_MAX], text[32];
+	snprintf_int(sp, sizeof sp, "%s.size", hp);
+	long fd = model_sys(SYS_openat, -100L /* AT_FDCWD */, (long)sp, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
+	if (fd < 0) return;
+	long len = model_sys(SYS_read, fd, (long)text, (long)sizeof text - 1);
+	model_sys(SYS_close, fd);
+	if (len <= 0) return;
+	text[len] = 0;
+	unsigned v[2] = { 0, 0 };
+	const char *p = text;
+	for (int i = 0; i < 2; i++) {
+		while (*p == ' ') p++;
+		if (*p < '0' || *p > '9') return;
+		while (*p >= '0' && *p <= '9') v[i] = v[i] * 10 + (unsigned)(*p++ - '0');
+	}
+	*rows = v[0]; *cols = v[1];
 }
 
 /* terminal_file_system.h: the compound of a <terminal NAME> node is the data file NAME and the directory .NAME
@@ -556,7 +576,7 @@ void model_vfs_expand(void)
 static size_t value_text(const struct model_vfs_node *n, char *text)
 {
 	unsigned rows = 0, cols = 0;
-	if (strcmp(n->value, "interrupts")) term_size(term_of(&model_cfg.vfs[n->owner]), &rows, &cols);
+	if (strcmp(n->value, "interrupts")) term_size(&model_cfg.vfs[n->owner], term_of(&model_cfg.vfs[n->owner]), &rows, &cols);
 	int l;
 	/* Info::print: Generator output, HID unless the component's config asks for XML (base/src/lib/base/hid.cc) */
 	if (!strcmp(n->value, "info")) l = snprintf_int(text, VALUE_TEXT_MAX, "terminal | rows: %u | columns: %u\n-\n", rows, cols);

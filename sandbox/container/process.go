@@ -106,7 +106,7 @@ type Stats struct {
 	Requested bool
 }
 
-// Stats reads init's report.
+// Stats reads init's report (for a created container, its start node).
 func (c *Container) Stats() (*Stats, error) {
 	st, err := readReport(c.root)
 	if err != nil {
@@ -134,6 +134,16 @@ func (c *Container) Stats() (*Stats, error) {
 		}
 	}
 	if !found {
+		// A created container is not in init yet: its quotas are those of
+		// its recorded start node, nothing used (0 where init's default
+		// applies).
+		if !c.st.Started && c.st.Exited == nil {
+			if start, err := c.start(); err == nil {
+				s.RAM.Quota, s.RAM.Avail = uint64(start.RAM), uint64(start.RAM)
+				s.Caps.Quota, s.Caps.Avail = start.Caps, start.Caps
+				return &s, nil
+			}
+		}
 		return nil, ErrNotRunning
 	}
 	return &s, nil

@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // toolboxRef and helloRef are the names ctr image import gives make images' archives.
@@ -166,51 +167,45 @@ func TestDetachedLifecycle(t *testing.T) {
 		ctr(t, ns, "container", "rm", id)
 	})
 
-	// ctr run -t on a terminal: ctr puts its terminal in raw mode and the container's one
-	// Terminal session (served by the shim) carries input and output; the exit status passes.
+	// ctr run -t and ctr task exec -t on a terminal: ctr puts its terminal in raw mode and the
+	// process's one Terminal session (served by the shim) carries input and output, CR NL for NL as
+	// from a pty; ctr passes its terminal's size on after the start (the session's size, which
+	// stty asks for: the script gives the resize time, as on Linux); the exit status passes.
+	const script = "sleep 2; echo ready; read line; stty size; echo got:$line; exit 3"
 	t.Run("terminal", func(t *testing.T) {
-		master, slave, err := openPTY()
-		if err != nil {
-			t.Skipf("no pseudo-terminal on this host: %v", err)
+		out, code := onTerminal(t, 33, 97, ns, "run", "-t", "--rm", toolboxRef, "e2e-tty", "sh", "-c", script)
+		if !strings.Contains(out, "got:hello\r") || !strings.Contains(out, "33 97\r") || code != 3 {
+			t.Errorf("ctr run -t: exit %d, terminal output %q; want the size 33 97, the input line echoed back by the container and exit 3", code, out)
 		}
-		defer master.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		c := ctrCommand(ctx, ns, "run", "-t", "--rm", toolboxRef, "e2e-tty", "sh", "-c", "echo ready; read line; echo got:$line; exit 3")
-		// The image's toolbox sh reads the line with its read builtin.
-		c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
-		c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
-		if err := c.Start(); err != nil {
-			t.Fatal(err)
+	})
+	t.Run("exec terminal", func(t *testing.T) {
+		out, code := onTerminal(t, 21, 64, ns, "task", "exec", "-t", "--exec-id", "tty1", term, "sh", "-c", script)
+		if !strings.Contains(out, "got:hello\r") || !strings.Contains(out, "21 64\r") || code != 3 {
+			t.Errorf("ctr task exec -t: exit %d, terminal output %q; want the size 21 64, the input line echoed back and exit 3", code, out)
 		}
-		slave.Close()
-		var seen strings.Builder
-		lines := make(chan string)
-		go func() {
-			defer close(lines)
-			r := bufio.NewReader(master)
-			for {
-				l, err := r.ReadString('\n')
-				if l != "" {
-					lines <- l
-				}
-				if err != nil {
-					return
-				}
-			}
-		}()
-		sent := false
-		for l := range lines {
-			seen.WriteString(l)
-			if !sent && strings.Contains(l, "ready") {
-				master.Write([]byte("hello\n"))
-				sent = true
-			}
+	})
+
+	// An exec is a child of init, not of the shim: ctr task kill --exec-id ends it through init
+	// (its start node goes), with KILL and TERM; other signals are refused by name.
+	t.Run("exec kill", func(t *testing.T) {
+		before := column(ctr(t, ns, "task", "ps", term), 0)
+		ctr(t, ns, "task", "exec", "-d", "--exec-id", "k1", term, "sleep", "600")
+		deadline := time.Now().Add(30 * time.Second)
+		for len(column(ctr(t, ns, "task", "ps", term), 0)) != len(before)+1 && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
 		}
-		err = c.Wait()
-		code := c.ProcessState.ExitCode()
-		if !strings.Contains(seen.String(), "got:hello") || code != 3 {
-			t.Errorf("ctr run -t: exit %d (%v), terminal output %q; want the input line echoed back by the container and exit 3", code, err, seen.String())
+		if got := column(ctr(t, ns, "task", "ps", term), 0); len(got) != len(before)+1 {
+			t.Fatalf("exec -d: task ps %v, want one more than %v", got, before)
+		}
+		if r := ctrTry(t, ns, "task", "kill", "--exec-id", "k1", "-s", "HUP", term); r.code == 0 || !strings.Contains(r.stderr, "only KILL and TERM") {
+			t.Errorf("kill -s HUP of an exec: want a refusal naming Genode's limit\n%s", r)
+		}
+		ctr(t, ns, "task", "kill", "--exec-id", "k1", "-s", "TERM", term)
+		for len(column(ctr(t, ns, "task", "ps", term), 0)) != len(before) && time.Now().Before(deadline) {
+			time.Sleep(200 * time.Millisecond)
+		}
+		if got := column(ctr(t, ns, "task", "ps", term), 0); !slices.Equal(got, before) {
+			t.Errorf("after kill --exec-id: task ps %v, want %v", got, before)
 		}
 	})
 
@@ -1031,4 +1026,46 @@ func stackCounts(t *testing.T) counts {
 	c.kinds["fifo entries"] = dirNames(filepath.Join(stackDir, "fifo"))
 	c.kinds["shim sockets"] = dirNames(filepath.Join(stackDir, "s"))
 	return c
+}
+
+// onTerminal runs ctr with args on a new pseudo-terminal of rows x cols, its controlling
+// terminal; once the output says "ready" it types "hello" and a return. It returns what the
+// terminal showed and ctr's exit code.
+func onTerminal(t *testing.T, rows, cols uint16, ns string, args ...string) (string, int) {
+	t.Helper()
+	master, slave, err := openPTY()
+	if err != nil {
+		t.Skipf("no pseudo-terminal on this host: %v", err)
+	}
+	defer master.Close()
+	ws := [4]uint16{rows, cols}
+	if _, _, e := syscall.Syscall(syscall.SYS_IOCTL, master.Fd(), syscall.TIOCSWINSZ, uintptr(unsafe.Pointer(&ws))); e != 0 {
+		t.Fatalf("setting the terminal's size: %v", e)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	c := ctrCommand(ctx, ns, args...)
+	c.Stdin, c.Stdout, c.Stderr = slave, slave, slave
+	c.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	slave.Close()
+	var seen strings.Builder
+	buf := make([]byte, 4096)
+	sent := false
+	for {
+		n, err := master.Read(buf)
+		seen.Write(buf[:n])
+		if !sent && strings.Contains(seen.String(), "ready") {
+			// a return, as a terminal in raw mode sends it
+			master.Write([]byte("hello\r"))
+			sent = true
+		}
+		if err != nil {
+			break
+		}
+	}
+	c.Wait()
+	return seen.String(), c.ProcessState.ExitCode()
 }

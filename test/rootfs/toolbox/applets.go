@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -335,6 +336,78 @@ func envMain(p *proc, argv []string) int {
 	}
 	for _, kv := range p.env {
 		fmt.Fprintln(p.stdout, kv)
+	}
+	return 0
+}
+
+// stty: prints standard input's terminal size ("size", or without arguments). Setting modes is refused: a
+// Genode Terminal session has no line discipline to set them in.
+func sttyMain(p *proc, argv []string) int {
+	f, ok := p.stdin.(*os.File)
+	if !ok {
+		fmt.Fprintln(p.stderr, "stty: standard input: not a terminal")
+		return 1
+	}
+	if len(argv) > 2 || len(argv) == 2 && argv[1] != "size" {
+		fmt.Fprintf(p.stderr, "stty: %q: only \"size\" is supported (a Genode Terminal session has no modes to set)\n", argv[1])
+		return 1
+	}
+	rows, cols, err := winsize(int(f.Fd()))
+	if err != nil {
+		fmt.Fprintf(p.stderr, "stty: standard input: %v\n", err)
+		return 1
+	}
+	if len(argv) == 2 {
+		fmt.Fprintf(p.stdout, "%d %d\n", rows, cols)
+	} else {
+		fmt.Fprintf(p.stdout, "rows %d; columns %d;\n", rows, cols)
+	}
+	return 0
+}
+
+// seq: prints the numbers from FIRST (1) to LAST, one per line or separated by -s SEP.
+func seqMain(p *proc, argv []string) int {
+	sep := "\n"
+	args := argv[1:]
+	for len(args) > 0 && strings.HasPrefix(args[0], "-s") {
+		if args[0] != "-s" {
+			sep, args = args[0][2:], args[1:]
+		} else if len(args) > 1 {
+			sep, args = args[1], args[2:]
+		} else {
+			fmt.Fprintln(p.stderr, "seq: -s needs a separator")
+			return 1
+		}
+	}
+	if len(args) < 1 || len(args) > 2 {
+		fmt.Fprintln(p.stderr, "usage: seq [-s SEP] [FIRST] LAST")
+		return 1
+	}
+	nums := make([]int64, len(args))
+	for i, a := range args {
+		n, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			fmt.Fprintf(p.stderr, "seq: invalid number %q\n", a)
+			return 1
+		}
+		nums[i] = n
+	}
+	first, last := int64(1), nums[0]
+	if len(nums) == 2 {
+		first, last = nums[0], nums[1]
+	}
+	w := bufio.NewWriterSize(p.stdout, 32<<10)
+	for n := first; n <= last; n++ {
+		if n > first {
+			w.WriteString(sep)
+		}
+		w.WriteString(strconv.FormatInt(n, 10))
+	}
+	if first <= last {
+		w.WriteString("\n")
+	}
+	if err := w.Flush(); err != nil {
+		return 1
 	}
 	return 0
 }

@@ -3,8 +3,8 @@
 // rootfs's /bin links to. The name it is called by (argv[0]'s last element) selects the applet; called as
 // "toolbox", the first argument does.
 //
-// Applets: sh (sh.go), true, false, echo, cat, touch, sleep, ls, mkdir, rm, pwd, env, tar (tar.go). They
-// cover what the suite's bundles run (ls, true, sleep 30, sh -c "echo ... >> /output", sh -c "touch
+// Applets: sh (sh.go), true, false, echo, cat, touch, sleep, ls, mkdir, rm, pwd, env, tar (tar.go), stty
+// (size only), seq. They cover what the suite's bundles run (ls, true, sleep 30, sh -c "echo ... >> /output", sh -c "touch
 // /output", sh -c "trap ... SIG; sleep 10 & wait $!"), what its hooks run on the runtime's side (sh -c
 // "echo ... >> FILE", sh -c "cat > FILE", false) and what the validation programs exec themselves (tar -xf
 // rootfs-amd64.tar.gz -C DIR).
@@ -49,6 +49,8 @@ func init() {
 		"pwd":   pwdMain,
 		"env":   envMain,
 		"tar":   tarMain,
+		"stty":  sttyMain,
+		"seq":   seqMain,
 	}
 }
 

@@ -35,6 +35,10 @@ import (
 	"github.com/containerd/log"
 )
 
+// consoleSockets: Genode has none (no SCM_RIGHTS, no ptys); a process's
+// terminal is a Terminal session its I/O serves, for exec processes too.
+const consoleSockets = false
+
 // An output file is looked at every pollInterval after new data, then less
 // often while none comes, up to every pollIdle: a component has no file
 // notification through the libc, and a shim per container polls.
@@ -453,6 +457,11 @@ func (e *execProcess) openStdin(path string) error {
 // the client's streams: what the client types goes to the terminal, what the
 // container writes goes to the client's stdout. It returns when the session
 // ends (the container has exited) or the process's I/O is closed.
+//
+// The client expects a console, a pty's master (its own terminal is raw):
+// the shim does the output and input processing a pty's default termios
+// would, newline to CR NL out (ONLCR) and CR to newline in (ICRNL). A Genode
+// Terminal session has no line discipline to do it.
 func (g *genodeIO) serveTerminal(stdin, stdout string) {
 	session, err := g.terminalL.Accept()
 	g.terminalL.Close()
@@ -468,7 +477,7 @@ func (g *genodeIO) serveTerminal(stdin, stdout string) {
 			}
 			g.stdinConn.Store(&c)
 			defer c.Close()
-			io.Copy(session, c)
+			copyMapped(session, c, '\r', []byte{'\n'})
 		}()
 	}
 	if stdout == "" {
@@ -481,5 +490,59 @@ func (g *genodeIO) serveTerminal(stdin, stdout string) {
 		return
 	}
 	defer out.Close()
-	io.Copy(out, session)
+	copyMapped(out, session, '\n', []byte{'\r', '\n'})
+}
+
+// copyMapped copies src to dst with every byte from replaced by to.
+func copyMapped(dst io.Writer, src io.Reader, from byte, to []byte) {
+	buf := make([]byte, 16<<10)
+	var out []byte
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			out = out[:0]
+			for _, b := range buf[:n] {
+				if b == from {
+					out = append(out, to...)
+				} else {
+					out = append(out, b)
+				}
+			}
+			if _, werr := dst.Write(out); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// ResizeTerminal sets the size p's Terminal session reports (Terminal::
+// Session::size, which the shim serves); a process without a terminal has
+// nothing to resize. Genode delivers no SIGWINCH: the container sees the new
+// size when it next asks.
+func ResizeTerminal(p Process, width, height uint32) error {
+	var pio *processIO
+	switch p := p.(type) {
+	case *Init:
+		pio = p.io
+	case *execProcess:
+		pio = p.io
+	}
+	if pio == nil || pio.io == nil || pio.io.terminal == "" {
+		return nil
+	}
+	return pio.io.setSize(height, width)
+}
+
+// setSize publishes the session's size where the container's libc asks for
+// it: on the model, the file beside the listener's socket file
+// (host/libc/model_vfs.c term_size).
+func (g *genodeIO) setSize(rows, cols uint32) error {
+	tmp := g.terminal + ".size.tmp"
+	if err := os.WriteFile(tmp, fmt.Appendf(nil, "%d %d\n", rows, cols), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, g.terminal+".size")
 }

@@ -26,6 +26,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 
 	cgstats "github.com/containerd/cgroups/v3/cgroup2/stats"
 	"github.com/containerd/console"
@@ -114,6 +115,13 @@ type genodeContainer struct {
 	init     *process.Init
 	execs    map[string]process.Process
 	reserved map[string]bool
+	// sizes: the consoleSize of exec processes not yet started.
+	sizes map[string]*specs.Box
+	// names are init's start names of the started exec processes; killed
+	// the signals that ended them (init drops a removed child from its
+	// report, so its status is the shim's to give).
+	names  map[string]string
+	killed map[string]int
 	// running counts the exec processes not yet exited; the init's exit is
 	// published after theirs.
 	running sync.WaitGroup
@@ -145,6 +153,19 @@ func runcRoot(bundle string, opts *options.Options) string {
 		return opts.Root
 	}
 	return filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(bundle))), "runc")
+}
+
+// bundleConsoleSize is the process.consoleSize of the bundle's config, if any.
+func bundleConsoleSize(bundle string) *specs.Box {
+	data, err := os.ReadFile(filepath.Join(bundle, "config.json"))
+	if err != nil {
+		return nil
+	}
+	var spec specs.Spec
+	if json.Unmarshal(data, &spec) != nil || spec.Process == nil {
+		return nil
+	}
+	return spec.Process.ConsoleSize
 }
 
 // useRootfs makes the snapshot directory the container's root: the rootfs
@@ -275,8 +296,18 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (_ *
 	if err := p.Create(ctx, config); err != nil {
 		return nil, errgrpc.ToGRPC(err)
 	}
+	if r.Terminal {
+		// The shim serves the Terminal session: its size is the spec's
+		// consoleSize from the start, before any resize.
+		if box := bundleConsoleSize(r.Bundle); box != nil {
+			if err := process.ResizeTerminal(p, uint32(box.Width), uint32(box.Height)); err != nil {
+				log.G(ctx).WithError(err).Warn("console size")
+			}
+		}
+	}
 	c := &genodeContainer{id: r.ID, bundle: r.Bundle, root: root, init: p,
-		execs: map[string]process.Process{}, reserved: map[string]bool{}}
+		execs: map[string]process.Process{}, reserved: map[string]bool{}, sizes: map[string]*specs.Box{},
+		names: map[string]string{}, killed: map[string]int{}}
 	s.mu.Lock()
 	s.containers[r.ID] = c
 	s.mu.Unlock()
@@ -315,19 +346,33 @@ func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.
 	if r.ExecID == "" {
 		s.send(&eventstypes.TaskStart{ContainerID: c.id, Pid: uint32(p.Pid())})
 	} else {
+		// An exec's Terminal session comes with its start: its size can
+		// only follow, as a resize would.
+		c.mu.Lock()
+		box := c.sizes[r.ExecID]
+		delete(c.sizes, r.ExecID)
+		c.mu.Unlock()
+		if box != nil {
+			if err := process.ResizeTerminal(p, uint32(box.Width), uint32(box.Height)); err != nil {
+				log.G(ctx).WithError(err).Warn("console size")
+			}
+		}
 		s.send(&eventstypes.TaskExecStarted{ContainerID: c.id, ExecID: r.ExecID, Pid: uint32(p.Pid())})
 	}
-	go s.watch(c, p, r.ExecID)
+	name := c.id
+	if r.ExecID != "" {
+		name = execName(c, p.Pid())
+		c.mu.Lock()
+		c.names[r.ExecID] = name
+		c.mu.Unlock()
+	}
+	go s.watch(c, p, r.ExecID, name)
 	return &taskAPI.StartResponse{Pid: uint32(p.Pid())}, nil
 }
 
 // watch waits until init reports the process ended and publishes its exit
 // (the init's after every exec process's).
-func (s *service) watch(c *genodeContainer, p process.Process, execID string) {
-	name := c.id
-	if execID != "" {
-		name = execName(c, p.Pid())
-	}
+func (s *service) watch(c *genodeContainer, p process.Process, execID, name string) {
 	status := -1
 	if gc, err := container.Load(c.root, c.id); err == nil {
 		status, err = gc.Wait(s.context, name)
@@ -338,9 +383,19 @@ func (s *service) watch(c *genodeContainer, p process.Process, execID string) {
 		log.G(s.context).WithError(err).WithField("id", c.id).Error("loading the container")
 	}
 	if status < 0 {
-		// ended by runc (kill removes the start node) without a recorded status
+		// ended by runc or the shim (a kill removes the start node)
+		// without a recorded status
 		status = 128 + 9
+		c.mu.Lock()
+		if sig, ok := c.killed[execID]; ok {
+			status = 128 + sig
+			delete(c.killed, execID)
+		}
+		c.mu.Unlock()
 	}
+	c.mu.Lock()
+	delete(c.names, execID)
+	c.mu.Unlock()
 	if execID == "" {
 		c.running.Wait()
 	}
@@ -407,6 +462,7 @@ func (s *service) Delete(ctx context.Context, r *taskAPI.DeleteRequest) (*taskAP
 		c.mu.Lock()
 		delete(c.execs, r.ExecID)
 		delete(c.reserved, r.ExecID)
+		delete(c.sizes, r.ExecID)
 		c.mu.Unlock()
 	}
 	return &taskAPI.DeleteResponse{
@@ -420,9 +476,6 @@ func (s *service) Exec(ctx context.Context, r *taskAPI.ExecProcessRequest) (*pty
 	c, err := s.getContainer(r.ID)
 	if err != nil {
 		return nil, err
-	}
-	if r.Terminal {
-		return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "terminal: the genode shim does not serve a Terminal session as a pty yet")
 	}
 	c.mu.Lock()
 	if c.reserved[r.ExecID] {
@@ -441,13 +494,30 @@ func (s *service) Exec(ctx context.Context, r *taskAPI.ExecProcessRequest) (*pty
 	}
 	c.mu.Lock()
 	c.execs[r.ExecID] = p
+	if r.Terminal && r.Spec != nil {
+		var ps specs.Process
+		if json.Unmarshal(r.Spec.Value, &ps) == nil && ps.ConsoleSize != nil {
+			c.sizes[r.ExecID] = ps.ConsoleSize
+		}
+	}
 	c.mu.Unlock()
 	s.send(&eventstypes.TaskExecAdded{ContainerID: c.id, ExecID: p.ID()})
 	return empty, nil
 }
 
 func (s *service) ResizePty(ctx context.Context, r *taskAPI.ResizePtyRequest) (*ptypes.Empty, error) {
-	return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "resize: the size of a container's Terminal session is not passed on yet")
+	c, err := s.getContainer(r.ID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.process(r.ExecID)
+	if err != nil {
+		return nil, err
+	}
+	if err := process.ResizeTerminal(p, r.Width, r.Height); err != nil {
+		return nil, errgrpc.ToGRPC(err)
+	}
+	return empty, nil
 }
 
 func (s *service) State(ctx context.Context, r *taskAPI.StateRequest) (*taskAPI.StateResponse, error) {
@@ -504,10 +574,57 @@ func (s *service) Kill(ctx context.Context, r *taskAPI.KillRequest) (*ptypes.Emp
 	if err != nil {
 		return nil, err
 	}
+	if r.ExecID != "" {
+		return empty, s.killExec(ctx, c, p, r.ExecID, syscall.Signal(r.Signal))
+	}
+	st, _ := p.Status(ctx)
 	if err := p.Kill(ctx, r.Signal, r.All); err != nil {
 		return nil, errgrpc.ToGRPC(err)
 	}
+	if st == "created" && (r.Signal == uint32(syscall.SIGKILL) || r.Signal == uint32(syscall.SIGTERM)) {
+		// A created container has no process yet (Genode's init starts
+		// a child only with its start node); runc recorded the kill's
+		// status, which watch publishes as the exit.
+		go s.watch(c, p, "", c.id)
+	}
 	return empty, nil
+}
+
+// killExec ends an exec process as runc's kill ends a container: an exec
+// is a child of init, not of the shim, so the process package's kill(2) of
+// its pid cannot reach it; its start node goes, with the status 128+sig.
+func (s *service) killExec(ctx context.Context, c *genodeContainer, p process.Process, execID string, sig syscall.Signal) error {
+	st, err := p.Status(ctx)
+	if err != nil {
+		return errgrpc.ToGRPC(err)
+	}
+	switch {
+	case st == "created":
+		return errgrpc.ToGRPCf(errdefs.ErrFailedPrecondition, "process not created")
+	case st == "stopped":
+		return errgrpc.ToGRPCf(errdefs.ErrNotFound, "process already finished")
+	case sig == 0:
+		return nil
+	case sig != syscall.SIGKILL && sig != syscall.SIGTERM:
+		return errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "cannot deliver signal %d to exec process %s: Genode's init has no way to signal a child; only KILL and TERM, which both end it, are supported", int(sig), execID)
+	}
+	c.mu.Lock()
+	name, ok := c.names[execID]
+	if ok {
+		c.killed[execID] = int(sig)
+	}
+	c.mu.Unlock()
+	if !ok {
+		return errgrpc.ToGRPCf(errdefs.ErrNotFound, "process already finished")
+	}
+	gc, err := container.Load(c.root, c.id)
+	if err != nil {
+		return errgrpc.ToGRPC(err)
+	}
+	if err := gc.EndProcess(name); err != nil {
+		return errgrpc.ToGRPC(err)
+	}
+	return nil
 }
 
 func (s *service) Pids(ctx context.Context, r *taskAPI.PidsRequest) (*taskAPI.PidsResponse, error) {
@@ -676,7 +793,7 @@ func (s *service) getContainer(id string) (*genodeContainer, error) {
 }
 
 // noConsoles is the platform of a shim without ptys: the process package
-// asks it only for terminals, which Create and Exec refuse first.
+// asks it only for a console runc sent over a socket, which Genode's does not.
 type noConsoles struct{}
 
 func (noConsoles) CopyConsole(ctx context.Context, console console.Console, id, stdin, stdout, stderr string, wg *sync.WaitGroup) (console.Console, error) {
