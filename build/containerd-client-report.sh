@@ -71,5 +71,5 @@ if [ -n "${CLIENT_TESTS:-}" ]; then
 	grep -E -- '^--- (PASS|FAIL|SKIP)|^    [a-z_]+\.go:[0-9]+|clientreport:' "$work/out.log"
 	exit 0
 fi
-go run genodego/test/cmd/clientreport -in "$work/out.log" -o "$top/test/results/containerd-client-genode.md"
+go run genodego/test/cmd/clientreport -in "$work/out.log" -why "$top/test/containerd/client-genode.txt" -o "$top/test/results/containerd-client-genode.md"
 grep -m1 'tests:' "$top/test/results/containerd-client-genode.md"

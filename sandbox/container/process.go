@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
@@ -69,6 +70,20 @@ func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci
 		return "", stdio, err
 	}
 	return name, stdio, nil
+}
+
+// ProcessID waits until init reports the exec process name (started,
+// exited or unable to start) and returns the id init gave it, its pid; 0 if
+// init reports none.
+func (c *Container) ProcessID(name string) (int, error) {
+	cs, err := waitReported(c.root, name, 30*time.Second)
+	if err != nil {
+		return 0, err
+	}
+	if cs.child != nil && cs.child.HasID {
+		return int(cs.child.ID), nil
+	}
+	return 0, nil
 }
 
 // EndProcess removes an exec process from init's config and the state.

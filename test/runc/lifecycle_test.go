@@ -385,11 +385,15 @@ func TestPs(t *testing.T) {
 	}
 
 	// in the bundle: runc exec changes to it (see TestExec)
-	r.MustRuncIn(b.Dir, "exec", "--detach", "p", "probe", "forever")
+	// exec --detach returns once init has the child; its pid file holds the pid ps lists
+	execPid := filepath.Join(t.TempDir(), "exec.pid")
+	r.MustRuncIn(b.Dir, "exec", "--detach", "--pid-file", execPid, "p", "probe", "forever")
 	res = r.MustRunc("ps", "--format", "json", "p")
 	ids = nil
 	if err := json.Unmarshal([]byte(res.Stdout), &ids); err != nil || len(ids) != 2 || ids[0] != pid || ids[1] == pid {
 		t.Errorf("ps --format json with an exec process: %q", res.Stdout)
+	} else if data, err := os.ReadFile(execPid); err != nil || strings.TrimSpace(string(data)) != strconv.Itoa(ids[1]) {
+		t.Errorf("exec --detach --pid-file: %q (%v), want the exec's pid %d", data, err, ids[1])
 	}
 	res = r.MustRunc("ps", "p")
 	if n := len(strings.Split(strings.TrimSpace(res.Stdout), "\n")); n != 3 {

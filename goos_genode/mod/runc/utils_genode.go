@@ -231,7 +231,13 @@ func (r *runner) exec(p *specs.Process) (int, error) {
 		return -1, err
 	}
 	if r.detach {
-		return 0, writePidFile(r.pidFile, 0)
+		// as runc start does, return once init has the child, with its pid
+		pid, err := c.ProcessID(name)
+		if err != nil {
+			c.EndProcess(name)
+			return -1, err
+		}
+		return 0, writePidFile(r.pidFile, pid)
 	}
 	code, err := r.follow(name, stdio)
 	if eerr := c.EndProcess(name); err == nil {

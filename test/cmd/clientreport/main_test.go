@@ -39,9 +39,21 @@ PASS
 	if res[2].Verdict != "SKIP" || res[2].Reason != "helpers.go:10: no CRIU on Genode" {
 		t.Errorf("%+v", res[2])
 	}
+	why, err := ParseWhy(strings.NewReader("# comment\nTestB\tgenode\tno pulls\nTestA\tlinux\tproc\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var b strings.Builder
-	Markdown(&b, res, "cmd")
-	if !strings.Contains(b.String(), "4 tests: **1 pass, 2 fail, 1 skip**") {
-		t.Errorf("%s", b.String())
+	Markdown(&b, res, "cmd", why)
+	for _, want := range []string{"4 tests: **1 pass, 2 fail, 1 skip**", "Failures by cause (test/containerd/client-genode.txt): genode 1, unexplained 1.",
+		"| TestB | fail | 0.04s | genode: no pulls |", "| TestD | fail | no result | unexplained |", "| TestA | pass | 0.37s | listed as linux but passes |"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("report lacks %q:\n%s", want, b.String())
+		}
+	}
+	for _, bad := range []string{"TestX\tgenode\n", "TestX\tmaybe\twhy\n", "TestX\tgenode\ta\nTestX\tlinux\tb\n"} {
+		if _, err := ParseWhy(strings.NewReader(bad)); err == nil {
+			t.Errorf("ParseWhy(%q): no error", bad)
+		}
 	}
 }

@@ -79,6 +79,15 @@ func (p *processIO) exited() {
 	}
 }
 
+// SetStartedPid gives an init process whose pid runc's state could not
+// tell at its start (a short-lived container has stopped by then, and runc
+// reports a stopped container's pid as 0) the pid init gave its child.
+func SetStartedPid(p *Init, pid int) {
+	if p.pid == 0 {
+		p.pid = pid
+	}
+}
+
 // IOExited tells p's stdio that p has ended.
 func IOExited(p Process) {
 	switch p := p.(type) {

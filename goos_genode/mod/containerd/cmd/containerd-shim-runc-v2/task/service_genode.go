@@ -323,11 +323,7 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (_ *
 }
 
 func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.StartResponse, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	c, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -344,6 +340,18 @@ func (s *service) Start(ctx context.Context, r *taskAPI.StartRequest) (*taskAPI.
 		return nil, errgrpc.ToGRPC(err)
 	}
 	if r.ExecID == "" {
+		if p.Pid() == 0 {
+			// it has stopped already: init still reports its child
+			if gc, err := container.Load(c.root, c.id); err == nil {
+				if children, err := gc.ReportedChildren(); err == nil {
+					for _, ch := range children {
+						if ch.Name == c.id && ch.HasID {
+							process.SetStartedPid(c.init, int(ch.ID))
+						}
+					}
+				}
+			}
+		}
 		s.send(&eventstypes.TaskStart{ContainerID: c.id, Pid: uint32(p.Pid())})
 	} else {
 		// An exec's Terminal session comes with its start: its size can
@@ -437,11 +445,7 @@ func execName(c *genodeContainer, pid int) string {
 }
 
 func (s *service) Delete(ctx context.Context, r *taskAPI.DeleteRequest) (*taskAPI.DeleteResponse, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	c, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -506,11 +510,7 @@ func (s *service) Exec(ctx context.Context, r *taskAPI.ExecProcessRequest) (*pty
 }
 
 func (s *service) ResizePty(ctx context.Context, r *taskAPI.ResizePtyRequest) (*ptypes.Empty, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	_, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -521,11 +521,7 @@ func (s *service) ResizePty(ctx context.Context, r *taskAPI.ResizePtyRequest) (*
 }
 
 func (s *service) State(ctx context.Context, r *taskAPI.StateRequest) (*taskAPI.StateResponse, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	c, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -566,11 +562,7 @@ func (s *service) Resume(ctx context.Context, r *taskAPI.ResumeRequest) (*ptypes
 }
 
 func (s *service) Kill(ctx context.Context, r *taskAPI.KillRequest) (*ptypes.Empty, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	c, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -656,11 +648,7 @@ func (s *service) Pids(ctx context.Context, r *taskAPI.PidsRequest) (*taskAPI.Pi
 }
 
 func (s *service) CloseIO(ctx context.Context, r *taskAPI.CloseIORequest) (*ptypes.Empty, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	_, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -688,11 +676,7 @@ func (s *service) Update(ctx context.Context, r *taskAPI.UpdateTaskRequest) (*pt
 }
 
 func (s *service) Wait(ctx context.Context, r *taskAPI.WaitRequest) (*taskAPI.WaitResponse, error) {
-	c, err := s.getContainer(r.ID)
-	if err != nil {
-		return nil, err
-	}
-	p, err := c.process(r.ExecID)
+	_, p, err := s.getProcess(r.ID, r.ExecID)
 	if err != nil {
 		return nil, err
 	}
@@ -780,6 +764,19 @@ func (s *service) forward(ctx context.Context, publisher shim.Publisher) {
 			}
 		}
 	}
+}
+
+// getProcess is the container id and its process execID ("" for the init).
+func (s *service) getProcess(id, execID string) (*genodeContainer, process.Process, error) {
+	c, err := s.getContainer(id)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := c.process(execID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, p, nil
 }
 
 func (s *service) getContainer(id string) (*genodeContainer, error) {
