@@ -331,6 +331,8 @@ func TestConfigErrors(t *testing.T) {
 		{"fs bad writeable", "<start name=\"hello\" ram=\"1M\" caps=\"1\"><config><vfs>\n<fs host=\"@DIR@\"\n writeable=\"maybe\"/></vfs></config></start>", []string{"test.config:3:", `<start hello / config / vfs / fs>`, `"writeable"`, "not a boolean"}},
 		{"fs label escapes", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + fs | host: @DIR@ | label: x -> ../..\n-\n", []string{`"label"`, "must be a directory starting with /"}},
 		{"vfs attr typo", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + fs | host: @DIR@ | writable: yes\n-\n", []string{`"writable"`, "unknown attribute of the <fs> VFS plugin"}},
+		{"fs fifo not a name", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + fs | host: @DIR@ | fifo: ../x\n-\n", []string{`"fifo"`, "not a file name"}},
+		{"fs fifo over a file", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + fs | host: @DIR@ | fifo: motd\n-\n", []string{`"fifo"`, "is not a FIFO"}},
 		{"symlink without target", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + symlink x\n-\n", []string{"lacks a target"}},
 		{"rom missing", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + rom nothere\n-\n", []string{"ROM module \"nothere\""}},
 		{"name with slash", "start hello | ram: 1M | caps: 1\n+ config | + vfs | + null | name: a/b\n-\n", []string{`"name"`, "not a file name"}},
@@ -547,6 +549,24 @@ func TestLibcSubNodesFlat(t *testing.T) {
 	} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("flat config lacks %q:\n%s", want, flat)
+		}
+	}
+}
+
+// TestFifoServer: <fs fifo="NAME ..."> is the export of a VFS server whose pipe plugin declares those named
+// pipes: each is a host FIFO in the directory, made if missing and kept if there.
+func TestFifoServer(t *testing.T) {
+	d := fixture(t)
+	cfg := "start hello | ram: 1M | caps: 1\n+ config | + vfs | + dir p | + fs | host: @DIR@ | fifo: in other\n-\n"
+	for i := 0; i < 2; i++ {
+		if _, err := load(t, d, cfg); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []string{"in", "other"} {
+			fi, err := os.Lstat(filepath.Join(d, n))
+			if err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+				t.Errorf("load %d: %s: %v %v, want a FIFO", i, n, fi, err)
+			}
 		}
 	}
 }

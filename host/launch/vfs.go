@@ -1,11 +1,13 @@
 package launch
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"genodego/sandbox/node"
 )
@@ -23,7 +25,7 @@ var singleFile = map[string]string{
 // so a misspelt attribute does not silently fall back to a default.
 var pluginAttrs = map[string][]string{
 	"dir":           {"name"},
-	"fs":            {"label", "writeable", "buffer_size", "root", "host"}, // host: the model's extension
+	"fs":            {"label", "writeable", "buffer_size", "root", "host", "fifo"}, // host, fifo: the model's extensions
 	"ram":           {},
 	"pipe":          {},
 	"null":          {"name"},
@@ -179,7 +181,35 @@ func (r *resolver) fs(n *node.Node, dir string) error {
 			return r.attrErr(n, "buffer_size", "%v", err)
 		}
 	}
+	if v, ok := n.Attr("fifo"); ok {
+		if err := makeFifos(h, v); err != nil {
+			return r.attrErr(n, "fifo", "%v", err)
+		}
+	}
 	r.emit(n, dir, "fs", KV{"host", h}, KV{"writeable", yesNo(w)})
+	return nil
+}
+
+// makeFifos models the server side of fifo="NAME ...": the directory is what
+// a VFS server exports whose pipe plugin declares <fifo name="NAME"/> for each
+// name (gems/src/lib/vfs/pipe), so each NAME is a host FIFO, made here if it is
+// not there (the model's libc gives a FIFO the plugin's semantics).
+func makeFifos(dir, names string) error {
+	for _, name := range strings.Fields(names) {
+		if name != path.Base(name) || name == "." || name == ".." {
+			return fmt.Errorf("%q is not a file name", name)
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Lstat(p); err == nil {
+			if fi.Mode()&os.ModeNamedPipe == 0 {
+				return fmt.Errorf("%s exists and is not a FIFO", p)
+			}
+			continue
+		}
+		if err := syscall.Mkfifo(p, 0o600); err != nil && !errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("making the named pipe %s: %w", p, err)
+		}
+	}
 	return nil
 }
 

@@ -308,7 +308,9 @@ static long fd_read(struct a_fd *a, struct model_fd *f, void *buf, size_t n)
 	}
 	if ((f->flags & FB_O_ACCMODE) == FB_O_WRONLY) return -FB_EBADF;
 	if (f->kind == MODEL_FD_PIPE) {
-		long r = model_sys_result(model_sys(SYS_read, (long)f->h.hostfd, (long)buf, (long)n));
+		/* nothing queued and not at the end (a named pipe no writer has opened yet: no POLLHUP) waits */
+		long r = io_host_ready(f->h.hostfd, LX_POLLIN) ?
+		         model_sys_result(model_sys(SYS_read, (long)f->h.hostfd, (long)buf, (long)n)) : -FB_EAGAIN;
 		if (r == -FB_EAGAIN && !(f->flags & FB_O_NONBLOCK)) {
 			a->h.waitfd = f->h.hostfd; a->h.waitev = LX_POLLIN;
 			return -IO_WOULDBLOCK;

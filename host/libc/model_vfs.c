@@ -683,7 +683,8 @@ int vfs_stat(const char *abs, struct vstat *st)
 		int e = host_lstat(L.n, L.rel, &hs);
 		if (e) return e;
 		unsigned t = hs.st_mode & 0170000;
-		st->type = t == 0040000 ? VN_DIR : t == 0120000 ? VN_SYMLINK : VN_FILE;
+		/* a host FIFO stands for a <fifo> of a VFS server's pipe plugin: a continuous file (S_IFCHR) */
+		st->type = t == 0040000 ? VN_DIR : t == 0120000 ? VN_SYMLINK : t == 0010000 ? VN_CHR : VN_FILE;
 		st->r = !!(hs.st_mode & 0400);
 		st->w = !!(hs.st_mode & 0200) && L.n->writeable;
 		st->x = !!(hs.st_mode & 0100);
@@ -923,6 +924,27 @@ int vfs_symlink(const char *target, const char *abs)
 }
 
 /* ---- open files ---- */
+/* A host FIFO in an <fs> directory is the model of a named pipe that a VFS server's pipe plugin declares
+ * (gems/src/lib/vfs/pipe: <pipe> <fifo name="..."/> </pipe>, exported by the server as a File_system): a reader
+ * opens its "out" side, a writer its "in" side, neither waits for the other; data waits in the pipe; a read with
+ * nothing queued blocks, and gives end of file once a writer has been there and none is left. The handle is a pipe
+ * end (MODEL_FD_PIPE, as pipe() makes): host reads never block, a writer's host fd is opened O_RDWR so that it
+ * never waits for a reader, and the reader's poll says whether data or the end is there (Linux reports POLLHUP
+ * on a FIFO only after a writer has come, as the plugin's waiting_for_writers). No component creates one: the
+ * launcher does, for an <fs fifo="NAME"> node (host/launch). */
+static int fifo_open(const struct vloc *L, int acc, int fl, struct vhandle *h)
+{
+	if (fl & FB_O_CREAT) return (fl & FB_O_EXCL) ? FB_EEXIST : FB_EPERM;   /* the plugin: no OPEN_MODE_CREATE */
+	if (acc == FB_O_RDWR) return FB_EPERM;                                    /* only "in" or "out" */
+	if (acc == FB_O_WRONLY && !L->n->writeable) return FB_EPERM;
+	int lx = (acc == FB_O_WRONLY ? LX_O_RDWR : LX_O_RDONLY) | LX_O_NONBLOCK | LX_O_NOFOLLOW | LX_O_CLOEXEC;
+	long fd = host_openat(L->n, L->rel, lx, 0);
+	if (fd < 0) return (int)-fd;
+	h->kind = MODEL_FD_PIPE;
+	h->hostfd = (int)fd;
+	return 0;
+}
+
 int vfs_open(const char *abs, int fl, struct vhandle *h)
 {
 	struct vloc L;
@@ -971,7 +993,8 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 		if (!e && (fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
 		if (!e && (hs.st_mode & 0170000) == 0040000) { h->kind = MODEL_FD_DIR; return 0; }
 		if (e && !(e == FB_ENOENT && (fl & FB_O_CREAT))) return e;
-		if (!e && (hs.st_mode & 0170000) != 0100000) return FB_ENOENT;  /* host symlinks/fifos/devices: not opened */
+		if (!e && (hs.st_mode & 0170000) == 0010000) return fifo_open(&L, acc, fl, h);
+		if (!e && (hs.st_mode & 0170000) != 0100000) return FB_ENOENT;  /* host symlinks/devices: not opened */
 		if (!L.n->writeable && (acc != FB_O_RDONLY || (fl & FB_O_CREAT))) return FB_EPERM;
 		int lx = acc == FB_O_WRONLY ? LX_O_WRONLY : acc == FB_O_RDWR ? LX_O_RDWR : LX_O_RDONLY;
 		if (fl & FB_O_CREAT) lx |= LX_O_CREAT;

@@ -61,6 +61,7 @@ type Options struct {
 	// Stdio names where the container's streams go. Each non-empty target is routed as a Terminal session.
 	Stdio          Stdio
 	TerminalServer string // Genode mode: the server of those sessions, default "container_terminal"
+	PipeServer     string // Genode mode: the VFS server of a stdin named pipe (StdinFifo), default "container_pipes"
 }
 
 // Result is the translation of one bundle.
@@ -198,6 +199,9 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 	if o.ROMServer == "" {
 		o.ROMServer = "image_rom"
+	}
+	if o.PipeServer == "" {
+		o.PipeServer = "container_pipes"
 	}
 	if o.TerminalServer == "" {
 		o.TerminalServer = "container_terminal"
@@ -549,7 +553,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 
 	// file systems: mounts, /dev, rootfs
-	stdio := planStdio(c, terminal, o.Stdio)
+	stdio := planStdio(c, terminal, o.Stdio, o)
 	res.Terminals = stdio.sessions
 	vfs, binds := translateMounts(c, s.Mounts, o, skipKernelFS, rootfs, rootReadonly, stdio.dev)
 	cfg.VFS = vfs

@@ -791,3 +791,75 @@ func TestBinaryFromSharedDirectory(t *testing.T) {
 		}
 	}
 }
+
+// TestStdinFifo: a stdin named StdinFifo+path is a named pipe the container reads through a File_system
+// session labelled "stdin" (/dev/stdio/NAME as libc's stdin), not a Terminal session: Host mode mounts the
+// path's directory with the model's fifo="NAME", Genode mode routes the session to the pipe server.
+func TestStdinFifo(t *testing.T) {
+	b := makeBundle(t, nil)
+	for _, mode := range []Mode{Host, Genode} {
+		s := baseSpec()
+		r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: mode,
+			Stdio: Stdio{Stdin: StdinFifo + "/run/io/c1/stdin", Stdout: "/run/io/c1/stdout"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := r.Start
+		if got := st.Config.Libc.Get("stdin"); got != "/dev/stdio/stdin" {
+			t.Errorf("%v: libc stdin %q", mode, got)
+		}
+		var fs *node.Node
+		for _, d := range st.Config.VFS.Children {
+			if name, _ := d.Attr("name"); d.Type == "dir" && name == "dev" {
+				for _, x := range d.Children {
+					if name, _ := x.Attr("name"); x.Type == "dir" && name == "stdio" && len(x.Children) == 1 {
+						fs = x.Children[0]
+					}
+					if label, _ := x.Attr("label"); x.Type == "terminal" && label == "stdin" {
+						t.Errorf("%v: stdin is also a Terminal session", mode)
+					}
+				}
+			}
+		}
+		if fs == nil || fs.Type != "fs" {
+			t.Fatalf("%v: no <dir stdio> <fs/> in /dev:\n%s", mode, st.Node().EncodeHID())
+		}
+		var rule *initcfg.Rule
+		catchAll := false // a File_system rule for every label before the stdin rule
+		for i, ru := range st.Route.Rules {
+			if ru.Service == "File_system" && ru.LabelLast == "stdin" {
+				rule = &st.Route.Rules[i]
+				break
+			}
+			if (ru.Service == "File_system" || ru.Service == "") && ru.LabelLast == "" && ru.LabelPrefix == "" && ru.Label == "" {
+				catchAll = true
+			}
+		}
+		if mode == Host {
+			host, _ := fs.Attr("host")
+			fifo, _ := fs.Attr("fifo")
+			w, _ := fs.Attr("writeable")
+			if host != "/run/io/c1" || fifo != "stdin" || w != "no" {
+				t.Errorf("host: <fs host=%q fifo=%q writeable=%q>", host, fifo, w)
+			}
+			if rule != nil {
+				t.Errorf("host: a File_system rule for stdin: %+v", *rule)
+			}
+		} else {
+			if label, _ := fs.Attr("label"); label != "stdin" {
+				t.Errorf("genode: <fs label=%q>", label)
+			}
+			if rule == nil || rule.Targets[0].Kind != initcfg.Child || rule.Targets[0].Name != "container_pipes" {
+				t.Errorf("genode: File_system rule for stdin: %+v", rule)
+			} else if catchAll {
+				t.Errorf("genode: a catch-all File_system rule comes before the stdin rule")
+			}
+		}
+	}
+	s := baseSpec()
+	_, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Stdio: Stdio{Stdin: StdinFifo + "relative"}})
+	var re *RefusedError
+	if !errors.As(err, &re) || !strings.Contains(err.Error(), "stdio.stdin") {
+		t.Errorf("a relative named pipe: %v", err)
+	}
+}

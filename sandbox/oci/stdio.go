@@ -2,6 +2,7 @@ package oci
 
 import (
 	"path"
+	"strings"
 
 	"genodego/sandbox/initcfg"
 	"genodego/sandbox/node"
@@ -25,7 +26,19 @@ import (
 // Stdio names where the container's streams go: absolute paths, "" for the
 // default (stdin /dev/null, stdout and stderr /dev/log). With
 // process.terminal only Terminal counts; otherwise only the other three.
+// Stdin may instead name a named pipe: StdinFifo followed by its path.
 type Stdio struct{ Stdin, Stdout, Stderr, Terminal string }
+
+// StdinFifo begins a Stdin that is a named pipe rather than a Terminal
+// target: a Terminal session has no end of stream, a named pipe ends when its
+// last writer closes it. On Genode the pipe is a <fifo> of a VFS server's pipe
+// plugin (gems/src/lib/vfs/pipe), the base name of the path, which the
+// container reads through a File_system session labelled "stdin" (Genode
+// mode: routed to Options.PipeServer, whose policy for "<id> -> stdin" is the
+// directory holding it); in Host mode the session is the path's host
+// directory with the model's fifo="NAME", for which the launcher makes the
+// host FIFO. The caller writes the pipe and closes it at the stream's end.
+const StdinFifo = "fifo:"
 
 // TerminalSession is one Terminal session the container opens for stdio.
 type TerminalSession struct {
@@ -39,12 +52,17 @@ type TerminalSession struct {
 // stdioPlan is how the streams reach their targets.
 type stdioPlan struct {
 	libc     [3]string    // stdin, stdout, stderr of <libc>
-	dev      []*node.Node // <terminal> nodes in /dev
+	dev      []*node.Node // <terminal> nodes in /dev, the named pipe's <dir stdio>
+	fifo     string       // stdin's named pipe (host path), or ""
 	sessions []TerminalSession
 	parent   bool // process.terminal without a target: Terminal to the parent
 }
 
-func planStdio(c *collector, terminal bool, s Stdio) stdioPlan {
+func planStdio(c *collector, terminal bool, s Stdio, o Options) stdioPlan {
+	fifo := ""
+	if f, ok := strings.CutPrefix(s.Stdin, StdinFifo); ok {
+		fifo, s.Stdin = f, f
+	}
 	for _, t := range []struct{ field, target string }{
 		{"stdio.stdin", s.Stdin}, {"stdio.stdout", s.Stdout}, {"stdio.stderr", s.Stderr}, {"stdio.terminal", s.Terminal},
 	} {
@@ -71,6 +89,18 @@ func planStdio(c *collector, terminal bool, s Stdio) stdioPlan {
 	p.libc = [3]string{"/dev/null", "/dev/log", "/dev/log"}
 	names := [3]string{"stdin", "stdout", "stderr"}
 	targets := [3]string{s.Stdin, s.Stdout, s.Stderr}
+	if fifo != "" && path.IsAbs(fifo) {
+		name := path.Base(fifo)
+		fs := node.New("fs", "label", "stdin")
+		if o.Mode == Host {
+			fs = initcfg.FSHost(path.Dir(fifo), false)
+			fs.Attrs = append(fs.Attrs, node.Attr{Name: "fifo", Value: name})
+		}
+		p.dev = append(p.dev, node.New("dir", "name", "stdio").Add(fs))
+		p.libc[0] = "/dev/stdio/" + name
+		p.fifo = fifo
+		targets[0] = ""
+	}
 next:
 	for i, name := range names {
 		if targets[i] == "" {
@@ -106,6 +136,10 @@ func (p stdioPlan) routes(o Options) []initcfg.Rule {
 	}
 	if p.parent {
 		r = append(r, initcfg.Rule{Service: "Terminal", Targets: []initcfg.Target{{Kind: initcfg.Parent}}})
+	}
+	if p.fifo != "" && o.Mode != Host {
+		r = append(r, initcfg.Rule{Service: "File_system", LabelLast: "stdin",
+			Targets: []initcfg.Target{{Kind: initcfg.Child, Name: o.PipeServer}}})
 	}
 	return r
 }

@@ -76,6 +76,20 @@ func TestRunExitAndOutput(t *testing.T) {
 			t.Errorf("want FOO=bar beside the image's PATH=/bin\n%s", r)
 		}
 	})
+	// stdin is a named pipe the shim writes and closes at the client's end: cat sees the input,
+	// then its end (a Terminal session would never end)
+	t.Run("stdin", func(t *testing.T) {
+		for _, in := range []string{"line one\nline two\n", ""} {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			c := ctrCommand(ctx, ns, "run", "--rm", toolboxRef, "e2e-stdin", "cat")
+			c.Stdin = strings.NewReader(in)
+			out, err := c.Output()
+			cancel()
+			if err != nil || string(out) != in {
+				t.Errorf("ctr run cat with stdin %q: %v, output %q", in, err, out)
+			}
+		}
+	})
 	t.Run("not-in-the-image", func(t *testing.T) {
 		r := ctrTry(t, ns, "run", "--rm", toolboxRef, "e2e-missing", "no-such-program")
 		want := `process.args[0]: "no-such-program" cannot be executed from the rootfs: not found in PATH /bin`

@@ -2,19 +2,20 @@
 
 package process
 
-// A process's stdio on Genode. The container's streams are Terminal sessions
-// that init routes by label; genode's runc names where each goes
-// (RUNC_GENODE_STDIN, _STDOUT, _STDERR): here, files in a directory of the
-// shim (io/ under its working directory, the bundle), which on Genode a
-// file_terminal serves. The shim follows the output files and copies them to
-// the client's streams, and appends what the client's stdin sends to the
-// input file. The client's streams are "unix" sockets the client listens on
-// (pkg/cio on genode), because Genode has no FIFOs; the shim connects to them,
-// as a Windows shim connects to the client's named pipes.
+// A process's stdio on Genode. The container's output streams are Terminal
+// sessions that init routes by label; genode's runc names where each goes
+// (RUNC_GENODE_STDOUT, _STDERR): here, files in a directory of the shim (io/
+// under its working directory, the bundle), which on Genode a file_terminal
+// serves. The shim follows the output files and copies them to the client's
+// streams. The client's streams are "unix" sockets the client listens on
+// (pkg/cio on genode), because a component cannot make FIFOs; the shim
+// connects to them, as a Windows shim connects to the client's named pipes.
 //
-// A Terminal session has no end of stream (terminal_file_system.h answers a
-// read with nothing queued by blocking), so a container never sees its stdin
-// end.
+// stdin is not a Terminal session, which has no end of stream
+// (terminal_file_system.h answers a read with nothing queued by blocking):
+// it is a named pipe of a VFS server (RUNC_GENODE_STDIN=fifo:PATH,
+// oci.StdinFifo), which the shim writes what the client sends to and closes
+// at the client's end.
 
 import (
 	"context"
@@ -33,6 +34,8 @@ import (
 	"github.com/containerd/containerd/v2/pkg/stdio"
 	runc "github.com/containerd/go-runc"
 	"github.com/containerd/log"
+
+	"genodego/sandbox/oci"
 )
 
 // consoleSockets: Genode has none (no SCM_RIGHTS, no ptys); a process's
@@ -253,15 +256,21 @@ type genodeIO struct {
 	stdin, stdout, stderr string
 	// terminal: the container's one Terminal session is a connection to
 	// this listener of the shim's (the shim serves the session).
-	terminal    string
-	terminalL   net.Listener
-	uri         *url.URL
-	exited      atomic.Bool
-	stdinConn   atomic.Pointer[net.Conn]
-	stdinClosed atomic.Bool
+	terminal     string
+	terminalL    net.Listener
+	uri          *url.URL
+	exited       atomic.Bool
+	stdinConn    atomic.Pointer[net.Conn]
+	stdinPipe    atomic.Pointer[os.File]
+	stdinClosing atomic.Bool
+	closed       atomic.Bool
 }
 
 func (g *genodeIO) Close() error {
+	g.closed.Store(true)
+	if f := g.stdinPipe.Load(); f != nil {
+		f.Close() // a write to a pipe nobody reads ends
+	}
 	if c := g.stdinConn.Load(); c != nil {
 		(*c).Close()
 	}
@@ -293,7 +302,7 @@ func (g *genodeIO) Set(cmd *exec.Cmd) {
 	}
 	cmd.Env = append(cmd.Env, "RUNC_GENODE_STDOUT="+name(g.stdout), "RUNC_GENODE_STDERR="+name(g.stderr))
 	if g.stdin != "" {
-		cmd.Env = append(cmd.Env, "RUNC_GENODE_STDIN="+g.stdin)
+		cmd.Env = append(cmd.Env, "RUNC_GENODE_STDIN="+oci.StdinFifo+g.stdin)
 	}
 }
 
@@ -341,22 +350,71 @@ func (g *genodeIO) follow(file string, dst *sharedConn) {
 	}
 }
 
-// feed appends what the client sends on its stdin stream to the input file.
+// feed writes what the client sends on its stdin stream into the process's
+// named pipe and closes it at the stream's end, which the process reads as
+// its end of file. The pipe appears when the process is started (on the
+// model, the launcher makes it as it starts the component).
+//
+// The pipe plugin tells a writer nothing of readers, and a reader that opens
+// after the last writer has closed an empty pipe waits for the next writer
+// (gems/src/lib/vfs/pipe: waiting_for_writers). So the pipe is closed no
+// sooner than readerGrace after it appeared: by then the process has opened
+// its stdin, which its libc does before main.
 func (g *genodeIO) feed(target string) {
-	c, err := dialClient(target)
-	if err != nil {
-		log.L.WithError(err).Warn("client stdin")
+	// a client that has closed its stdin already (nothing to send) has
+	// removed its socket file: the process still gets its end of file
+	var c net.Conn
+	err := os.ErrNotExist
+	if _, serr := os.Stat(target); serr == nil {
+		c, err = dialClient(target)
+	}
+	if err == nil {
+		g.storeStdinConn(c)
+		defer c.Close()
+	} else {
+		log.L.WithError(err).Debug("client stdin")
+		c = nil
+	}
+	appeared, ok := g.waitFifo()
+	if !ok {
 		return
 	}
-	g.stdinConn.Store(&c)
-	defer c.Close()
-	f, err := os.OpenFile(g.stdin, os.O_WRONLY|os.O_APPEND, 0)
+	f, err := os.OpenFile(g.stdin, os.O_WRONLY, 0)
 	if err != nil {
-		log.L.WithError(err).Warn("stdin file")
+		log.L.WithError(err).Warn("stdin pipe")
 		return
 	}
-	defer f.Close()
-	io.Copy(f, c)
+	g.stdinPipe.Store(f)
+	if c != nil {
+		if g.stdinClosing.Load() {
+			// CloseIO came while the process was starting: what the
+			// client sent waits in the connection
+			c.SetReadDeadline(time.Now().Add(stdinDrain))
+		}
+		io.Copy(f, c)
+	}
+	if d := readerGrace - time.Since(appeared); d > 0 && !g.exited.Load() {
+		time.Sleep(d)
+	}
+	f.Close()
+}
+
+const readerGrace = time.Second
+
+// waitFifo waits until the process's named pipe exists; false if the
+// process ended or its I/O was closed first.
+func (g *genodeIO) waitFifo() (time.Time, bool) {
+	idle := pollInterval
+	for {
+		if _, err := os.Stat(g.stdin); err == nil {
+			return time.Now(), true
+		}
+		if g.exited.Load() || g.closed.Load() {
+			return time.Time{}, false
+		}
+		time.Sleep(idle)
+		idle = min(idle*2, pollIdle)
+	}
 }
 
 func createIO(ctx context.Context, id string, ioUID, ioGID int, sio stdio.Stdio) (*processIO, error) {
@@ -424,26 +482,40 @@ func createIO(ctx context.Context, id string, ioUID, ioGID int, sio stdio.Stdio)
 		}
 	}
 	if sio.Stdin != "" {
-		if g.stdin, err = mk("stdin"); err != nil {
-			return nil, err
-		}
+		// a named pipe, which runc's translation declares (oci.StdinFifo)
+		g.stdin = filepath.Join(dir, "stdin")
 	}
 	pio.copy = true
 	return pio, nil
 }
 
-// stdinCloser is what CloseIO closes: the connection the shim reads the
-// client's stdin from. The container does not see an end of stream: a
-// Terminal session has none.
+// stdinCloser is what CloseIO closes: the client's stdin stream. What the
+// client sent before may still be in the connection (a client closes stdin
+// after writing the last of it): the shim reads on for stdinDrain, then the
+// copy ends and with it the process's stdin.
 type stdinCloser struct{ p *processIO }
 
+const stdinDrain = 200 * time.Millisecond
+
 func (s stdinCloser) Close() error {
-	if s.p != nil && s.p.io != nil {
-		if c := s.p.io.stdinConn.Load(); c != nil {
-			return (*c).Close()
-		}
+	if s.p == nil || s.p.io == nil {
+		return nil
+	}
+	g := s.p.io
+	g.stdinClosing.Store(true)
+	if c := g.stdinConn.Load(); c != nil {
+		return (*c).SetReadDeadline(time.Now().Add(stdinDrain))
 	}
 	return nil
+}
+
+// storeStdinConn records the client's stdin connection for CloseIO, which
+// may have come already.
+func (g *genodeIO) storeStdinConn(c net.Conn) {
+	g.stdinConn.Store(&c)
+	if g.stdinClosing.Load() {
+		c.SetReadDeadline(time.Now().Add(stdinDrain))
+	}
 }
 
 // openStdin on Genode: the shim already reads the client's stdin stream
@@ -484,7 +556,7 @@ func (g *genodeIO) serveTerminal(stdin, stdout string) {
 			if err != nil {
 				return
 			}
-			g.stdinConn.Store(&c)
+			g.storeStdinConn(c)
 			defer c.Close()
 			copyMapped(session, c, '\r', []byte{'\n'})
 		}()
