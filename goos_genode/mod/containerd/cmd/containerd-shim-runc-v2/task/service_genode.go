@@ -21,12 +21,12 @@ package task
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	cgstats "github.com/containerd/cgroups/v3/cgroup2/stats"
@@ -85,10 +85,16 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 	// connection to close then), so this is the last thing it does; the
 	// shutdown callbacks run concurrently, hence one callback for both.
 	dir, name := os.Getenv(shimsDirEnv), os.Getenv(shimNameEnv)
-	s.readAddress()
+	// The socket goes first: the listener's close would remove it too,
+	// but that callback runs concurrently with this one, whose removal of
+	// the start node ends the shim.
+	socket := ""
+	if f := flag.Lookup("socket"); f != nil {
+		socket = f.Value.String()
+	}
 	sd.RegisterCallback(func(context.Context) error {
-		if address := s.readAddress(); address != "" {
-			shim.RemoveSocket(address)
+		if socket != "" {
+			os.Remove(socket)
 		}
 		if dir != "" && name != "" {
 			return container.RemoveStart(dir, name)
@@ -99,12 +105,6 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 }
 
 type service struct {
-	// address is the shim's socket, from the address file in its working
-	// directory (the bundle): the start command writes it only after the
-	// shim has begun to serve, and containerd removes the bundle before it
-	// shuts the shim down, so it is read while it is there.
-	address atomic.Pointer[string]
-
 	mu         sync.Mutex
 	context    context.Context
 	events     chan any
@@ -262,7 +262,6 @@ func (s *service) Create(ctx context.Context, r *taskAPI.CreateTaskRequest) (_ *
 	if err != nil {
 		return nil, err
 	}
-	s.readAddress()
 	if r.Checkpoint != "" || r.ParentCheckpoint != "" {
 		return nil, errgrpc.ToGRPCf(errdefs.ErrNotImplemented, "checkpoint and restore: Genode has no CRIU")
 	}
@@ -740,19 +739,6 @@ func (s *service) Stats(ctx context.Context, r *taskAPI.StatsRequest) (*taskAPI.
 		return nil, err
 	}
 	return &taskAPI.StatsResponse{Stats: typeurl.MarshalProto(data)}, nil
-}
-
-// readAddress returns the shim's socket address, reading it once it can.
-func (s *service) readAddress() string {
-	if a := s.address.Load(); a != nil {
-		return *a
-	}
-	a, err := shim.ReadAddress("address")
-	if err != nil {
-		return ""
-	}
-	s.address.Store(&a)
-	return a
 }
 
 func (s *service) send(evt any) {
