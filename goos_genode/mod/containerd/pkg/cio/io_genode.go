@@ -44,7 +44,8 @@ func NewFIFOSetInDir(root, id string, terminal bool) (*FIFOSet, error) {
 }
 
 // stream is the client's end of one stream: a listener at the stream's path
-// and the shim's connection, accepted on first use.
+// and the shim's connection, accepted on first use. The shim connects when it
+// creates the process, as a shim opens its FIFOs there.
 type stream struct {
 	path string
 	l    net.Listener
@@ -62,8 +63,22 @@ func listen(ctx context.Context, path string) (*stream, error) {
 		return nil, fmt.Errorf("listening for the shim on %s: %w", path, err)
 	}
 	s := &stream{path: path, l: l}
-	context.AfterFunc(ctx, func() { s.Close() })
+	context.AfterFunc(ctx, s.stopAccepting)
 	return s, nil
+}
+
+// stopAccepting is Cancel's part: a stream the shim has not connected to
+// ends, as the opening of a FIFO is cancelled; one it has connected to goes
+// on until the shim closes it, so that output written before the exit is
+// still read after it.
+func (s *stream) stopAccepting() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.c == nil && !s.done {
+		s.done = true
+		s.l.Close()
+		os.Remove(s.path)
+	}
 }
 
 func (s *stream) conn() (net.Conn, error) {
@@ -156,14 +171,7 @@ func copyIO(fifos *FIFOSet, ioset *Streams) (*cio, error) {
 		config:  fifos.Config,
 		wg:      wg,
 		closers: append(pipes.closers(), fifos),
-		cancel: func() {
-			cancel()
-			for _, c := range pipes.closers() {
-				if c != nil {
-					c.Close()
-				}
-			}
-		},
+		cancel:  cancel,
 	}, nil
 }
 

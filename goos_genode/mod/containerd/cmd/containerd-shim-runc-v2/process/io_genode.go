@@ -135,7 +135,9 @@ func (p *processIO) Copy(ctx context.Context, wg *sync.WaitGroup) error {
 		if dst == nil {
 			dst = &sharedConn{target: s.target, file: g.uri != nil && g.uri.Scheme == "file"}
 		}
-		dst.users.Add(1)
+		if dst.users.Add(1) == 1 {
+			dst.connect()
+		}
 		wg.Add(1)
 		go func(file string, dst *sharedConn) {
 			defer wg.Done()
@@ -165,6 +167,21 @@ type sharedConn struct {
 
 var errNoClient = errors.New("no client on the stream")
 
+// connect joins the client's stream as the process is created, as a shim
+// opens the client's FIFOs there: the client, which listens before it asks
+// for the task, reads what the process writes however soon after it the
+// exit comes. A client not there is connected to at the first write.
+func (c *sharedConn) connect() {
+	if c.file {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if w, err := net.Dial("unix", c.target); err == nil {
+		c.setConn(w)
+	}
+}
+
 func (c *sharedConn) Write(b []byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -191,17 +208,7 @@ func (c *sharedConn) Write(b []byte) error {
 			c.connected = true
 			return errNoClient
 		}
-		c.w, c.connected = w, true
-		if conn, ok := w.(net.Conn); ok {
-			// A client that has gone must not take the next write into a
-			// connection whose reset comes later: its end is seen here.
-			gone := &atomic.Bool{}
-			c.gone = gone
-			go func() {
-				io.Copy(io.Discard, conn)
-				gone.Store(true)
-			}()
-		}
+		c.setConn(w)
 	}
 	if c.gone != nil && c.gone.Load() {
 		c.w.Close()
@@ -214,6 +221,20 @@ func (c *sharedConn) Write(b []byte) error {
 		return errNoClient
 	}
 	return nil
+}
+
+func (c *sharedConn) setConn(w io.WriteCloser) {
+	c.w, c.connected = w, true
+	if conn, ok := w.(net.Conn); ok {
+		// A client that has gone must not take the next write into a
+		// connection whose reset comes later: its end is seen here.
+		gone := &atomic.Bool{}
+		c.gone = gone
+		go func() {
+			io.Copy(io.Discard, conn)
+			gone.Store(true)
+		}()
+	}
 }
 
 func (c *sharedConn) done() {
