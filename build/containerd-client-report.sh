@@ -46,9 +46,11 @@ ArgsEscaped = "$reg/genode/toolbox:latest"
 Nginx = "$reg/genode/server:latest"
 LIST
 
-# one test an invocation, so that one that hangs (-test.timeout ends it) costs only itself
+# one test an invocation, so that one that hangs (-test.timeout ends it) costs only itself; the suite runs
+# containerd's own commands (config default, config migrate) from PATH
 client() {
-	(cd "$work" && TMPDIR=$work/tmp GENODE_STACK=$stack GENODE_CTR_PROGRAM=$work/client.test "$bin/ctr" "$@")
+	(cd "$work" && TMPDIR=$work/tmp GENODE_STACK=$stack GENODE_CTR_PROGRAM=$work/client.test \
+		GENODE_CTR_VIEW="/bin=$stack/rom" "$bin/ctr" "$@")
 }
 start=$(date +%s)
 tests=$(client -test.list '.*' -test.root -no-daemon -address "$stack/run/containerd.sock" \

@@ -147,3 +147,50 @@ func dirNames(d string) []string {
 	}
 	return ns
 }
+
+// containerd's restart monitor (the restart plugin, built in) brings back a task of a container
+// labelled to be running when the task ends, and stops it once the label says stopped. The
+// suite's TestRestartMonitor cannot show it on Genode: it stops the containerd it started with
+// kill(2), which reaches only the caller itself there.
+func TestRestartMonitor(t *testing.T) {
+	needStack(t)
+	const ns, id = "e2e-restart-monitor", "e2e-monitored"
+	importImage(t, ns, "toolbox")
+	ctr(t, ns, "run", "-d", "--label", "containerd.io/restart.status=running", toolboxRef, id, "sleep", "600")
+	first := waitTask(t, ns, id, "RUNNING")
+	ctr(t, ns, "task", "kill", "-s", "SIGKILL", id)
+
+	// The monitor looks every 10 s (its default interval).
+	deadline := time.Now().Add(45 * time.Second)
+	var again taskInfo
+	for {
+		ti, ok := taskList(t, ns)[id]
+		if ok && ti.status == "RUNNING" && ti.pid != first.pid {
+			again = ti
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %s: %+v (listed: %v) 45 s after its kill, want RUNNING again with a new pid (was %d)", id, ti, ok, first.pid)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Logf("the monitor restarted %s: pid %d, then %d", id, first.pid, again.pid)
+
+	ctr(t, ns, "container", "label", id, "containerd.io/restart.status=stopped")
+	deadline = time.Now().Add(45 * time.Second)
+	for {
+		ti, ok := taskList(t, ns)[id]
+		if !ok || ti.status == "STOPPED" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("task %s: %+v 45 s after its label said stopped, want it stopped by the monitor", id, ti)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if _, ok := taskList(t, ns)[id]; ok {
+		removeTask(t, ns, id)
+	}
+	ctr(t, ns, "container", "rm", id)
+	checkNoContainers(t, ns)
+}

@@ -11,7 +11,11 @@
 // stdout, stderr and the exit status pass through. GENODE_STACK names the
 // stack's directory (default: _build/stack beside the bin directory).
 // GENODE_CTR_PROGRAM names another genode client of containerd to run with
-// this view instead of ctr (containerd's integration/client test binary).
+// this view instead of ctr (containerd's integration/client test binary), and
+// GENODE_CTR_VIEW adds read-only directories to the view as
+// "PATH=HOSTDIR,...": what the integrator shares between containerd and such
+// a client (the suite runs containerd's own commands from /bin, which is then
+// PATH).
 package main
 
 import (
@@ -84,17 +88,29 @@ func main() {
 	if _, ok := os.LookupEnv("CONTAINERD_ADDRESS"); !ok {
 		env = append(env, launch.KV{Name: "CONTAINERD_ADDRESS", Value: filepath.Join(run, "containerd.sock")})
 	}
+	mounts := []launch.HostMount{
+		// A task's streams are "unix" sockets ctr listens on where the shim
+		// connects to them: /var/run/containerd/fifo.
+		{Path: "/run/containerd/fifo", Nodes: []*node.Node{node.New("fs", "host", filepath.Join(stack, "fifo"), "writeable", "yes")}},
+		{Path: "/var", Nodes: []*node.Node{node.New("symlink", "name", "run", "target", "/run")}},
+	}
+	if v := os.Getenv("GENODE_CTR_VIEW"); v != "" {
+		for _, m := range strings.Split(v, ",") {
+			guest, host, ok := strings.Cut(m, "=")
+			if !ok || !filepath.IsAbs(guest) || !filepath.IsAbs(host) {
+				die("GENODE_CTR_VIEW: %q is not PATH=HOSTDIR with both absolute", m)
+			}
+			mounts = append(mounts, launch.HostMount{Path: guest, Nodes: []*node.Node{node.New("fs", "host", host, "writeable", "no")}})
+			if guest == "/bin" {
+				env = append(env, launch.KV{Name: "PATH", Value: "/bin"})
+			}
+		}
+	}
 	// The client side of a run reads the image's /etc/passwd and group
 	// from the snapshot, which containerd's root holds.
 	ro := []string{filepath.Join(stack, "root")}
 	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, RO: ro, Env: env,
-		Socket: true, Caps: "1000", RAM: "512M",
-		// A task's streams are "unix" sockets ctr listens on where the shim
-		// connects to them: /var/run/containerd/fifo.
-		Mounts: []launch.HostMount{
-			{Path: "/run/containerd/fifo", Nodes: []*node.Node{node.New("fs", "host", filepath.Join(stack, "fifo"), "writeable", "yes")}},
-			{Path: "/var", Nodes: []*node.Node{node.New("symlink", "name", "run", "target", "/run")}},
-		}}.Start()
+		Socket: true, Caps: "1000", RAM: "512M", Mounts: mounts}.Start()
 	c, err := launch.Resolve(start, launch.Options{File: "(ctr)", Dir: cwd})
 	if err != nil {
 		die("%v", err)
