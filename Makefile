@@ -14,7 +14,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd stack-up stack-down e2e-containerd-cycles e2e-containerd bench-containerd containerd-client-report
+	images images-test containerd docker stack-up stack-down e2e-containerd-cycles e2e-containerd bench-containerd containerd-client-report
 
 all: toolchain
 
@@ -145,6 +145,15 @@ containerd: runc  ## genode containerd, ctr and the runc shim (amd64, arm64), ch
 		_build/bin/containerd-shim-runc-v2.genode-amd64 _build/bin/containerd-shim-runc-v2.genode-arm64
 	go build -o _build/bin/ctr genodego/host/cmd/ctr
 	go build -o _build/bin/genode-stack genodego/host/cmd/genode-stack
+
+DOCKER_CLI_VERSION := 29.10.0
+DOCKER_CLI_LDFLAGS := -X github.com/docker/cli/cli/version.Version=$(DOCKER_CLI_VERSION) -X github.com/docker/cli/cli/version.GitCommit=v$(DOCKER_CLI_VERSION)
+
+docker: modules toolchain elfcheck  ## the upstream docker CLI for genode (amd64, arm64), checked
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -ldflags "$(DOCKER_CLI_LDFLAGS)" -o _build/bin/docker.genode-amd64 github.com/docker/cli/cmd/docker
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -ldflags "$(DOCKER_CLI_LDFLAGS)" -o _build/bin/docker.genode-arm64 github.com/docker/cli/cmd/docker
+	$(ELFCHECK) _build/bin/docker.genode-amd64 _build/bin/docker.genode-arm64
+	go build -o _build/bin/docker genodego/host/cmd/docker
 
 stack-up: containerd images  ## in the background: Debian's docker-registry on 127.0.0.1 with the images pushed, and containerd on the model as a child of a dynamic init (_build/stack)
 	@mkdir -p _build/stack

@@ -63,6 +63,14 @@ create_work() {
 	rm -rf "$S_WORK.tmp" "$S_WORK"
 	cp -r "$GOT_DIR" "$S_WORK.tmp"
 	chmod -R u+w "$S_WORK.tmp"
+	# A module without go.mod (docker/cli, "+incompatible") keeps its requirements in vendor.mod and vendor.sum;
+	# its build uses them as go.mod and go.sum (docker/cli's scripts/with-go-mod.sh), and its zip's
+	# vendor/modules.txt would turn on vendor mode without the vendored code.
+	if [ ! -f "$S_WORK.tmp/go.mod" ] && [ -f "$S_WORK.tmp/vendor.mod" ]; then
+		cp "$S_WORK.tmp/vendor.mod" "$S_WORK.tmp/go.mod"
+		[ ! -f "$S_WORK.tmp/vendor.sum" ] || cp "$S_WORK.tmp/vendor.sum" "$S_WORK.tmp/go.sum"
+		rm -rf "$S_WORK.tmp/vendor"
+	fi
 	series_init "$S_WORK.tmp" "pristine $MOD@$VER"
 	mv "$S_WORK.tmp" "$S_WORK"
 	echo "$PINLINE" > "$S_STATE.pin"

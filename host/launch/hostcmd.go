@@ -98,6 +98,27 @@ func (h HostCommand) Start() *node.Node {
 	return start
 }
 
+// ArgDirs are the directories the absolute paths among args name ("/d",
+// "-o=/d/f", "--file=/d/f"): a path's own directory, or the directory that
+// holds it, so that a file the command is to make can be made.
+func ArgDirs(args []string) []string {
+	var dirs []string
+	for _, a := range args {
+		if _, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
+			a = v
+		}
+		if !filepath.IsAbs(a) {
+			continue
+		}
+		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
+			dirs = append(dirs, a)
+		} else if fi, err := os.Stat(filepath.Dir(a)); err == nil && fi.IsDir() {
+			dirs = append(dirs, filepath.Dir(a))
+		}
+	}
+	return dirs
+}
+
 // StderrPath names this process's stderr for the launcher to open: a
 // terminal, file or pipe, through /proc/self/fd (the launcher runs in this
 // process).

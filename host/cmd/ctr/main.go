@@ -62,20 +62,7 @@ func main() {
 	if err != nil {
 		die("%v", err)
 	}
-	rw := []string{cwd, run}
-	for _, a := range os.Args[1:] {
-		if _, v, ok := strings.Cut(a, "="); ok && strings.HasPrefix(a, "-") {
-			a = v
-		}
-		if !filepath.IsAbs(a) {
-			continue
-		}
-		if fi, err := os.Stat(a); err == nil && fi.IsDir() {
-			rw = append(rw, a)
-		} else if fi, err := os.Stat(filepath.Dir(a)); err == nil && fi.IsDir() {
-			rw = append(rw, filepath.Dir(a))
-		}
-	}
+	rw := append([]string{cwd, run}, launch.ArgDirs(os.Args[1:])...)
 	var env []launch.KV
 	for _, e := range os.Environ() {
 		k, v, _ := strings.Cut(e, "=")
