@@ -149,13 +149,15 @@ containerd: runc  ## genode containerd, ctr and the runc shim (amd64, arm64), ch
 DOCKER_CLI_VERSION := 29.10.0
 DOCKER_CLI_LDFLAGS := -X github.com/docker/cli/cli/version.Version=$(DOCKER_CLI_VERSION) -X github.com/docker/cli/cli/version.GitCommit=v$(DOCKER_CLI_VERSION)
 
-docker: modules toolchain elfcheck  ## the upstream docker CLI for genode (amd64, arm64), checked
+docker: modules toolchain elfcheck  ## the upstream docker CLI and our engine (engine/) for genode (amd64, arm64), checked; _build/bin/docker runs the CLI on the model
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -ldflags "$(DOCKER_CLI_LDFLAGS)" -o _build/bin/docker.genode-amd64 github.com/docker/cli/cmd/docker
 	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -ldflags "$(DOCKER_CLI_LDFLAGS)" -o _build/bin/docker.genode-arm64 github.com/docker/cli/cmd/docker
-	$(ELFCHECK) _build/bin/docker.genode-amd64 _build/bin/docker.genode-arm64
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/engine.genode-amd64 genodego/engine/cmd/engine
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/engine.genode-arm64 genodego/engine/cmd/engine
+	$(ELFCHECK) _build/bin/docker.genode-amd64 _build/bin/docker.genode-arm64 _build/bin/engine.genode-amd64 _build/bin/engine.genode-arm64
 	go build -o _build/bin/docker genodego/host/cmd/docker
 
-stack-up: containerd images  ## in the background: Debian's docker-registry on 127.0.0.1 with the images pushed, and containerd on the model as a child of a dynamic init (_build/stack)
+stack-up: containerd docker images  ## in the background: Debian's docker-registry on 127.0.0.1 with the images pushed, and containerd and the engine on the model as children of a dynamic init (_build/stack)
 	@mkdir -p _build/stack
 	go build -o _build/bin/genode-registry genodego/test/harness/cmd/registry
 	@if [ -f _build/stack/registry.pid ] && kill -0 $$(cat _build/stack/registry.pid) 2>/dev/null; then :; else \
@@ -165,8 +167,8 @@ stack-up: containerd images  ## in the background: Debian's docker-registry on 1
 		for i in $$(seq 100); do [ -s _build/stack/registry.addr ] && break; sleep 0.1; done; \
 		[ -s _build/stack/registry.addr ] || { cat _build/stack/registry.log; exit 1; }; fi
 	go run genodego/build/cmd/genode-images -top $(TOP) -elfcheck $(ELFCHECK) -out _build/images -push $$(cat _build/stack/registry.addr)
-	_build/bin/genode-stack up
-	@echo "registry: $$(cat _build/stack/registry.addr) (images genode/NAME:latest); containerd: _build/bin/ctr"
+	_build/bin/genode-stack -engine up
+	@echo "registry: $$(cat _build/stack/registry.addr) (images genode/NAME:latest); containerd: _build/bin/ctr; engine: _build/bin/docker"
 
 stack-down:  ## stop what stack-up started
 	@[ ! -x _build/bin/genode-stack ] || _build/bin/genode-stack down

@@ -43,7 +43,14 @@ func die(format string, args ...any) {
 type Stack struct {
 	Dir, Bin string
 	Debug    bool
+	// Engine: the Docker engine (engine/) runs beside containerd, serving
+	// DIR/run/docker.sock and, when EngineTCP is set, that loopback address.
+	Engine    bool
+	EngineTCP string
 }
+
+// DockerSocket is the engine's socket file on the host.
+func (s Stack) DockerSocket() string { return s.path("run", "docker.sock") }
 
 func (s Stack) path(p ...string) string { return filepath.Join(append([]string{s.Dir}, p...)...) }
 func (s Stack) init() launch.InitFiles  { return launch.Init(s.path("init")) }
@@ -76,6 +83,8 @@ var binaries = []struct{ rom, file string }{
 func main() {
 	dir := flag.String("dir", "", "the stack's directory (default: _build/stack beside the bin directory)")
 	debug := flag.Bool("debug", false, "containerd and the shims log at debug level")
+	engine := flag.Bool("engine", false, "up: start the Docker engine too (DIR/run/docker.sock)")
+	engineTCP := flag.String("engine-tcp", "", "up: the engine also serves this loopback `HOST:PORT` (as dockerd -H tcp://)")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] [-debug] up|down|status|restart-containerd")
 		flag.PrintDefaults()
@@ -85,7 +94,7 @@ func main() {
 	if err != nil {
 		die("%v", err)
 	}
-	s := Stack{Dir: *dir, Bin: filepath.Dir(self), Debug: *debug}
+	s := Stack{Dir: *dir, Bin: filepath.Dir(self), Debug: *debug, Engine: *engine || *engineTCP != "", EngineTCP: *engineTCP}
 	if s.Dir == "" {
 		s.Dir = filepath.Join(filepath.Dir(s.Bin), "stack")
 	}
@@ -134,6 +143,15 @@ func (s Stack) Up() error {
 			return fmt.Errorf("%v (make containerd)", err)
 		}
 	}
+	if s.Engine {
+		if err := os.MkdirAll(s.path("engine"), 0o711); err != nil {
+			return err
+		}
+		if err := copyFile(filepath.Join(s.Bin, "engine.genode-amd64"), s.path("rom", "engine")); err != nil {
+			return fmt.Errorf("%v (make docker)", err)
+		}
+		os.Remove(s.DockerSocket())
+	}
 	cfgText := strings.ReplaceAll(config, "{{DIR}}", s.Dir)
 	if s.Debug {
 		cfgText += "\n[debug]\n  level = \"debug\"\n"
@@ -171,7 +189,11 @@ func (s Stack) Up() error {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if _, err := os.Stat(s.Socket()); err == nil {
+		_, err := os.Stat(s.Socket())
+		if err == nil && s.Engine {
+			_, err = os.Stat(s.DockerSocket())
+		}
+		if err == nil {
 			return nil
 		}
 		if in.PidOf() == 0 {
@@ -181,7 +203,11 @@ func (s Stack) Up() error {
 	}
 	log, _ := os.ReadFile(in.Log)
 	s.Down()
-	return fmt.Errorf("containerd did not come up; init's log (%s):\n%s", in.Log, tail(string(log), 30))
+	what := "containerd"
+	if s.Engine {
+		what = "containerd or the engine"
+	}
+	return fmt.Errorf("%s did not come up; init's log (%s):\n%s", what, in.Log, tail(string(log), 30))
 }
 
 // RestartContainerd has init restart containerd, as Genode's init restarts a
@@ -231,6 +257,7 @@ func (s Stack) Down() {
 	launch.Init(s.path("run", "runc")).StopInit()
 	os.Remove(s.Socket())
 	os.Remove(s.Socket() + ".ttrpc")
+	os.Remove(s.DockerSocket())
 }
 
 func (s Stack) initConfig() *node.Node {
@@ -243,7 +270,29 @@ func (s Stack) initConfig() *node.Node {
 	cfg.Add(node.New("default-route").Add(node.New("any-service").Add(node.New("parent"))))
 	cfg.Add(node.New("report", "ids", "yes", "child_ram", "yes", "delay_ms", "100"))
 	cfg.Add(s.containerd())
+	if s.Engine {
+		cfg.Add(s.engine())
+	}
 	return cfg
+}
+
+// engine is the Docker engine's <start> node: it sees the stack's run
+// directory (containerd's socket and its own), the clients' stream directory
+// (where the shims connect to the streams it listens on), its root, and
+// containerd's root read-only.
+func (s Stack) engine() *node.Node {
+	args := []string{"engine", "-H", "unix://" + s.DockerSocket(), "--containerd", s.Socket(), "--root", s.path("engine")}
+	if s.EngineTCP != "" {
+		args = append(args, "-H", "tcp://"+s.EngineTCP)
+	}
+	return component("engine", "engine", "1000", "512M", func(t *launch.HostTree) {
+		t.Mount(s.fs(s.path("run"), "run", "yes"))
+		t.Mount(s.fs(s.path("engine"), "engine", "yes"))
+		// the client side of a create reads the image's /etc/passwd and
+		// group from the snapshot, which containerd's root holds
+		t.Mount(s.fs(s.path("root"), "root", "no"))
+		t.Mount(s.fs("/run/containerd/fifo", "fifo", "yes"))
+	}, args)
 }
 
 // component is a stack component's <start> node: the devices, /tmp, the

@@ -1,0 +1,163 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"genodego/engine/daemon"
+	"github.com/moby/moby/api/types/image"
+)
+
+// ImageBackend answers the image routes.
+type ImageBackend interface {
+	Images(ctx context.Context) ([]image.Summary, error)
+	ImageInspect(ctx context.Context, ref string) (image.InspectResponse, error)
+	TagImage(ctx context.Context, source, target string) error
+	ImageDelete(ctx context.Context, ref string, force bool) ([]image.DeleteResponse, error)
+	PullImage(ctx context.Context, ref string, progress func(daemon.PullProgress)) error
+}
+
+// AddImageRoutes adds /images/....
+func (s *Server) AddImageRoutes(b ImageBackend) {
+	s.Handle("GET /images/json", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		if f, err := Filters(r); err != nil {
+			return err
+		} else if len(f) > 0 {
+			return NotImplemented(fmt.Errorf("docker images --filter: not offered by the engine yet (%v)", keys(f)))
+		}
+		list, err := b.Images(ctx)
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, list)
+	})
+	s.Handle("POST /images/create", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		if q.Get("fromSrc") != "" {
+			return NotImplemented(errors.New("docker import: not offered by the engine yet"))
+		}
+		ref := q.Get("fromImage")
+		if ref == "" {
+			return InvalidParameter(errors.New("fromImage is missing"))
+		}
+		if tag := q.Get("tag"); tag != "" {
+			if strings.HasPrefix(tag, "sha256:") {
+				ref += "@" + tag
+			} else {
+				ref += ":" + tag
+			}
+		}
+		if p := q.Get("platform"); p != "" && !strings.HasPrefix(p, "genode") {
+			return InvalidParameter(fmt.Errorf("platform %s: containers on Genode run genode binaries (genode/amd64, genode/arm64)", p))
+		}
+		// the progress is a stream of JSON messages; an error after the
+		// first is one too, as docker pull expects
+		w.Header().Set("Content-Type", "application/json")
+		started := false
+		enc := json.NewEncoder(w)
+		err := b.PullImage(ctx, ref, func(p daemon.PullProgress) {
+			if !started {
+				w.WriteHeader(http.StatusOK)
+				started = true
+			}
+			enc.Encode(p)
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+		})
+		if err != nil && !started {
+			return err
+		}
+		if err != nil {
+			enc.Encode(map[string]any{"errorDetail": map[string]string{"message": err.Error()}, "error": err.Error()})
+		}
+		return nil
+	})
+	s.Handle("GET /images/{rest...}", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		name, ok := strings.CutSuffix(r.PathValue("rest"), "/json")
+		if !ok {
+			return errNotFoundPage{r.Method, r.URL.Path}
+		}
+		img, err := b.ImageInspect(ctx, name)
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, img)
+	})
+	s.Handle("POST /images/{rest...}", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		rest := r.PathValue("rest")
+		switch {
+		case strings.HasSuffix(rest, "/tag"):
+			repo, tag := r.URL.Query().Get("repo"), r.URL.Query().Get("tag")
+			if repo == "" {
+				return InvalidParameter(errors.New("repository name (repo) is missing"))
+			}
+			if tag != "" {
+				repo += ":" + tag
+			}
+			if err := b.TagImage(ctx, strings.TrimSuffix(rest, "/tag"), repo); err != nil {
+				return err
+			}
+			w.WriteHeader(http.StatusCreated)
+			return nil
+		case strings.HasSuffix(rest, "/push"):
+			return NotImplemented(errors.New("docker push: not offered by the engine yet"))
+		}
+		return errNotFoundPage{r.Method, r.URL.Path}
+	})
+	s.Handle("DELETE /images/{name...}", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		list, err := b.ImageDelete(ctx, r.PathValue("name"), BoolValue(r, "force"))
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, list)
+	})
+}
+
+// Filters is the request's filters parameter: {"key": {"value": true}}
+// (or the old {"key": ["value"]}).
+func Filters(r *http.Request) (map[string][]string, error) {
+	raw := r.URL.Query().Get("filters")
+	if raw == "" {
+		return nil, nil
+	}
+	out := map[string][]string{}
+	var m map[string]map[string]bool
+	if err := json.Unmarshal([]byte(raw), &m); err == nil {
+		for k, vs := range m {
+			for v, on := range vs {
+				if on {
+					out[k] = append(out[k], v)
+				}
+			}
+		}
+		return out, nil
+	}
+	var l map[string][]string
+	if err := json.Unmarshal([]byte(raw), &l); err != nil {
+		return nil, InvalidParameter(fmt.Errorf("invalid filter: %q is not a JSON map of filters", raw))
+	}
+	return l, nil
+}
+
+func keys(m map[string][]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// BoolValue is a query parameter as the API reads booleans: anything but
+// "", "0", "no", "false" and "none" is true.
+func BoolValue(r *http.Request, k string) bool {
+	switch strings.ToLower(strings.TrimSpace(r.URL.Query().Get(k))) {
+	case "", "0", "no", "false", "none":
+		return false
+	}
+	return true
+}
