@@ -60,7 +60,7 @@ tests=$(client -test.list '.*' -test.root -no-daemon -address "$stack/run/contai
 [ -z "${CLIENT_TESTS:-}" ] || tests=$(echo "$tests" | grep -E "$CLIENT_TESTS" || true)
 : >"$work/out.log"
 for t in $tests; do
-	client -test.v -test.root -test.run "^$t\$" -test.timeout "${CLIENT_TEST_TIMEOUT:-3m}" -no-daemon \
+	client -test.v -test.root -test.run "^$t\$" -test.timeout "${CLIENT_TEST_TIMEOUT:-5m}" -no-daemon \
 		-address "$stack/run/containerd.sock" -image-list "$work/images.toml" >"$work/one.log" 2>&1 || true
 	cat "$work/one.log" >>"$work/out.log"
 	if ! grep -qE "^--- (PASS|FAIL|SKIP): $t " "$work/one.log"; then

@@ -38,6 +38,12 @@ type Container struct {
 	exits   int // exits seen, for wait's next-exit
 }
 
+// cid is the container's ID in containerd: the first half of Docker's. The
+// container is a child of Genode's init by that name, and an exec's name
+// there is the container's with a suffix: init's names are at most 63
+// characters (Child_policy::Name).
+func (c *Container) cid() string { return c.ID[:32] }
+
 func newID() string {
 	b := make([]byte, 32)
 	rand.Read(b)

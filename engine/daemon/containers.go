@@ -159,10 +159,10 @@ func (d *Daemon) CreateContainer(ctx context.Context, name string, cfg *containe
 	if len(mounts) > 0 {
 		opts = append(opts, oci.WithMounts(mounts))
 	}
-	_, err = d.client.NewContainer(ctx, id,
+	_, err = d.client.NewContainer(ctx, c.cid(),
 		containerd.WithImage(img),
 		containerd.WithSnapshotter(d.cfg.Snapshotter),
-		containerd.WithNewSnapshot(id, img),
+		containerd.WithNewSnapshot(c.cid(), img),
 		containerd.WithRuntime(d.cfg.Runtime, nil),
 		containerd.WithNewSpec(opts...),
 		containerd.WithContainerLabels(map[string]string{"com.docker/engine.bundle.path": c.dir, "name": name}))
@@ -173,7 +173,7 @@ func (d *Daemon) CreateContainer(ctx context.Context, name string, cfg *containe
 	err = c.save()
 	c.mu.Unlock()
 	if err != nil {
-		d.client.ContainerService().Delete(ctx, id)
+		d.client.ContainerService().Delete(ctx, c.cid())
 		return fail(err)
 	}
 	d.containerEvent(c, events.ActionCreate, nil)
@@ -244,7 +244,7 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 	if c.removed {
 		return notFound(fmt.Errorf("No such container: %s", name))
 	}
-	cc, err := d.client.LoadContainer(ctx, c.ID)
+	cc, err := d.client.LoadContainer(ctx, c.cid())
 	if err != nil {
 		return err
 	}
@@ -417,7 +417,7 @@ func (d *Daemon) KillContainer(ctx context.Context, name, signal string) error {
 }
 
 func (d *Daemon) task(ctx context.Context, c *Container) (containerd.Task, error) {
-	cc, err := d.client.LoadContainer(ctx, c.ID)
+	cc, err := d.client.LoadContainer(ctx, c.cid())
 	if err != nil {
 		return nil, err
 	}
@@ -530,7 +530,7 @@ func (d *Daemon) RemoveContainer(ctx context.Context, name string, force bool) e
 	if c.removed {
 		return nil
 	}
-	if cc, err := d.client.LoadContainer(ctx, c.ID); err == nil {
+	if cc, err := d.client.LoadContainer(ctx, c.cid()); err == nil {
 		if t, err := cc.Task(ctx, nil); err == nil {
 			t.Delete(ctx, containerd.WithProcessKill)
 		}
@@ -765,8 +765,9 @@ type AttachOptions struct {
 
 // Attach joins a client to the container's streams: output to out until
 // the container's output ends, the client's input from in to its stdin.
-// ready is called once the client is attached, before any output.
-func (d *Daemon) Attach(ctx context.Context, name string, o AttachOptions, in io.Reader, out func(stream int, b []byte) error, ready func(tty bool)) error {
+// ready is called once the container is found fit to attach to, before
+// any output; an error before it is the caller's to answer.
+func (d *Daemon) Attach(ctx context.Context, name string, o AttachOptions, in io.Reader, out func(stream int, b []byte) error, ready func(tty bool) error) error {
 	c, err := d.get(name)
 	if err != nil {
 		return err
@@ -786,7 +787,9 @@ func (d *Daemon) Attach(ctx context.Context, name string, o AttachOptions, in io
 	tty := c.Config.Tty
 	stdinOnce := c.Config.StdinOnce
 	c.mu.Unlock()
-	ready(tty)
+	if err := ready(tty); err != nil {
+		return err
+	}
 	if o.Logs {
 		if err := d.Logs(ctx, c.ID, LogsOptions{Stdout: o.Stdout, Stderr: o.Stderr, Tail: -1}, out); err != nil {
 			return err
@@ -857,7 +860,7 @@ func (d *Daemon) restore(ctx context.Context) error {
 			fmt.Fprintf(os.Stderr, "engine: skipping %s: %v\n", e.Name(), err)
 			continue
 		}
-		cc, err := d.client.LoadContainer(ctx, c.ID)
+		cc, err := d.client.LoadContainer(ctx, c.cid())
 		if err != nil {
 			if errdefs.IsNotFound(err) {
 				// containerd lost it: what the engine knows is kept, to be removed

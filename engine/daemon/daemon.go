@@ -38,6 +38,7 @@ type Daemon struct {
 
 	mu         sync.Mutex
 	containers map[string]*Container // by ID
+	execs      execs
 	events     *eventHub
 }
 

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"genodego/engine/daemon"
 	"github.com/moby/moby/api/types/container"
@@ -29,8 +30,14 @@ type ContainerBackend interface {
 	Containers(ctx context.Context, all bool, filters map[string][]string) ([]container.Summary, error)
 	InspectContainer(ctx context.Context, name string) (container.InspectResponse, error)
 	Logs(ctx context.Context, name string, o daemon.LogsOptions, w func(stream int, b []byte) error) error
-	Attach(ctx context.Context, name string, o daemon.AttachOptions, in io.Reader, out func(stream int, b []byte) error, ready func(tty bool)) error
+	Attach(ctx context.Context, name string, o daemon.AttachOptions, in io.Reader, out func(stream int, b []byte) error, ready func(tty bool) error) error
 	ResizeContainer(ctx context.Context, name string, height, width int) error
+	ExecCreate(ctx context.Context, name string, req container.ExecCreateRequest) (string, error)
+	ExecStart(ctx context.Context, id string, detach bool, attached func() (io.Reader, func(stream int, b []byte) error, error)) error
+	ExecInspect(ctx context.Context, id string) (container.ExecInspectResponse, error)
+	ExecResize(ctx context.Context, id string, height, width int) error
+	Stats(ctx context.Context, name string) (container.StatsResponse, error)
+	ContainersPrune(ctx context.Context, filters map[string][]string) (container.PruneReport, error)
 }
 
 // AddContainerRoutes adds /containers/....
@@ -185,6 +192,115 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 		})
 		return nil
 	})
+	s.Handle("POST /containers/prune", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		f, err := Filters(r)
+		if err != nil {
+			return err
+		}
+		rep, err := b.ContainersPrune(ctx, f)
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, rep)
+	})
+	s.Handle("GET /containers/{name}/stats", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		name := r.PathValue("name")
+		stream := r.URL.Query().Get("stream") == "" || BoolValue(r, "stream")
+		st, err := b.Stats(ctx, name)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		enc := json.NewEncoder(w)
+		if err := enc.Encode(st); err != nil || !stream {
+			return nil
+		}
+		fl, _ := w.(http.Flusher)
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			if fl != nil {
+				fl.Flush()
+			}
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-t.C:
+			}
+			pre := st
+			if st, err = b.Stats(ctx, name); err != nil {
+				return nil
+			}
+			st.PreRead, st.PreCPUStats = pre.Read, pre.CPUStats
+			if enc.Encode(st) != nil {
+				return nil
+			}
+		}
+	})
+	s.Handle("POST /containers/{name}/exec", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		var req container.ExecCreateRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			return InvalidParameter(fmt.Errorf("invalid JSON: %w", err))
+		}
+		id, err := b.ExecCreate(ctx, r.PathValue("name"), req)
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusCreated, container.ExecCreateResponse{ID: id})
+	})
+	s.Handle("GET /exec/{id}/json", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		e, err := b.ExecInspect(ctx, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, e)
+	})
+	s.Handle("POST /exec/{id}/resize", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		h, err1 := strconv.Atoi(r.URL.Query().Get("h"))
+		wd, err2 := strconv.Atoi(r.URL.Query().Get("w"))
+		if err1 != nil || err2 != nil || h < 0 || wd < 0 {
+			return InvalidParameter(errors.New("resize: h and w must be sizes"))
+		}
+		if err := b.ExecResize(ctx, r.PathValue("id"), h, wd); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusOK)
+		return nil
+	})
+	s.Handle("POST /exec/{id}/start", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		var req container.ExecStartRequest
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil && !errors.Is(err, io.EOF) {
+			return InvalidParameter(fmt.Errorf("invalid JSON: %w", err))
+		}
+		id := r.PathValue("id")
+		e, err := b.ExecInspect(ctx, id)
+		if err != nil {
+			return err
+		}
+		if req.Detach {
+			if err := b.ExecStart(ctx, id, true, nil); err != nil {
+				return err
+			}
+			w.WriteHeader(http.StatusOK)
+			return nil
+		}
+		tty := e.ProcessConfig != nil && e.ProcessConfig.Tty
+		var conn net.Conn
+		err = b.ExecStart(context.Background(), id, false, func() (io.Reader, func(int, []byte) error, error) {
+			c, in, out, err := takeOver(w, r, tty)
+			conn = c
+			return in, out, err
+		})
+		if conn == nil {
+			return err // not taken over: an HTTP answer
+		}
+		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+			cw.CloseWrite()
+		}
+		conn.Close()
+		return nil
+	})
 	s.Handle("POST /containers/{name}/attach", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		name := r.PathValue("name")
 		o := daemon.AttachOptions{Stdin: BoolValue(r, "stdin"), Stdout: BoolValue(r, "stdout"),
@@ -195,48 +311,76 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 		if _, err := b.InspectContainer(ctx, name); err != nil {
 			return err
 		}
-		hj, ok := w.(http.Hijacker)
-		if !ok {
-			return errors.New("attach: the connection cannot be taken over")
-		}
-		conn, buf, err := hj.Hijack()
-		if err != nil {
+		var conn net.Conn
+		var out func(int, []byte) error
+		var in io.Reader
+		var mu sync.Mutex
+		err := b.Attach(context.Background(), name, o, readerFunc(func(p []byte) (int, error) {
+			mu.Lock()
+			r := in
+			mu.Unlock()
+			if r == nil {
+				return 0, io.EOF
+			}
+			return r.Read(p)
+		}), func(stream int, p []byte) error {
+			mu.Lock()
+			f := out
+			mu.Unlock()
+			if f == nil {
+				return errors.New("not attached")
+			}
+			return f(stream, p)
+		}, func(tty bool) error {
+			c, i, f, err := takeOver(w, r, tty)
+			mu.Lock()
+			conn, in, out = c, i, f
+			mu.Unlock()
 			return err
-		}
-		defer conn.Close()
-		upgrade := r.Header.Get("Upgrade") != ""
-		var wmu sync.Mutex
-		var out func(stream int, p []byte) error
-		aerr := b.Attach(context.Background(), name, o, attachInput(conn, buf), func(stream int, p []byte) error {
-			wmu.Lock()
-			defer wmu.Unlock()
-			return out(stream, p)
-		}, func(tty bool) {
-			ct := "application/vnd.docker.multiplexed-stream"
-			if tty {
-				ct = "application/vnd.docker.raw-stream"
-			}
-			if upgrade {
-				fmt.Fprintf(conn, "HTTP/1.1 101 UPGRADED\r\nContent-Type: %s\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n", ct)
-			} else {
-				fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n\r\n", ct)
-			}
-			wmu.Lock()
-			out = streamWriter(conn, tty)
-			wmu.Unlock()
 		})
-		if aerr != nil && out == nil {
-			// nothing sent yet: an HTTP error answer
-			status := StatusOf(aerr)
-			body, _ := json.Marshal(map[string]string{"message": aerr.Error()})
-			fmt.Fprintf(conn, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
-				status, http.StatusText(status), len(body), body)
+		if conn == nil {
+			return err // not taken over: an HTTP answer
 		}
 		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
 			cw.CloseWrite()
 		}
+		conn.Close()
 		return nil
 	})
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// takeOver takes the connection over and answers 101 (or 200 for a client
+// that did not ask to upgrade): what follows is the client's input and the
+// output stream.
+func takeOver(w http.ResponseWriter, r *http.Request, tty bool) (net.Conn, io.Reader, func(int, []byte) error, error) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		return nil, nil, nil, errors.New("the connection cannot be taken over")
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ct := "application/vnd.docker.multiplexed-stream"
+	if tty {
+		ct = "application/vnd.docker.raw-stream"
+	}
+	if r.Header.Get("Upgrade") != "" {
+		fmt.Fprintf(conn, "HTTP/1.1 101 UPGRADED\r\nContent-Type: %s\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n", ct)
+	} else {
+		fmt.Fprintf(conn, "HTTP/1.1 200 OK\r\nContent-Type: %s\r\n\r\n", ct)
+	}
+	var wmu sync.Mutex
+	write := streamWriter(conn, tty)
+	return conn, attachInput(conn, buf), func(stream int, p []byte) error {
+		wmu.Lock()
+		defer wmu.Unlock()
+		return write(stream, p)
+	}, nil
 }
 
 // attachInput is what the client sends after the request: what the

@@ -19,6 +19,7 @@ type ImageBackend interface {
 	TagImage(ctx context.Context, source, target string) error
 	ImageDelete(ctx context.Context, ref string, force bool) ([]image.DeleteResponse, error)
 	PullImage(ctx context.Context, ref string, progress func(daemon.PullProgress)) error
+	ImagesPrune(ctx context.Context, all bool) (image.PruneReport, error)
 }
 
 // AddImageRoutes adds /images/....
@@ -76,6 +77,26 @@ func (s *Server) AddImageRoutes(b ImageBackend) {
 			enc.Encode(map[string]any{"errorDetail": map[string]string{"message": err.Error()}, "error": err.Error()})
 		}
 		return nil
+	})
+	s.Handle("POST /images/prune", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		f, err := Filters(r)
+		if err != nil {
+			return err
+		}
+		all := false
+		for k, vs := range f {
+			if k != "dangling" {
+				return NotImplemented(fmt.Errorf("image prune filter '%s': the engine prunes by dangling only", k))
+			}
+			for _, v := range vs {
+				all = all || v == "false" || v == "0"
+			}
+		}
+		rep, err := b.ImagesPrune(ctx, all)
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, rep)
 	})
 	s.Handle("GET /images/{rest...}", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		name, ok := strings.CutSuffix(r.PathValue("rest"), "/json")

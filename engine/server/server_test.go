@@ -23,6 +23,9 @@ func (fakeSystem) SystemVersion(context.Context) (system.VersionResponse, error)
 func (fakeSystem) SystemInfo(context.Context) (system.Info, error) {
 	return system.Info{}, fmt.Errorf("no info: %w", errdefs.ErrUnavailable)
 }
+func (fakeSystem) DiskUsage(context.Context) (system.DiskUsage, error) {
+	return system.DiskUsage{}, nil
+}
 
 func do(t *testing.T, h http.Handler, method, path string) (*http.Response, string) {
 	t.Helper()

@@ -11,6 +11,7 @@ import (
 type SystemBackend interface {
 	SystemVersion(ctx context.Context) (system.VersionResponse, error)
 	SystemInfo(ctx context.Context) (system.Info, error)
+	DiskUsage(ctx context.Context) (system.DiskUsage, error)
 }
 
 // AddSystemRoutes adds /_ping, /version and /info.
@@ -39,7 +40,24 @@ func (s *Server) AddSystemRoutes(b SystemBackend) {
 			return err
 		}
 		v.APIVersion, v.MinAPIVersion = APIVersion, MinAPIVersion
+		for i, c := range v.Components {
+			if c.Name == "Engine" {
+				if c.Details == nil {
+					c.Details = map[string]string{}
+				}
+				c.Details["ApiVersion"], c.Details["MinAPIVersion"] = APIVersion, MinAPIVersion
+				c.Details["Experimental"] = "false"
+				v.Components[i] = c
+			}
+		}
 		return WriteJSON(w, http.StatusOK, v)
+	})
+	s.Handle("GET /system/df", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		du, err := b.DiskUsage(ctx)
+		if err != nil {
+			return err
+		}
+		return WriteJSON(w, http.StatusOK, du)
 	})
 	s.Handle("GET /info", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		info, err := b.SystemInfo(ctx)
