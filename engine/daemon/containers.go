@@ -258,6 +258,7 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 	}
 	task, err := cc.NewTask(ctx, creator(cio_))
 	if err != nil {
+		d.startFailed(c, err)
 		return startError(err)
 	}
 	exitC, err := task.Wait(d.ctx(context.Background()))
@@ -267,6 +268,7 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 	}
 	if err := task.Start(ctx); err != nil {
 		task.Delete(ctx, containerd.WithProcessKill)
+		d.startFailed(c, err)
 		return startError(err)
 	}
 	c.setState(func(s *container.State) {
@@ -276,6 +278,34 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 	d.containerEvent(c, events.ActionStart, nil)
 	go d.monitor(c, task, exitC, cio_)
 	return nil
+}
+
+// startFailed: a container that could not start stays created with the
+// error and Docker's status for it (127: no such program); one to be removed
+// at its end is removed (docker run --rm waits for that).
+// c.mu is held.
+func (d *Daemon) startFailed(c *Container, err error) {
+	if c.io != nil {
+		c.io.close()
+		c.io = nil
+	}
+	code := 128
+	switch msg := err.Error(); {
+	case strings.Contains(msg, "not found"), strings.Contains(msg, "no such file"):
+		code = 127
+	case strings.Contains(msg, "permission denied"):
+		code = 126
+	}
+	c.setState(func(s *container.State) {
+		s.Running, s.ExitCode, s.Error = false, code, err.Error()
+	})
+	if c.HostConfig.AutoRemove {
+		go func() {
+			if err := d.RemoveContainer(context.Background(), c.ID, true); err != nil && !errdefs.IsNotFound(err) {
+				fmt.Fprintf(os.Stderr, "engine: removing %s after its failed start: %v\n", c.ID, err)
+			}
+		}()
+	}
 }
 
 func startError(err error) error {
@@ -316,9 +346,31 @@ func (c *Container) ensureIO() (*containerIO, error) {
 // monitor waits for the task's exit, records it, and removes the task (and
 // the container, if it is to be removed when it ends).
 func (d *Daemon) monitor(c *Container, task containerd.Task, exitC <-chan containerd.ExitStatus, io_ *containerIO) {
-	st := <-exitC
 	ctx := d.ctx(context.Background())
-	code, _, err := st.Result()
+	var code uint32
+	var err error
+	for {
+		st := <-exitC
+		code, _, err = st.Result()
+		if err == nil {
+			break
+		}
+		// the wait failed, not necessarily the task: it is asked again
+		// while it runs
+		s, serr := task.Status(ctx)
+		if serr == nil && s.Status == containerd.Stopped {
+			code, err = s.ExitStatus, nil
+			break
+		}
+		if serr != nil && errdefs.IsNotFound(serr) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+		if exitC, serr = task.Wait(ctx); serr != nil {
+			err = serr
+			break
+		}
+	}
 	if _, derr := task.Delete(ctx); derr != nil && !errdefs.IsNotFound(derr) {
 		task.Delete(ctx, containerd.WithProcessKill)
 	}
@@ -405,11 +457,18 @@ func (d *Daemon) KillContainer(ctx context.Context, name, signal string) error {
 	if !running {
 		return conflict(fmt.Errorf("cannot kill container: %s: container %s is not running", name, c.ID))
 	}
+	notRunning := conflict(fmt.Errorf("cannot kill container: %s: container %s is not running", name, c.ID))
 	task, err := d.task(ctx, c)
 	if err != nil {
+		if errdefs.IsNotFound(err) {
+			return notRunning // it has just ended
+		}
 		return err
 	}
 	if err := task.Kill(ctx, sig); err != nil {
+		if errdefs.IsNotFound(err) {
+			return notRunning
+		}
 		return startError(err)
 	}
 	d.containerEvent(c, events.ActionKill, map[string]string{"signal": strconv.Itoa(int(sig))})

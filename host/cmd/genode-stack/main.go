@@ -1,7 +1,7 @@
 // Command genode-stack runs containerd on the Linux model of Genode, as a
 // child of a dynamic init the way a Genode scenario would host it:
 //
-//	genode-stack [-dir DIR] up | down | status
+//	genode-stack [-dir DIR] [-engine] [-engine-tcp HOST:PORT] up | down | status | restart-containerd | restart-engine
 //
 // up lays out DIR (default: _build/stack next to this command's bin
 // directory), copies the genode binaries into DIR/rom (on Genode: ROM
@@ -86,7 +86,7 @@ func main() {
 	engine := flag.Bool("engine", false, "up: start the Docker engine too (DIR/run/docker.sock)")
 	engineTCP := flag.String("engine-tcp", "", "up: the engine also serves this loopback `HOST:PORT` (as dockerd -H tcp://)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] [-debug] up|down|status|restart-containerd")
+		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] [-debug] [-engine] [-engine-tcp HOST:PORT] up|down|status|restart-containerd|restart-engine")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -108,7 +108,9 @@ func main() {
 	case "down":
 		s.Down()
 	case "restart-containerd":
-		err = s.RestartContainerd()
+		err = s.Restart("containerd", s.Socket())
+	case "restart-engine":
+		err = s.Restart("engine", s.DockerSocket())
 	case "status":
 		if pid := s.init().PidOf(); pid != 0 {
 			fmt.Printf("running: init pid %d, %s\n", pid, s.Dir)
@@ -210,10 +212,11 @@ func (s Stack) Up() error {
 	return fmt.Errorf("%s did not come up; init's log (%s):\n%s", what, in.Log, tail(string(log), 30))
 }
 
-// RestartContainerd has init restart containerd, as Genode's init restarts a
-// child whose <start> version changes; the shims and containers, children
-// of the other inits, are not touched.
-func (s Stack) RestartContainerd() error {
+// Restart has init restart its child name (containerd or the engine), as
+// Genode's init restarts a child whose <start> version changes, and waits
+// until it serves socket again; the shims and containers, children of the
+// other inits, are not touched.
+func (s Stack) Restart(name, socket string) error {
 	in := s.init()
 	if in.PidOf() == 0 {
 		return fmt.Errorf("the stack is not running (%s)", s.Dir)
@@ -226,14 +229,19 @@ func (s Stack) RestartContainerd() error {
 	if err != nil {
 		return err
 	}
+	found := false
 	for _, st := range cfg.All("start") {
-		if name, _ := st.Attr("name"); name == "containerd" {
+		if n, _ := st.Attr("name"); n == name {
+			found = true
 			v, _ := st.Attr("version")
 			n, _ := strconv.Atoi(v)
 			st.Set("version", strconv.Itoa(n+1))
 		}
 	}
-	os.Remove(s.Socket())
+	if !found {
+		return fmt.Errorf("the stack has no %s (%s)", name, s.Dir)
+	}
+	os.Remove(socket)
 	if err := os.WriteFile(in.Config+".tmp", cfg.EncodeHID(), 0o644); err != nil {
 		return err
 	}
@@ -242,12 +250,12 @@ func (s Stack) RestartContainerd() error {
 	}
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if _, err := os.Stat(s.Socket()); err == nil {
+		if _, err := os.Stat(socket); err == nil {
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return fmt.Errorf("containerd did not come back within 60 s (%s)", in.Log)
+	return fmt.Errorf("%s did not come back within 60 s (%s)", name, in.Log)
 }
 
 // Down stops the init and every component it hosts.

@@ -1,0 +1,3 @@
+module genodego/test/docker
+
+go 1.26.0
