@@ -371,9 +371,7 @@ func (d *Daemon) monitor(c *Container, task containerd.Task, exitC <-chan contai
 			break
 		}
 	}
-	if _, derr := task.Delete(ctx); derr != nil && !errdefs.IsNotFound(derr) {
-		task.Delete(ctx, containerd.WithProcessKill)
-	}
+	deleteTask(ctx, task)
 	io_.close()
 	c.mu.Lock()
 	if c.io == io_ {
@@ -394,6 +392,28 @@ func (d *Daemon) monitor(c *Container, task containerd.Task, exitC <-chan contai
 		if err := d.RemoveContainer(ctx, c.ID, true); err != nil && !errdefs.IsNotFound(err) {
 			fmt.Fprintf(os.Stderr, "engine: removing %s after its end: %v\n", c.ID, err)
 		}
+	}
+}
+
+// deleteTask removes an ended task. The runtime may still call it running
+// for a moment after its exit was published (init reports the child's end,
+// runc's state follows): the delete is tried again for a while before the
+// task is killed. Its streams are closed whatever came of it.
+func deleteTask(ctx context.Context, task containerd.Task) {
+	for i := 0; ; i++ {
+		_, err := task.Delete(ctx)
+		if err == nil || errdefs.IsNotFound(err) {
+			break
+		}
+		if i == 40 {
+			fmt.Fprintf(os.Stderr, "engine: deleting the task of %s: %v; killing it\n", task.ID(), err)
+			task.Delete(ctx, containerd.WithProcessKill)
+			break
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if io := task.IO(); io != nil {
+		io.Close()
 	}
 }
 
