@@ -217,7 +217,7 @@ e2e: model host-tools toolchain  ## genode programs on the model: os, time, cryp
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd std-core modules-test
+test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test
 
 demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
 	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"

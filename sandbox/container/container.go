@@ -354,6 +354,12 @@ func (c *Container) status() (Status, int, childStatus, error) {
 		if !c.st.Started {
 			return Created, 0, cs, nil
 		}
+		// A kill records the exit status before it removes the node: the
+		// state read before the node was seen gone may predate the record.
+		if n, err := Load(c.root, c.id); err == nil && n.st.Exited != nil {
+			c.st = n.st
+			return Stopped, *n.st.Exited, cs, nil
+		}
 		return Stopped, -1, cs, nil
 	}
 	switch {

@@ -151,7 +151,7 @@ func TestDetachedLifecycle(t *testing.T) {
 		t.Errorf("inspect .HostConfig.Memory")
 	}
 	// the output may lag the start
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		r := try(t, "logs", "e2e-srv")
 		if r.stdout == "one\ntwo\n" && r.stderr == "three\n" {
@@ -309,18 +309,26 @@ func stackCounts(t *testing.T) counts {
 		"bundles":    n(filepath.Join(stackDir, "run", "io.containerd.runtime.v2.task", "moby")),
 		"ps":         len(lines(docker(t, "ps", "-aq"))),
 	}
+	c["processes"] = len(stackProcesses())
+	return c
+}
+
+// stackProcesses are the command lines of the host processes of the stack's components.
+func stackProcesses() []string {
+	var out []string
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), stackDir) {
-			c["processes"]++
+			out = append(out, strings.ReplaceAll(strings.TrimSpace(string(b)), "\x00", " "))
 		}
 	}
-	return c
+	slices.Sort(out)
+	return out
 }
 
 func settled(t *testing.T, before counts) counts {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(60 * time.Second)
 	for {
 		after := stackCounts(t)
 		same := true
@@ -340,6 +348,7 @@ func TestNoLeaks(t *testing.T) {
 	needStack(t)
 	docker(t, "pull", ref("toolbox"))
 	before := stackCounts(t)
+	procsBefore := stackProcesses()
 	for i := range 50 {
 		r := try(t, "run", "--rm", ref("toolbox"), "echo", "cycle"+strconv.Itoa(i))
 		if r.code != 0 || r.stdout != "cycle"+strconv.Itoa(i)+"\n" {
@@ -365,6 +374,13 @@ func TestNoLeaks(t *testing.T) {
 	for k, v := range before {
 		if after[k] != v {
 			t.Errorf("%s: %d before the runs, %d after", k, v, after[k])
+		}
+	}
+	if after["processes"] != before["processes"] {
+		for _, p := range stackProcesses() {
+			if !slices.Contains(procsBefore, p) {
+				t.Errorf("a process the runs left: %s", p)
+			}
 		}
 	}
 	t.Logf("counts before and after 50 + 10 runs: %v", after)
