@@ -86,6 +86,12 @@ func (c *Container) setState(f func(s *container.State)) {
 	c.changed = make(chan struct{})
 }
 
+func (c *Container) isRunning() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.State.Running
+}
+
 func (c *Container) logPath() string { return filepath.Join(c.dir, "json.log") }
 
 func (c *Container) summaryStatus() string {

@@ -471,9 +471,7 @@ func (d *Daemon) KillContainer(ctx context.Context, name, signal string) error {
 		}
 		sig = s
 	}
-	c.mu.Lock()
-	running := c.State.Running
-	c.mu.Unlock()
+	running := c.isRunning()
 	if !running {
 		return conflict(fmt.Errorf("cannot kill container: %s: container %s is not running", name, c.ID))
 	}
@@ -590,9 +588,7 @@ func (d *Daemon) RemoveContainer(ctx context.Context, name string, force bool) e
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	running := c.State.Running
-	c.mu.Unlock()
+	running := c.isRunning()
 	if running {
 		if !force {
 			return conflict(fmt.Errorf("cannot remove container %q: container is running: stop the container before removing or force remove", c.Name))
@@ -902,9 +898,7 @@ func (d *Daemon) ResizeContainer(ctx context.Context, name string, height, width
 	if err != nil {
 		return err
 	}
-	c.mu.Lock()
-	running := c.State.Running
-	c.mu.Unlock()
+	running := c.isRunning()
 	if !running {
 		return conflict(fmt.Errorf("cannot resize container %s: it is not running", c.ID))
 	}

@@ -54,9 +54,7 @@ func (d *Daemon) ExecCreate(ctx context.Context, name string, req container.Exec
 	if err != nil {
 		return "", err
 	}
-	c.mu.Lock()
-	running := c.State.Running
-	c.mu.Unlock()
+	running := c.isRunning()
 	if !running {
 		return "", conflict(fmt.Errorf("container %s is not running", c.ID))
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"strings"
 	"time"
 
 	cgstats "github.com/containerd/cgroups/v3/cgroup2/stats"
@@ -21,9 +20,7 @@ func (d *Daemon) Stats(ctx context.Context, name string) (container.StatsRespons
 	if err != nil {
 		return container.StatsResponse{}, err
 	}
-	c.mu.Lock()
-	running := c.State.Running
-	c.mu.Unlock()
+	running := c.isRunning()
 	r := container.StatsResponse{ID: c.ID, Name: c.Name, OSType: runtime.GOOS, Read: time.Now().UTC()}
 	if !running {
 		return r, nil
@@ -52,5 +49,3 @@ func (d *Daemon) Stats(ctx context.Context, name string) (container.StatsRespons
 	}
 	return r, nil
 }
-
-func trimSlash(s string) string { return strings.TrimPrefix(s, "/") }

@@ -118,10 +118,9 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 		return noContent(w, b.RemoveContainer(ctx, r.PathValue("name"), BoolValue(r, "force")))
 	})
 	s.Handle("POST /containers/{name}/resize", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-		h, err1 := strconv.Atoi(r.URL.Query().Get("h"))
-		wd, err2 := strconv.Atoi(r.URL.Query().Get("w"))
-		if err1 != nil || err2 != nil || h < 0 || wd < 0 {
-			return InvalidParameter(errors.New("resize: h and w must be sizes"))
+		h, wd, err := size(r)
+		if err != nil {
+			return err
 		}
 		if err := b.ResizeContainer(ctx, r.PathValue("name"), h, wd); err != nil {
 			return err
@@ -257,10 +256,9 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 		return WriteJSON(w, http.StatusOK, e)
 	})
 	s.Handle("POST /exec/{id}/resize", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-		h, err1 := strconv.Atoi(r.URL.Query().Get("h"))
-		wd, err2 := strconv.Atoi(r.URL.Query().Get("w"))
-		if err1 != nil || err2 != nil || h < 0 || wd < 0 {
-			return InvalidParameter(errors.New("resize: h and w must be sizes"))
+		h, wd, err := size(r)
+		if err != nil {
+			return err
 		}
 		if err := b.ExecResize(ctx, r.PathValue("id"), h, wd); err != nil {
 			return err
@@ -427,6 +425,16 @@ func streamWriter(w io.Writer, tty bool) func(stream int, p []byte) error {
 		_, err := w.Write(frame)
 		return err
 	}
+}
+
+// size is a resize request's h and w.
+func size(r *http.Request) (int, int, error) {
+	h, err1 := strconv.Atoi(r.URL.Query().Get("h"))
+	w, err2 := strconv.Atoi(r.URL.Query().Get("w"))
+	if err1 != nil || err2 != nil || h < 0 || w < 0 {
+		return 0, 0, InvalidParameter(errors.New("resize: h and w must be sizes"))
+	}
+	return h, w, nil
 }
 
 func timeout(r *http.Request) (*int, error) {

@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,6 +30,20 @@ type HostCommand struct {
 	Socket bool // the socket file system on the loopback network
 	Caps   string
 	RAM    string
+}
+
+// Run runs the command on the model until it ends and returns its exit
+// status; a command that could not be started returns -1 and why.
+func (h HostCommand) Run(ctx context.Context) (int, error) {
+	c, err := Resolve(h.Start(), Options{File: "(" + h.Name + ")", Dir: h.Cwd})
+	if err != nil {
+		return -1, err
+	}
+	modelDir, err := FindModelDir()
+	if err != nil {
+		return -1, err
+	}
+	return c.Run(ctx, RunOptions{ModelDir: modelDir})
 }
 
 // HostMount puts nodes at Path of a view.

@@ -96,17 +96,11 @@ func main() {
 	// The client side of a run reads the image's /etc/passwd and group
 	// from the snapshot, which containerd's root holds.
 	ro := []string{filepath.Join(stack, "root")}
-	start := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, RO: ro, Env: env,
-		Socket: true, Caps: "1000", RAM: "512M", Mounts: mounts}.Start()
-	c, err := launch.Resolve(start, launch.Options{File: "(ctr)", Dir: cwd})
-	if err != nil {
+	status, err := launch.HostCommand{Name: "ctr", Binary: ctrBin, Argv: os.Args[1:], Cwd: cwd, RW: rw, RO: ro, Env: env,
+		Socket: true, Caps: "1000", RAM: "512M", Mounts: mounts}.Run(context.Background())
+	if status < 0 {
 		die("%v", err)
 	}
-	modelDir, err := launch.FindModelDir()
-	if err != nil {
-		die("%v", err)
-	}
-	status, err := c.Run(context.Background(), launch.RunOptions{ModelDir: modelDir})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "ctr: %v\n", err)
 	}

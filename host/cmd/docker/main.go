@@ -79,17 +79,11 @@ func main() {
 	if _, ok := os.LookupEnv("DOCKER_HOST"); !ok {
 		env = append(env, launch.KV{Name: "DOCKER_HOST", Value: "unix://" + filepath.Join(run, "docker.sock")})
 	}
-	start := launch.HostCommand{Name: "docker", Binary: cli, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
-		Socket: true, Caps: "1000", RAM: "512M"}.Start()
-	c, err := launch.Resolve(start, launch.Options{File: "(docker)", Dir: cwd})
-	if err != nil {
+	status, err := launch.HostCommand{Name: "docker", Binary: cli, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
+		Socket: true, Caps: "1000", RAM: "512M"}.Run(context.Background())
+	if status < 0 {
 		die("%v", err)
 	}
-	modelDir, err := launch.FindModelDir()
-	if err != nil {
-		die("%v", err)
-	}
-	status, err := c.Run(context.Background(), launch.RunOptions{ModelDir: modelDir})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "docker: %v\n", err)
 	}

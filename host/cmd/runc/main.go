@@ -218,17 +218,11 @@ func main() {
 	}
 	env = append(env, stdioEnv()...)
 
-	start := launch.HostCommand{Name: "runc", Binary: runcBin, Argv: os.Args[1:], Cwd: cwd, RW: view, RO: roDirs,
-		Env: env, Caps: "1000", RAM: "256M"}.Start()
-	c, err := launch.Resolve(start, launch.Options{File: "(runc)", Dir: cwd})
-	if err != nil {
+	status, err := launch.HostCommand{Name: "runc", Binary: runcBin, Argv: os.Args[1:], Cwd: cwd, RW: view, RO: roDirs,
+		Env: env, Caps: "1000", RAM: "256M"}.Run(context.Background())
+	if status < 0 {
 		die("%v", err)
 	}
-	modelDir, err := launch.FindModelDir()
-	if err != nil {
-		die("%v", err)
-	}
-	status, err := c.Run(context.Background(), launch.RunOptions{ModelDir: modelDir})
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "runc: %v\n", err)
 	}

@@ -1,0 +1,122 @@
+package daemon
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+)
+
+func TestRefuse(t *testing.T) {
+	yes := true
+	for _, c := range []struct {
+		cfg  container.Config
+		hc   container.HostConfig
+		want string // "" for accepted
+	}{
+		{hc: container.HostConfig{NetworkMode: "default", IpcMode: "private"}},
+		{hc: container.HostConfig{NetworkMode: "host"}},
+		{hc: container.HostConfig{Privileged: true}, want: "--privileged"},
+		{hc: container.HostConfig{CapAdd: []string{"NET_ADMIN"}}, want: "--cap-add"},
+		{hc: container.HostConfig{PidMode: "host"}, want: "--pid=host"},
+		{hc: container.HostConfig{NetworkMode: "bridge"}, want: "--network=bridge"},
+		{hc: container.HostConfig{SecurityOpt: []string{"seccomp=unconfined"}}, want: "--security-opt"},
+		{hc: container.HostConfig{Resources: container.Resources{OomKillDisable: &yes}}, want: "--oom-kill-disable"},
+		{hc: container.HostConfig{Resources: container.Resources{CPUShares: 512}}, want: "--cpu-shares"},
+		{cfg: container.Config{Hostname: "box"}, want: "--hostname"},
+		{cfg: container.Config{User: "33"}, want: "--user=33"},
+		{cfg: container.Config{User: "root"}},
+	} {
+		err := refuse(&c.cfg, &c.hc)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%+v %+v refused: %v", c.cfg, c.hc, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !errdefs.IsNotImplemented(err)):
+			t.Errorf("%+v %+v: %v, want a 501 naming %s", c.cfg, c.hc, err, c.want)
+		}
+	}
+}
+
+func TestBindMounts(t *testing.T) {
+	ms, err := bindMounts(&container.HostConfig{Binds: []string{"/h:/c:ro", "/h2:/c2"},
+		Mounts: []mount.Mount{{Type: "bind", Source: "/h3", Target: "/c3", ReadOnly: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range ms {
+		got = append(got, m.Source+":"+m.Destination+":"+strings.Join(m.Options, ","))
+	}
+	if strings.Join(got, " ") != "/h:/c:rbind,ro /h2:/c2:rbind,rw /h3:/c3:rbind,ro" {
+		t.Errorf("mounts: %v", got)
+	}
+	for _, bad := range []container.HostConfig{
+		{Binds: []string{"named:/c"}},
+		{Binds: []string{"/h:c"}},
+		{Binds: []string{"/h:/c:z"}},
+		{Mounts: []mount.Mount{{Type: "volume", Source: "v", Target: "/c"}}},
+	} {
+		if _, err := bindMounts(&bad); err == nil {
+			t.Errorf("%+v accepted", bad)
+		}
+	}
+}
+
+func TestNormalizeRef(t *testing.T) {
+	for in, want := range map[string]string{
+		"hello":                       "docker.io/library/hello:latest",
+		"127.0.0.1:5000/genode/hello": "127.0.0.1:5000/genode/hello:latest",
+		"127.0.0.1:5000/genode/x:v1":  "127.0.0.1:5000/genode/x:v1",
+	} {
+		if got, err := NormalizeRef(in); err != nil || got != want {
+			t.Errorf("NormalizeRef(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := NormalizeRef("no/UPPER:case!"); err == nil || !errdefs.IsInvalidArgument(err) {
+		t.Errorf("an invalid reference: %v", err)
+	}
+}
+
+// The log has one json-file entry a line, by stream; a partial line is logged when the output ends.
+func TestContainerIOLog(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "json.log")
+	io_, err := newContainerIO(path, false, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	_, gone := io_.subscribe([3]bool{false, true, false}, func(stream int, b []byte) error {
+		seen = append(seen, string(b))
+		return nil
+	})
+	io_.stdout().Write([]byte("one\ntw"))
+	io_.stderr().Write([]byte("err\n"))
+	io_.stdout().Write([]byte("o\nthree"))
+	io_.close()
+	<-gone
+	if strings.Join(seen, "|") != "one\ntw|o\nthree" {
+		t.Errorf("the attached client saw %q", seen)
+	}
+	var all []string
+	if err := readLog(path, -1, func(e logEntry) error {
+		all = append(all, e.Stream+":"+e.Log)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(all, "|") != "stdout:one\n|stderr:err\n|stdout:two\n|stdout:three" {
+		t.Errorf("log: %q", all)
+	}
+	var tail []string
+	readLog(path, 2, func(e logEntry) error { tail = append(tail, e.Log); return nil })
+	if strings.Join(tail, "|") != "two\n|three" {
+		t.Errorf("tail 2: %q", tail)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+}
