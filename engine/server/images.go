@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 
@@ -20,6 +21,8 @@ type ImageBackend interface {
 	ImageDelete(ctx context.Context, ref string, force bool) ([]image.DeleteResponse, error)
 	PullImage(ctx context.Context, ref string, progress func(daemon.PullProgress)) error
 	ImagesPrune(ctx context.Context, all bool) (image.PruneReport, error)
+	SaveImages(ctx context.Context, refs []string, w io.Writer) error
+	LoadImages(ctx context.Context, r io.Reader) ([]string, error)
 }
 
 // AddImageRoutes adds /images/....
@@ -75,6 +78,35 @@ func (s *Server) AddImageRoutes(b ImageBackend) {
 		}
 		if err != nil {
 			enc.Encode(map[string]any{"errorDetail": map[string]string{"message": err.Error()}, "error": err.Error()})
+		}
+		return nil
+	})
+	s.Handle("GET /images/get", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		names := r.URL.Query()["names"]
+		if len(names) == 0 {
+			return InvalidParameter(errors.New("docker save: no image named"))
+		}
+		if p := r.URL.Query().Get("platform"); p != "" {
+			return NotImplemented(errors.New("docker save --platform: the engine saves its own platform's images"))
+		}
+		// the first write sends the headers: an error before it is an answer
+		w.Header().Set("Content-Type", "application/x-tar")
+		return b.SaveImages(ctx, names, w)
+	})
+	s.Handle("GET /images/{name}/get", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/x-tar")
+		return b.SaveImages(ctx, []string{r.PathValue("name")}, w)
+	})
+	s.Handle("POST /images/load", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+		names, err := b.LoadImages(ctx, r.Body)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		enc := json.NewEncoder(w)
+		for _, n := range names {
+			enc.Encode(map[string]string{"stream": "Loaded image: " + n + "\n"})
 		}
 		return nil
 	})

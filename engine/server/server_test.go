@@ -126,3 +126,25 @@ func TestStatusOf(t *testing.T) {
 		t.Errorf("NotImplemented's message: %q", m)
 	}
 }
+
+// Every route registers without a conflict among the patterns.
+func TestRoutesRegister(t *testing.T) {
+	s := New("0.0-test")
+	s.AddSystemRoutes(fakeSystem{})
+	s.AddImageRoutes(nil)
+	s.AddContainerRoutes(nil)
+	s.AddEventsRoutes(nil)
+	for _, c := range []struct{ method, path, pattern string }{
+		{"GET", "/images/json", "GET /images/json"},
+		{"GET", "/images/127.0.0.1:5000/genode/hello:latest/json", "GET /images/{rest...}"},
+		{"GET", "/images/get", "GET /images/get"},
+		{"GET", "/images/hello/get", "GET /images/{name}/get"},
+		{"DELETE", "/images/127.0.0.1:5000/genode/hello", "DELETE /images/{name...}"},
+		{"POST", "/containers/abc/start", "POST /containers/{name}/start"},
+		{"POST", "/exec/abc/start", "POST /exec/{id}/start"},
+	} {
+		if _, p := s.mux.Handler(httptest.NewRequest(c.method, c.path, nil)); p != c.pattern {
+			t.Errorf("%s %s routes to %q, want %q", c.method, c.path, p, c.pattern)
+		}
+	}
+}

@@ -385,3 +385,27 @@ func TestNoLeaks(t *testing.T) {
 	}
 	t.Logf("counts before and after 50 + 10 runs: %v", after)
 }
+
+// docker save writes the image's archive, docker load reads it back: the image runs again after rmi.
+func TestSaveLoad(t *testing.T) {
+	needStack(t)
+	docker(t, "pull", ref("hello"))
+	id := inspect(t, "{{.Id}}", ref("hello"))
+	archive := filepath.Join(scratch, "hello-saved.tar")
+	docker(t, "save", "-o", archive, ref("hello"))
+	if fi, err := os.Stat(archive); err != nil || fi.Size() == 0 {
+		t.Fatalf("docker save wrote no archive: %v", err)
+	}
+	docker(t, "rmi", ref("hello"))
+	out := docker(t, "load", "-i", archive)
+	if !strings.Contains(out, "Loaded image: "+ref("hello")) {
+		t.Errorf("docker load: %q", out)
+	}
+	if got := inspect(t, "{{.Id}}", ref("hello")); got != id {
+		t.Errorf("the loaded image is %s, the saved one was %s", got, id)
+	}
+	if r := try(t, "run", "--rm", ref("hello")); r.code != 0 || !strings.Contains(r.stdout, "hello from genode") {
+		t.Errorf("a run of the loaded image:\n%s", r)
+	}
+	docker(t, "rmi", ref("hello"))
+}
