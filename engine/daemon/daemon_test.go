@@ -19,7 +19,8 @@ func TestRefuse(t *testing.T) {
 		want string // "" for accepted
 	}{
 		{hc: container.HostConfig{NetworkMode: "default", IpcMode: "private"}},
-		{hc: container.HostConfig{NetworkMode: "host"}},
+		{hc: container.HostConfig{NetworkMode: "none"}},
+		{hc: container.HostConfig{NetworkMode: "host"}, want: "--network=host"},
 		{hc: container.HostConfig{Privileged: true}, want: "--privileged"},
 		{hc: container.HostConfig{CapAdd: []string{"NET_ADMIN"}}, want: "--cap-add"},
 		{hc: container.HostConfig{PidMode: "host"}, want: "--pid=host"},

@@ -53,13 +53,13 @@ func refuse(cfg *container.Config, hc *container.HostConfig) error {
 	case len(hc.VolumesFrom) > 0:
 		return no("--volumes-from", "the engine on Genode has no volumes")
 	case len(hc.Links) > 0:
-		return no("--link", "the engine on Genode has no container networks")
+		return no("--link", "a container on Genode has no network yet")
 	case len(hc.DNS) > 0 || len(hc.DNSSearch) > 0 || len(hc.DNSOptions) > 0:
 		return no("--dns", "a container's resolver is its libc's configuration; the engine sets none")
 	case len(hc.ExtraHosts) > 0:
 		return no("--add-host", "a container's resolver is its libc's configuration; the engine sets none")
 	case len(hc.PortBindings) > 0 || hc.PublishAllPorts:
-		return no("-p/--publish", "port publishing needs a NIC router port forward, which the engine does not configure yet; use --network host")
+		return no("-p/--publish", "a container on Genode has no network yet; publishing a port would be a NIC router port forward to its Nic session")
 	case hc.ReadonlyRootfs:
 		return no("--read-only", "not offered by the engine yet")
 	case hc.OomKillDisable != nil && *hc.OomKillDisable:
@@ -98,12 +98,13 @@ func refuse(cfg *container.Config, hc *container.HostConfig) error {
 	case r.MemorySwap > 0 && r.MemorySwap != r.Memory && r.MemorySwap != 2*r.Memory:
 		return no("--memory-swap", "Genode does not swap")
 	}
+	// A container is given no network yet: runc routes it no socket file
+	// system (on Genode that would be a Nic session behind a NIC router).
+	// The default network is that; none is the same said outright.
 	switch hc.NetworkMode {
-	case "", "default", "host":
-	case "none":
-		return no("--network=none", "not offered by the engine yet: a container's socket file system is configured by the runtime")
+	case "", "default", "none":
 	default:
-		return no("--network="+string(hc.NetworkMode), "the engine on Genode has no container networks; a container uses the network the runtime routes to it (--network host)")
+		return no("--network="+string(hc.NetworkMode), "a container on Genode has no network yet (its runtime routes it no socket file system or Nic session); only the default, none, is offered")
 	}
 	return nil
 }

@@ -219,6 +219,7 @@ func TestRefusals(t *testing.T) {
 		{[]string{"--cap-add", "NET_ADMIN"}, "--cap-add"},
 		{[]string{"--pid", "host"}, "--pid=host"},
 		{[]string{"--network", "e2e-net"}, "--network=e2e-net"},
+		{[]string{"--network", "host"}, "--network=host"},
 		{[]string{"--security-opt", "seccomp=unconfined"}, "--security-opt"},
 		{[]string{"--device", "/dev/null"}, "genode"}, // the CLI's own check of the server's OS
 		{[]string{"-p", "8080:80"}, "-p/--publish"},

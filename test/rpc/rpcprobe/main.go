@@ -39,7 +39,7 @@ type client interface {
 	quit(ctx context.Context) (int64, error) // the number of stream messages the server answered
 	echo(ctx context.Context, id, n int) error
 	health(ctx context.Context, service string) (string, error) // gRPC only
-	broken() bool // the connection is gone for good (ttrpc; a gRPC channel reconnects by itself)
+	broken() bool                                               // the connection is gone for good (ttrpc; a gRPC channel reconnects by itself)
 	close() error
 }
 
