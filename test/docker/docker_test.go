@@ -76,6 +76,7 @@ func TestRun(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "hello from genode/amd64") {
 		t.Errorf("docker run --rm hello:\n%s", r)
 	}
+	docker(t, "pull", ref("toolbox")) // so that no pull progress joins the run's stderr
 	r = try(t, "run", "--rm", ref("toolbox"), "sh", "-c", "echo out; echo err >&2; exit 3")
 	if r.code != 3 || r.stdout != "out\n" || r.stderr != "err\n" {
 		t.Errorf("exit status and streams:\n%s", r)
