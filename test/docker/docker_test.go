@@ -411,3 +411,18 @@ func TestSaveLoad(t *testing.T) {
 	}
 	docker(t, "rmi", ref("hello"))
 }
+
+// The engine's loopback TCP address answers the CLI as its socket does.
+func TestTCP(t *testing.T) {
+	needStack(t)
+	env := []string{"DOCKER_HOST=tcp://" + engineTCP}
+	r := tryEnv(t, env, "version", "--format", "{{.Server.Os}} {{.Server.Version}}")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "genode ") {
+		t.Errorf("docker version over tcp://%s:\n%s", engineTCP, r)
+	}
+	docker(t, "pull", ref("hello"))
+	r = tryEnv(t, env, "run", "--rm", ref("hello"))
+	if r.code != 0 || !strings.Contains(r.stdout, "hello from genode") {
+		t.Errorf("docker run over tcp://%s:\n%s", engineTCP, r)
+	}
+}

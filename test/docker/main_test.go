@@ -14,6 +14,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,6 +32,7 @@ var (
 	scratch   string // the suite's temporary directory
 	stackDir  string // scratch/stack
 	regAddr   string // the registry's host:port
+	engineTCP string // the engine's loopback TCP address
 	skipModel string // why the tests cannot run
 )
 
@@ -93,6 +95,14 @@ func testMain(m *testing.M) (code int) {
 		fmt.Fprintf(os.Stderr, "FAIL: pushing the images: %v\n%s", err, out)
 		return 1
 	}
+	// the engine also serves a loopback TCP address, as dockerd -H tcp:// would
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	engineTCP = l.Addr().String()
+	l.Close()
 	stackDir = filepath.Join(scratch, "stack")
 	if out, err := stack("up"); err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: genode-stack up: %v\n%s", err, out)
@@ -119,7 +129,7 @@ func needStack(t *testing.T) {
 func ref(n string) string { return regAddr + "/genode/" + n + ":latest" }
 
 func stack(cmd string) (string, error) {
-	c := exec.Command(filepath.Join(bin, "genode-stack"), "-dir", stackDir, "-engine", cmd)
+	c := exec.Command(filepath.Join(bin, "genode-stack"), "-dir", stackDir, "-engine", "-engine-tcp", engineTCP, cmd)
 	out, err := c.CombinedOutput()
 	return string(out), err
 }
@@ -150,9 +160,16 @@ func dockerCommand(ctx context.Context, args ...string) *exec.Cmd {
 // try runs docker and returns what it did; a docker that does not end in two minutes fails the test.
 func try(t *testing.T, args ...string) result {
 	t.Helper()
+	return tryEnv(t, nil, args...)
+}
+
+// tryEnv is try with env added to docker's environment.
+func tryEnv(t *testing.T, env []string, args ...string) result {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	c := dockerCommand(ctx, args...)
+	c.Env = append(c.Env, env...)
 	var stdout, stderr bytes.Buffer
 	c.Stdout, c.Stderr = &stdout, &stderr
 	err := c.Run()
