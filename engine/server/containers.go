@@ -117,17 +117,22 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 		}
 		return noContent(w, b.RemoveContainer(ctx, r.PathValue("name"), BoolValue(r, "force")))
 	})
-	s.Handle("POST /containers/{name}/resize", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-		h, wd, err := size(r)
-		if err != nil {
-			return err
+	resize := func(param string, f func(ctx context.Context, id string, height, width int) error) HandlerFunc {
+		return func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
+			h, wd, err := size(r)
+			if err != nil {
+				return err
+			}
+			if err := f(ctx, r.PathValue(param), h, wd); err != nil {
+				return err
+			}
+			w.WriteHeader(http.StatusOK)
+			return nil
 		}
-		if err := b.ResizeContainer(ctx, r.PathValue("name"), h, wd); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusOK)
-		return nil
-	})
+	}
+	s.Handle("POST /containers/{name}/resize", resize("name", func(ctx context.Context, id string, h, w int) error {
+		return b.ResizeContainer(ctx, id, h, w)
+	}))
 	s.Handle("POST /containers/{name}/wait", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		name := r.PathValue("name")
 		cond := container.WaitCondition(r.URL.Query().Get("condition"))
@@ -255,17 +260,9 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 		}
 		return WriteJSON(w, http.StatusOK, e)
 	})
-	s.Handle("POST /exec/{id}/resize", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-		h, wd, err := size(r)
-		if err != nil {
-			return err
-		}
-		if err := b.ExecResize(ctx, r.PathValue("id"), h, wd); err != nil {
-			return err
-		}
-		w.WriteHeader(http.StatusOK)
-		return nil
-	})
+	s.Handle("POST /exec/{id}/resize", resize("id", func(ctx context.Context, id string, h, w int) error {
+		return b.ExecResize(ctx, id, h, w)
+	}))
 	s.Handle("POST /exec/{id}/start", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		var req container.ExecStartRequest
 		if err := json.NewDecoder(r.Body).Decode(&req); err != nil && !errors.Is(err, io.EOF) {
