@@ -287,14 +287,7 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 			conn = c
 			return in, out, err
 		})
-		if conn == nil {
-			return err // not taken over: an HTTP answer
-		}
-		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-			cw.CloseWrite()
-		}
-		conn.Close()
-		return nil
+		return release(conn, err)
 	})
 	s.Handle("POST /containers/{name}/attach", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		name := r.PathValue("name")
@@ -333,15 +326,21 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 			mu.Unlock()
 			return err
 		})
-		if conn == nil {
-			return err // not taken over: an HTTP answer
-		}
-		if cw, ok := conn.(interface{ CloseWrite() error }); ok {
-			cw.CloseWrite()
-		}
-		conn.Close()
-		return nil
+		return release(conn, err)
 	})
+}
+
+// release ends a stream takeOver began; with no connection taken over, err
+// is the handler's HTTP answer.
+func release(conn net.Conn, err error) error {
+	if conn == nil {
+		return err
+	}
+	if cw, ok := conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	conn.Close()
+	return nil
 }
 
 type readerFunc func([]byte) (int, error)
