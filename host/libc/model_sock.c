@@ -124,13 +124,91 @@ void sock_close(struct model_fd *f)
 	f->sock = 0;
 }
 
-/* ---- addresses ---- */
+/* ---- addresses ----
+ * The socket fs's stack (<lxip>/<lwip> ip_addr, netmask) is the component's own on Genode, with one interface in
+ * the subnet of its Nic session. The model runs every stack on the host's: a stack whose ip_addr is in 127.0.0.0/8
+ * is the host's loopback as is; any other is its subnet laid onto the loopback, keeping the address's low 24 bits
+ * (172.17.0.2/16 is 127.17.0.2), so that each such stack binds its own address, a wildcard bind takes only that
+ * address (as the single interface would), peers in the subnet are reached at theirs, and addresses read back are
+ * the stack's. The nic router model (host/cmd/genode-nic-router) forwards ports to them by the same rule. */
+static struct { int init, own; uint32_t addr, mask; } stack;
+
+static uint32_t ipv4(const char *s, int *ok)
+{
+	uint32_t v = 0; int parts = 0;
+	*ok = 0;
+	if (!s) return 0;
+	while (parts < 4) {
+		if (*s < '0' || *s > '9') return 0;
+		uint32_t o = 0;
+		while (*s >= '0' && *s <= '9') { o = o * 10 + (uint32_t)(*s++ - '0'); if (o > 255) return 0; }
+		v = v << 8 | o;
+		if (++parts < 4 && *s++ != '.') return 0;
+	}
+	*ok = !*s;
+	return v;
+}
+static uint32_t be32(uint32_t v) { return __builtin_bswap32(v); }
+
+static void stack_init(void)
+{
+	if (stack.init) return;
+	stack.init = 1;
+	const char *dir = model_libc_attr("socket");
+	for (size_t i = 0; dir && i < model_cfg.n_vfs; i++) {
+		const struct model_vfs_node *n = &model_cfg.vfs[i];
+		if (strcmp(n->type, "socket") || strcmp(n->path, dir)) continue;
+		int ok, okm;
+		uint32_t a = ipv4(model_vfs_field(n, "ip_addr"), &ok);
+		uint32_t m = ipv4(model_vfs_field(n, "netmask"), &okm);
+		if (!ok || (a >> 24) == 127) return;
+		if (!okm || (m >> 24) != 0xff) {
+			model_error("socket fs %s: ip_addr %s needs a netmask of at least 255.0.0.0 on the model", dir, model_vfs_field(n, "ip_addr"));
+			return;
+		}
+		stack.own = 1; stack.addr = a; stack.mask = m;
+	}
+}
+/* the stack's address on the host, for one the component names */
+static uint32_t stack_to_host(uint32_t a_be)
+{
+	stack_init();
+	uint32_t a = be32(a_be);
+	if (!stack.own) return a_be;
+	if (a == 0) a = stack.addr;
+	if ((a & stack.mask) != (stack.addr & stack.mask)) return a_be;
+	return be32(0x7f000000u | (a & 0xffffffu));
+}
+/* a host address as the component sees it */
+static uint32_t host_to_stack(uint32_t a_be)
+{
+	stack_init();
+	uint32_t a = be32(a_be);
+	if (!stack.own || (a >> 24) != 127) return a_be;
+	uint32_t low = stack.mask & 0xffffffu;
+	if ((a & low) != (stack.addr & low)) return a_be;
+	return be32((stack.addr & 0xff000000u) | (a & 0xffffffu));
+}
+
+/* a stack of its own connects from its address: an unbound socket is bound to it first (the host would take
+ * 127.0.0.1), when the peer is on the host's loopback too */
+static void stack_source(int hostfd, uint32_t dst_be)
+{
+	if (!stack.own || (be32(dst_be) >> 24) != 127) return;
+	struct lx_sockaddr_in a; uint32_t l = sizeof a;
+	mset(&a, 0, sizeof a);
+	if (model_sys(SYS_getsockname, (long)hostfd, (long)&a, (long)&l) < 0 || a.addr || a.port) return;
+	a.family = 2;
+	a.addr = stack_to_host(0);
+	model_sys(SYS_bind, (long)hostfd, (long)&a, (long)sizeof a);
+}
+
 static int to_lx(const struct fb_sockaddr_in *in, struct lx_sockaddr_in *out)
 {
 	mset(out, 0, sizeof *out);
 	out->family = 2;
 	out->port = in->sin_port;
-	out->addr = in->sin_addr;
+	out->addr = stack_to_host(in->sin_addr);
 	return 0;
 }
 static void to_fb(const struct lx_sockaddr_in *in, void *addr, uint32_t *len)
@@ -140,7 +218,7 @@ static void to_fb(const struct lx_sockaddr_in *in, void *addr, uint32_t *len)
 	s.sin_len = sizeof s;
 	s.sin_family = FB_AF_INET;
 	s.sin_port = in->port;
-	s.sin_addr = in->addr;
+	s.sin_addr = host_to_stack(in->addr);
 	/* read_sockaddr_in: copies *addrlen bytes (not more than the struct), then sets the full size */
 	size_t n = *len < sizeof s ? *len : sizeof s;
 	char *d = addr; const char *q = (const char *)&s;
@@ -224,6 +302,7 @@ static long do_connect(void *p)
 	case S_UNCONNECTED: {
 		struct lx_sockaddr_in a;
 		to_lx(s->cp, &a);
+		stack_source(f->h.hostfd, a.addr);
 		m->state = S_CONNECTING;
 		long r = model_sys(SYS_connect, (long)f->h.hostfd, (long)&a, (long)sizeof a);
 		if (r < 0 && r != -LX_EINPROGRESS) {
@@ -425,6 +504,7 @@ static long do_sendto(void *p)
 		if (sa->sa_family != FB_AF_INET) return -FB_EAFNOSUPPORT;
 		struct lx_sockaddr_in la;
 		to_lx(a->caddr, &la);
+		stack_source(f->h.hostfd, la.addr);
 		long r = model_sys(SYS_sendto, (long)f->h.hostfd, (long)a->cbuf, (long)a->len, 0x4040L, (long)&la, (long)sizeof la);
 		if (r == -LX_EAGAIN) return (f->sock->fd_flags & FB_O_NONBLOCK) ? -FB_EAGAIN : -IO_WOULDBLOCK;
 		return model_sys_result(r);
