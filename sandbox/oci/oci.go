@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"path"
 	"path/filepath"
@@ -87,6 +88,7 @@ const (
 	AnnRoutes       = "org.genode.routes"         // extra <route> rules, HID or XML
 	AnnSkipKernelFS = "org.genode.skip-kernel-fs" // "yes": proc/sysfs/cgroup/devpts/mqueue mounts are no-ops
 	AnnVersion      = "org.genode.version"        // start version
+	AnnNetwork      = "org.genode.network"        // the socket stack: an <lwip> or <lxip> node, HID or XML
 	annGenodePrefix = "org.genode."
 )
 
@@ -266,6 +268,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	// annotations: the Genode extension
 	skipKernelFS := false
 	var extraRoutes []initcfg.Rule
+	var network *node.Node
 	keys := make([]string, 0, len(s.Annotations))
 	for k := range s.Annotations {
 		keys = append(keys, k)
@@ -313,8 +316,15 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 			} else {
 				extraRoutes = rules
 			}
+		case AnnNetwork:
+			n, err := parseNetwork(v)
+			if err != nil {
+				c.refuse(f, "%v", err)
+			} else {
+				network = n
+			}
 		default:
-			c.refuse(f, "unknown Genode annotation (known: %s, %s, %s, %s, %s)", AnnCaps, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion)
+			c.refuse(f, "unknown Genode annotation (known: %s, %s, %s, %s, %s, %s)", AnnCaps, AnnNetwork, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion)
 		}
 	}
 
@@ -565,9 +575,18 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	cfg.Libc.Set("pipe", "/dev/pipe")
 	// the container's main process is its pid 1
 	cfg.Libc.Set("pid", "1")
+	if network != nil {
+		// its own IP stack, whose Nic session the parent routes (on
+		// Genode to a NIC router domain chosen by the session label)
+		vfs.Add(node.New("dir", "name", "socket").Add(network))
+		cfg.Libc.Set("socket", "/socket")
+	}
 	sortLibc(cfg.Libc)
 
 	st.Route = buildRoute(o, res.Binary, res.HostBinary, rootReadonly, binds, stdio.routes(o), extraRoutes)
+	if network != nil {
+		st.Route.Rules = append(st.Route.Rules, initcfg.Rule{Service: "Nic", Targets: []initcfg.Target{{Kind: initcfg.Parent}}})
+	}
 
 	if err := c.err(); err != nil {
 		return nil, err
@@ -693,6 +712,57 @@ func parseRoutes(v string) ([]initcfg.Rule, error) {
 	}
 	return c.Starts[0].Route.Rules, nil
 }
+
+// parseNetwork reads the org.genode.network annotation: the container's
+// socket file system, one <lwip> or <lxip> node in HID
+// ("lwip | ip_addr: 172.17.0.2 | netmask: 255.255.0.0 | label: bridge") or
+// XML, with a static address or dhcp="yes".
+func parseNetwork(v string) (*node.Node, error) {
+	doc := v
+	if !strings.HasPrefix(strings.TrimLeft(v, " \t\n"), "<") {
+		doc = strings.TrimRight(v, "\n") + "\n-\n"
+	}
+	n, err := node.Parse([]byte(doc))
+	if err != nil {
+		return nil, err
+	}
+	if n.Type != "lwip" && n.Type != "lxip" {
+		return nil, fmt.Errorf("<%s>: expected an <lwip> or <lxip> socket file system", n.Type)
+	}
+	if len(n.Children) > 0 {
+		return nil, fmt.Errorf("<%s>: unexpected sub node <%s>", n.Type, n.Children[0].Type)
+	}
+	addr := false
+	for _, a := range n.Attrs {
+		switch a.Name {
+		case "ip_addr", "netmask", "gateway", "nameserver":
+			if ip, err := netip.ParseAddr(a.Value); err != nil || !ip.Is4() {
+				return nil, fmt.Errorf("<%s %s=%q>: not an IPv4 address", n.Type, a.Name, a.Value)
+			}
+			addr = addr || a.Name == "ip_addr"
+		case "dhcp":
+			if _, err := node.ParseBool(a.Value); err != nil {
+				return nil, fmt.Errorf("<%s dhcp=%q>: %v", n.Type, a.Value, err)
+			}
+		case "mtu":
+			if _, err := node.ParseUnsigned(a.Value); err != nil {
+				return nil, fmt.Errorf("<%s mtu=%q>: %v", n.Type, a.Value, err)
+			}
+		case "label":
+			if p := attrProblem(a.Value); p != "" {
+				return nil, fmt.Errorf("<%s label=%q>: %s", n.Type, a.Value, p)
+			}
+		default:
+			return nil, fmt.Errorf("<%s>: unknown attribute %q (known: ip_addr, netmask, gateway, nameserver, dhcp, mtu, label)", n.Type, a.Name)
+		}
+	}
+	if d, _ := n.Attr("dhcp"); !addr && !isTrue(d) {
+		return nil, fmt.Errorf("<%s>: needs ip_addr (and netmask) or dhcp=\"yes\"", n.Type)
+	}
+	return n, nil
+}
+
+func isTrue(v string) bool { b, err := node.ParseBool(v); return err == nil && b }
 
 func translateResources(c *collector, r *specs.LinuxResources, st *initcfg.Start) {
 	for i, d := range r.Devices {

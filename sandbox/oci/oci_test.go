@@ -294,6 +294,10 @@ func TestRefusals(t *testing.T) {
 		{"freebsd.jail", func(s *specs.Spec) { BSD(s).Jail = &specs.FreeBSDJail{Vnet: specs.FreeBSDShareNew} }},
 		{"vm.hwConfig", func(s *specs.Spec) { VM(s).HwConfig = &specs.HWConfig{VCPUs: ptr(uint32(2))} }},
 		{"vm.kernel", func(s *specs.Spec) { VM(s).Kernel.Path = "/vmlinuz" }},
+		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: "ram"} }},
+		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: "lwip | netmask: 255.0.0.0"} }},
+		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: "lwip | ip_addr: 300.1.1.1"} }},
+		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: `<lwip dhcp="yes" port="80"/>`} }},
 		{"process.apparmorProfile", func(s *specs.Spec) { s.Process.ApparmorProfile = "p" }},
 		{"process.selinuxLabel", func(s *specs.Spec) { s.Process.SelinuxLabel = "l" }},
 		{"process.scheduler", func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{Policy: "SCHED_FIFO"} }},
@@ -861,5 +865,57 @@ func TestStdinFifo(t *testing.T) {
 	var re *RefusedError
 	if !errors.As(err, &re) || !strings.Contains(err.Error(), "stdio.stdin") {
 		t.Errorf("a relative named pipe: %v", err)
+	}
+}
+
+// org.genode.network gives the container its own socket stack and a Nic
+// route to the parent; without it, a container has no socket fs at all.
+func TestNetwork(t *testing.T) {
+	b := makeBundle(t, nil)
+	for _, v := range []string{
+		"lwip | ip_addr: 172.17.0.2 | netmask: 255.255.0.0 | gateway: 172.17.0.1 | label: bridge",
+		`<lwip ip_addr="172.17.0.2" netmask="255.255.0.0" gateway="172.17.0.1" label="bridge"/>`,
+	} {
+		s := baseSpec()
+		s.Annotations = map[string]string{AnnNetwork: v}
+		r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Host})
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		st := r.Start
+		if got := st.Config.Libc.Get("socket"); got != "/socket" {
+			t.Errorf("libc socket %q", got)
+		}
+		var stack *node.Node
+		for _, d := range st.Config.VFS.Children {
+			if name, _ := d.Attr("name"); d.Type == "dir" && name == "socket" && len(d.Children) == 1 {
+				stack = d.Children[0]
+			}
+		}
+		if stack == nil || stack.Type != "lwip" {
+			t.Fatalf("no <dir socket> <lwip/>:\n%s", st.Node().EncodeHID())
+		}
+		if a, _ := stack.Attr("ip_addr"); a != "172.17.0.2" {
+			t.Errorf("ip_addr %q", a)
+		}
+		nic := false
+		for _, ru := range st.Route.Rules {
+			nic = nic || ru.Service == "Nic" && len(ru.Targets) == 1 && ru.Targets[0].Kind == initcfg.Parent
+		}
+		if !nic {
+			t.Errorf("no Nic route to the parent:\n%s", st.Node().EncodeHID())
+		}
+	}
+	r, err := Translate(baseSpec(), nil, Options{ID: "c1", Bundle: b, Mode: Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Start.Config.Libc.Get("socket"); got != "" {
+		t.Errorf("without the annotation: libc socket %q", got)
+	}
+	for _, ru := range r.Start.Route.Rules {
+		if ru.Service == "Nic" {
+			t.Errorf("without the annotation: a Nic route")
+		}
 	}
 }
