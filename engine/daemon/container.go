@@ -28,9 +28,11 @@ type Container struct {
 	State      container.State
 	Path       string
 	Args       []string
+	Net        *Netstate `json:",omitempty"` // nil: --network none
 
-	dir string
-	mu  sync.Mutex
+	dir   string
+	mu    sync.Mutex
+	netMu sync.Mutex // Net.Ports, which other containers' starts read
 	// changed is closed and renewed at each change of State.
 	changed chan struct{}
 	io      *containerIO

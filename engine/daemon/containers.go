@@ -22,6 +22,8 @@ import (
 	"github.com/containerd/platforms"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/events"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
@@ -67,11 +69,23 @@ func (d *Daemon) CreateContainer(ctx context.Context, name string, cfg *containe
 	if err := refuse(cfg, hc); err != nil {
 		return container.CreateResponse{}, err
 	}
+	netname, err := networkOf(hc)
+	if err != nil {
+		return container.CreateResponse{}, err
+	}
+	if err := d.checkPorts(hc, netname); err != nil {
+		return container.CreateResponse{}, err
+	}
 	if name != "" {
 		if !validName.MatchString(name) {
 			return container.CreateResponse{}, invalid(fmt.Errorf("Invalid container name (%s), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed", name))
 		}
 		name = "/" + strings.TrimPrefix(name, "/")
+	}
+	if cfg.StopSignal != "" {
+		if _, err := parseSignal(cfg.StopSignal); err != nil {
+			return container.CreateResponse{}, invalid(fmt.Errorf("--stop-signal: %w", err))
+		}
 	}
 	imgs, imageID, err := d.findImage(ctx, cfg.Image)
 	if err != nil {
@@ -91,6 +105,17 @@ func (d *Daemon) CreateContainer(ctx context.Context, name string, cfg *containe
 	}
 	if len(cfg.Cmd) > 0 {
 		cmd = cfg.Cmd
+	}
+	// the image's exposed ports are the container's, for -P and inspect
+	for p := range icfg.Config.ExposedPorts {
+		port, err := network.ParsePort(p)
+		if err != nil {
+			continue
+		}
+		if cfg.ExposedPorts == nil {
+			cfg.ExposedPorts = network.PortSet{}
+		}
+		cfg.ExposedPorts[port] = struct{}{}
 	}
 	args := append(slices.Clone(entry), cmd...)
 	if len(args) == 0 {
@@ -123,7 +148,15 @@ func (d *Daemon) CreateContainer(ctx context.Context, name string, cfg *containe
 		Config: cfg, HostConfig: hc, Path: args[0], Args: args[1:],
 		dir: filepath.Join(d.cfg.Root, "containers", id), changed: make(chan struct{})}
 	c.State = container.State{Status: container.StateCreated, StartedAt: zeroTime, FinishedAt: zeroTime}
-	d.containers[id] = c // the name is taken from here on
+	if netname == bridgeName {
+		ip, err := d.allocIP()
+		if err != nil {
+			d.mu.Unlock()
+			return container.CreateResponse{}, err
+		}
+		c.Net = &Netstate{IP: ip}
+	}
+	d.containers[id] = c // the name and address are taken from here on
 	d.mu.Unlock()
 	fail := func(err error) (container.CreateResponse, error) {
 		d.mu.Lock()
@@ -159,6 +192,9 @@ func (d *Daemon) CreateContainer(ctx context.Context, name string, cfg *containe
 	if len(mounts) > 0 {
 		opts = append(opts, oci.WithMounts(mounts))
 	}
+	if c.Net != nil {
+		opts = append(opts, oci.WithAnnotations(map[string]string{annNetwork: d.stackNode(c.Net.IP)}))
+	}
 	_, err = d.client.NewContainer(ctx, c.cid(),
 		containerd.WithImage(img),
 		containerd.WithSnapshotter(d.cfg.Snapshotter),
@@ -193,6 +229,12 @@ func bindMounts(hc *container.HostConfig) ([]specs.Mount, error) {
 			return nil, invalid(fmt.Errorf("invalid volume specification: %q", b))
 		}
 		src, dst := parts[0], parts[1]
+		if slices.Contains(parts, "") {
+			return nil, invalid(fmt.Errorf("invalid volume specification: %q: empty section between colons", b))
+		}
+		if !filepath.IsAbs(src) && !validName.MatchString(src) {
+			return nil, invalid(fmt.Errorf("invalid volume specification: %q: %q is neither an absolute host path nor a volume name ([a-zA-Z0-9][a-zA-Z0-9_.-]+)", b, src))
+		}
 		if !filepath.IsAbs(src) {
 			return nil, notImplemented(fmt.Errorf("-v %s: named volumes: the engine on Genode has no volumes; give a host directory (an absolute path)", b))
 		}
@@ -205,14 +247,22 @@ func bindMounts(hc *container.HostConfig) ([]specs.Mount, error) {
 				switch o {
 				case "ro", "rw":
 					mode = o
-				default:
+				case "z", "Z", "shared", "rshared", "slave", "rslave", "private", "rprivate",
+					"nocopy", "consistent", "cached", "delegated":
 					return nil, notImplemented(fmt.Errorf("-v %s: option %q: Genode's File_system sessions are read-only or writeable, nothing else", b, o))
+				default:
+					return nil, invalid(fmt.Errorf("invalid volume specification: %q: invalid mode %q", b, o))
 				}
 			}
 		}
 		out = append(out, specs.Mount{Type: "bind", Source: src, Destination: dst, Options: []string{"rbind", mode}})
 	}
 	for _, m := range hc.Mounts {
+		switch m.Type {
+		case mount.TypeBind, mount.TypeVolume, mount.TypeTmpfs, mount.TypeNamedPipe, mount.TypeCluster, mount.TypeImage:
+		default:
+			return nil, invalid(fmt.Errorf("--mount type=%s: not a mount type (bind, volume, tmpfs, npipe, cluster, image)", m.Type))
+		}
 		if m.Type != "bind" {
 			return nil, notImplemented(fmt.Errorf("--mount type=%s: the engine on Genode has only bind mounts", m.Type))
 		}
@@ -252,8 +302,12 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 	if t, err := cc.Task(ctx, nil); err == nil {
 		t.Delete(ctx, containerd.WithProcessKill)
 	}
+	if err := d.publish(c); err != nil {
+		return err
+	}
 	cio_, err := c.ensureIO()
 	if err != nil {
+		d.unpublish(c)
 		return err
 	}
 	task, err := cc.NewTask(ctx, creator(cio_))
@@ -264,6 +318,7 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 	exitC, err := task.Wait(d.ctx(context.Background()))
 	if err != nil {
 		task.Delete(ctx, containerd.WithProcessKill)
+		d.unpublish(c)
 		return err
 	}
 	if err := task.Start(ctx); err != nil {
@@ -285,6 +340,7 @@ func (d *Daemon) StartContainer(ctx context.Context, name string) error {
 // at its end is removed (docker run --rm waits for that).
 // c.mu is held.
 func (d *Daemon) startFailed(c *Container, err error) {
+	d.unpublish(c)
 	if c.io != nil {
 		c.io.close()
 		c.io = nil
@@ -378,6 +434,7 @@ func (d *Daemon) monitor(c *Container, task containerd.Task, exitC <-chan contai
 		c.io = nil
 	}
 	c.exits++
+	d.unpublish(c)
 	c.setState(func(s *container.State) {
 		s.Status, s.Running, s.Pid, s.ExitCode = container.StateExited, false, 0, int(code)
 		s.FinishedAt = time.Now().UTC().Format(time.RFC3339Nano)
@@ -503,13 +560,18 @@ func (d *Daemon) task(ctx context.Context, c *Container) (containerd.Task, error
 
 func parseSignal(s string) (syscall.Signal, error) {
 	if n, err := strconv.Atoi(s); err == nil {
+		// Linux's 1 to 64; the runtime takes a uint32, where another
+		// number would wrap round to some other signal
+		if n < 1 || n > 64 {
+			return 0, invalid(fmt.Errorf("invalid signal: %s (a number from 1 to 64 or a name)", s))
+		}
 		return syscall.Signal(n), nil
 	}
-	s = strings.TrimPrefix(strings.ToUpper(s), "SIG")
+	up := strings.TrimPrefix(strings.ToUpper(s), "SIG")
 	for name, sig := range map[string]syscall.Signal{"KILL": syscall.SIGKILL, "TERM": syscall.SIGTERM,
 		"INT": syscall.SIGINT, "HUP": syscall.SIGHUP, "QUIT": syscall.SIGQUIT, "USR1": syscall.SIGUSR1,
 		"USR2": syscall.SIGUSR2, "STOP": syscall.SIGSTOP, "CONT": syscall.SIGCONT} {
-		if name == s {
+		if name == up {
 			return sig, nil
 		}
 	}
@@ -641,6 +703,16 @@ func (d *Daemon) Containers(ctx context.Context, all bool, filters map[string][]
 			return nil, invalid(fmt.Errorf("invalid filter '%s'", k))
 		}
 	}
+	for _, v := range filters["status"] {
+		if err := container.ValidateContainerState(container.ContainerState(v)); err != nil {
+			return nil, invalid(fmt.Errorf("invalid filter 'status=%s': %w", v, err))
+		}
+	}
+	for _, v := range filters["exited"] {
+		if _, err := strconv.Atoi(v); err != nil {
+			return nil, invalid(fmt.Errorf("invalid filter 'exited=%s': not an exit code", v))
+		}
+	}
 	if len(filters["status"]) > 0 || len(filters["exited"]) > 0 {
 		all = true
 	}
@@ -656,11 +728,14 @@ func (d *Daemon) Containers(ctx context.Context, all bool, filters map[string][]
 		c.mu.Lock()
 		s := container.Summary{ID: c.ID, Names: []string{c.Name}, Image: c.Image, ImageID: c.ImageID,
 			Command: c.command(), Created: c.Created.Unix(), State: c.State.Status, Status: c.summaryStatus(),
-			Labels: c.Config.Labels, Ports: []container.PortSummary{}, Mounts: mountPoints(c.HostConfig)}
+			Labels: c.Config.Labels, Ports: portSummary(c), Mounts: mountPoints(c.HostConfig)}
 		if s.Labels == nil {
 			s.Labels = map[string]string{}
 		}
 		s.HostConfig.NetworkMode = string(c.HostConfig.NetworkMode)
+		if c.Net != nil {
+			s.NetworkSettings = &container.NetworkSettingsSummary{Networks: d.networkSettings(c).Networks}
+		}
 		exitCode, running := c.State.ExitCode, c.State.Running
 		c.mu.Unlock()
 		if !all && !running {
@@ -737,7 +812,7 @@ func (d *Daemon) InspectContainer(ctx context.Context, name string) (container.I
 	return container.InspectResponse{ID: c.ID, Created: c.Created.Format(time.RFC3339Nano), Path: c.Path,
 		Args: slices.Clone(c.Args), State: &state, Image: c.ImageID, LogPath: c.logPath(), Name: c.Name,
 		Driver: d.cfg.Snapshotter, Platform: "genode", HostConfig: c.HostConfig, Config: c.Config,
-		Mounts: mountPoints(c.HostConfig), ExecIDs: nil, NetworkSettings: &container.NetworkSettings{}}, nil
+		Mounts: mountPoints(c.HostConfig), ExecIDs: nil, NetworkSettings: d.networkSettings(c)}, nil
 }
 
 // LogsOptions are docker logs' options.
@@ -966,6 +1041,7 @@ func (d *Daemon) restore(ctx context.Context) error {
 				task.Delete(ctx)
 				io_.close()
 				c.mu.Lock()
+				d.forgetPorts(c)
 				c.setState(func(s *container.State) {
 					s.Status, s.Running, s.Pid, s.ExitCode = container.StateExited, false, 0, code
 					s.FinishedAt = st.ExitTime.UTC().Format(time.RFC3339Nano)
@@ -976,6 +1052,7 @@ func (d *Daemon) restore(ctx context.Context) error {
 		}
 		io_.close()
 		c.mu.Lock()
+		d.forgetPorts(c)
 		c.setState(func(s *container.State) {
 			s.Status, s.Running, s.Pid, s.ExitCode = container.StateExited, false, 0, 255
 			s.Error = fmt.Sprintf("the task was gone when the engine restarted: %v", err)

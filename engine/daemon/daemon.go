@@ -7,6 +7,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -27,6 +28,12 @@ type Config struct {
 	Version     string // the engine's version
 	Runtime     string // containerd runtime of the containers
 	Snapshotter string
+	// Bridge is the default network's subnet (a NIC router domain),
+	// default 172.17.0.0/16; the router has its first address.
+	Bridge string
+	// RouterConfig is the NIC router's config file the engine writes
+	// (its forwards of published ports); "": ports cannot be published.
+	RouterConfig string
 }
 
 // Daemon serves the Engine API's backends over containerd.
@@ -40,6 +47,9 @@ type Daemon struct {
 	containers map[string]*Container // by ID
 	execs      execs
 	events     *eventHub
+
+	bridge   netip.Prefix
+	routerMu sync.Mutex // the router's config and the host ports in it
 }
 
 // New connects to containerd and loads the containers the engine knows.
@@ -58,6 +68,13 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 			return nil, err
 		}
 	}
+	if cfg.Bridge == "" {
+		cfg.Bridge = "172.17.0.0/16"
+	}
+	bridge, err := netip.ParsePrefix(cfg.Bridge)
+	if err != nil || !bridge.Addr().Is4() || bridge.Bits() < 8 || bridge.Bits() > 30 {
+		return nil, fmt.Errorf("bridge subnet %q: expected an IPv4 prefix from /8 to /30", cfg.Bridge)
+	}
 	client, err := containerd.New(cfg.Containerd, containerd.WithDefaultNamespace(cfg.Namespace),
 		containerd.WithTimeout(30*time.Second))
 	if err != nil {
@@ -70,10 +87,18 @@ func New(ctx context.Context, cfg Config) (*Daemon, error) {
 		started:    time.Now(),
 		containers: map[string]*Container{},
 		events:     newEventHub(),
+		bridge:     bridge.Masked(),
 	}
 	if err := d.restore(d.ctx(ctx)); err != nil {
 		client.Close()
 		return nil, err
+	}
+	d.routerMu.Lock()
+	err = d.writeRouterConfig()
+	d.routerMu.Unlock()
+	if err != nil {
+		client.Close()
+		return nil, fmt.Errorf("the NIC router's config: %w", err)
 	}
 	return d, nil
 }

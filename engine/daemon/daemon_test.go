@@ -1,14 +1,17 @@
 package daemon
 
 import (
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"genodego/sandbox/node"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
 )
 
 func TestRefuse(t *testing.T) {
@@ -24,7 +27,9 @@ func TestRefuse(t *testing.T) {
 		{hc: container.HostConfig{Privileged: true}, want: "--privileged"},
 		{hc: container.HostConfig{CapAdd: []string{"NET_ADMIN"}}, want: "--cap-add"},
 		{hc: container.HostConfig{PidMode: "host"}, want: "--pid=host"},
-		{hc: container.HostConfig{NetworkMode: "bridge"}, want: "--network=bridge"},
+		{hc: container.HostConfig{NetworkMode: "bridge"}},
+		{hc: container.HostConfig{NetworkMode: "container:x"}, want: "--network=container:x"},
+		{hc: container.HostConfig{NetworkMode: "mynet"}, want: "--network=mynet"},
 		{hc: container.HostConfig{SecurityOpt: []string{"seccomp=unconfined"}}, want: "--security-opt"},
 		{hc: container.HostConfig{Resources: container.Resources{OomKillDisable: &yes}}, want: "--oom-kill-disable"},
 		{hc: container.HostConfig{Resources: container.Resources{CPUShares: 512}}, want: "--cpu-shares"},
@@ -119,5 +124,60 @@ func TestContainerIOLog(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The router's config the engine writes: one forward per published port,
+// the bridge domain with its rules, and what the router model reads back.
+func TestRouterConfig(t *testing.T) {
+	cfg := routerConfig(netip.MustParsePrefix("172.17.0.0/16"), netip.MustParseAddr("172.17.0.1"),
+		[]forward{{8080, 80, netip.MustParseAddr("172.17.0.2")}, {9000, 9000, netip.MustParseAddr("172.17.0.3")}})
+	got := string(cfg.EncodeHID())
+	for _, want := range []string{
+		"+ policy | label_suffix: -> bridge | domain: bridge",
+		"+ uplink | domain: uplink",
+		"+ tcp-forward | port: 8080 | domain: bridge | to: 172.17.0.2 | to_port: 80",
+		"+ tcp-forward | port: 9000 | domain: bridge | to: 172.17.0.3 | to_port: 9000",
+		"+ domain bridge | interface: 172.17.0.1/16",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("router config lacks %q:\n%s", want, got)
+		}
+	}
+	if _, err := node.ParseHID(cfg.EncodeHID()); err != nil {
+		t.Errorf("the config does not parse back: %v", err)
+	}
+}
+
+func TestCheckPorts(t *testing.T) {
+	d := &Daemon{cfg: Config{RouterConfig: "/x"}, bridge: netip.MustParsePrefix("172.17.0.0/16")}
+	p := func(s string) network.Port { return network.MustParsePort(s) }
+	for _, c := range []struct {
+		pm      network.PortMap
+		netname string
+		want    string // "" for accepted; else the message and the class
+		class   func(error) bool
+	}{
+		{network.PortMap{p("80/tcp"): {{HostPort: "8080"}}}, bridgeName, "", nil},
+		{network.PortMap{p("80/tcp"): {{HostPort: ""}}}, bridgeName, "", nil},
+		{network.PortMap{p("80/tcp"): {{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "8080"}}}, bridgeName, "", nil},
+		{network.PortMap{p("53/udp"): {{HostPort: "53"}}}, bridgeName, "-p 53/udp", errdefs.IsNotImplemented},
+		{network.PortMap{p("80/tcp"): {{HostIP: netip.MustParseAddr("10.0.0.1"), HostPort: "80"}}}, bridgeName, "uplink address only", errdefs.IsNotImplemented},
+		{network.PortMap{p("80/tcp"): {{HostPort: "8000-8010"}}}, bridgeName, "range", errdefs.IsNotImplemented},
+		{network.PortMap{p("80/tcp"): {{HostPort: "abc"}}}, bridgeName, "not a port number", errdefs.IsInvalidArgument},
+		{network.PortMap{p("80/tcp"): {{HostPort: "50000"}}}, bridgeName, "1 to 49151", errdefs.IsInvalidArgument},
+		{network.PortMap{p("80/tcp"): {{HostPort: "8080"}}}, "none", "network none", errdefs.IsInvalidArgument},
+	} {
+		err := d.checkPorts(&container.HostConfig{PortBindings: c.pm}, c.netname)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%v: %v", c.pm, err)
+		case c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want) || !c.class(err)):
+			t.Errorf("%v on %s: %v, want %q", c.pm, c.netname, err, c.want)
+		}
+	}
+	noRouter := &Daemon{bridge: d.bridge}
+	if err := noRouter.checkPorts(&container.HostConfig{PublishAllPorts: true}, bridgeName); err == nil || !strings.Contains(err.Error(), "--nic-router-config") {
+		t.Errorf("-P without a router: %v", err)
 	}
 }

@@ -11,11 +11,13 @@ import (
 
 	containerd "github.com/containerd/containerd/v2/client"
 	"github.com/containerd/containerd/v2/core/images"
+	"github.com/containerd/containerd/v2/core/remotes"
 	"github.com/containerd/containerd/v2/core/remotes/docker"
 	"github.com/containerd/errdefs"
 	"github.com/containerd/platforms"
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/registry"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -295,15 +297,40 @@ func short(id string) string {
 
 // PullProgress is one line of a pull's progress, as docker pull prints it.
 type PullProgress struct {
-	Status string `json:"status,omitempty"`
-	ID     string `json:"id,omitempty"`
+	Status string      `json:"status,omitempty"`
+	ID     string      `json:"id,omitempty"`
+	Aux    *PushResult `json:"aux,omitempty"`
+}
+
+// PushResult is the aux record docker push reads for each tag it pushed.
+type PushResult struct {
+	Tag    string
+	Digest string
+	Size   int64
+}
+
+// resolver speaks to registries on the loopback over plain HTTP, as
+// Docker's default insecure registries (127.0.0.0/8) are, with the
+// client's credentials when it sent any.
+func resolver(auth *registry.AuthConfig) remotes.Resolver {
+	opts := []docker.RegistryOpt{docker.WithPlainHTTP(docker.MatchLocalhost)}
+	if auth != nil && (auth.Username != "" || auth.Password != "" || auth.IdentityToken != "") {
+		opts = append(opts, docker.WithAuthorizer(docker.NewDockerAuthorizer(
+			docker.WithAuthCreds(func(string) (string, string, error) {
+				if auth.IdentityToken != "" {
+					return "", auth.IdentityToken, nil
+				}
+				return auth.Username, auth.Password, nil
+			}))))
+	}
+	return docker.NewResolver(docker.ResolverOptions{Hosts: docker.ConfigureDefaultRegistries(opts...)})
 }
 
 // PullImage is docker pull: ref from its registry, for this engine's
 // platform, unpacked for the containers. Registries on the loopback are
 // spoken to over plain HTTP, as Docker's default insecure registries
 // (127.0.0.0/8) are.
-func (d *Daemon) PullImage(ctx context.Context, ref string, progress func(PullProgress)) error {
+func (d *Daemon) PullImage(ctx context.Context, ref string, auth *registry.AuthConfig, progress func(PullProgress)) error {
 	ctx = d.ctx(ctx)
 	name, err := NormalizeRef(ref)
 	if err != nil {
@@ -318,10 +345,8 @@ func (d *Daemon) PullImage(ctx context.Context, ref string, progress func(PullPr
 		tag = dg.Digest().String()
 	}
 	progress(PullProgress{Status: "Pulling from " + reference.FamiliarName(named), ID: tag})
-	resolver := docker.NewResolver(docker.ResolverOptions{Hosts: docker.ConfigureDefaultRegistries(
-		docker.WithPlainHTTP(docker.MatchLocalhost))})
 	img, err := d.client.Pull(ctx, name,
-		containerd.WithResolver(resolver),
+		containerd.WithResolver(resolver(auth)),
 		containerd.WithPlatformMatcher(d.platform),
 		containerd.WithPullUnpack,
 		containerd.WithPullSnapshotter(d.cfg.Snapshotter))
@@ -335,4 +360,121 @@ func (d *Daemon) PullImage(ctx context.Context, ref string, progress func(PullPr
 	progress(PullProgress{Status: "Status: Downloaded newer image for " + familiar(name)})
 	d.events.publish("image", "pull", familiar(name), map[string]string{"name": familiar(name)})
 	return nil
+}
+
+// PushImage is docker push: repository ref at tag, or every tag of the
+// repository when tag is empty, to its registry. Only the content of this
+// engine's platform is in its store, so only that is pushed.
+func (d *Daemon) PushImage(ctx context.Context, ref, tag string, auth *registry.AuthConfig, progress func(PullProgress)) error {
+	ctx = d.ctx(ctx)
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return invalid(fmt.Errorf("invalid reference format: %w", err))
+	}
+	if _, ok := named.(reference.Digested); ok {
+		return invalid(fmt.Errorf("docker push %s: a digest is not a tag to push", ref))
+	}
+	repo := reference.TrimNamed(named)
+	if t, ok := named.(reference.Tagged); ok && tag == "" {
+		tag = t.Tag()
+	}
+	var names []string
+	if tag != "" {
+		t, err := reference.WithTag(repo, tag)
+		if err != nil {
+			return invalid(err)
+		}
+		names = []string{t.String()}
+	} else {
+		all, err := d.client.ImageService().List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, img := range all {
+			if n, err := reference.ParseNormalizedNamed(img.Name); err == nil && reference.TrimNamed(n).String() == repo.String() {
+				if _, ok := n.(reference.Tagged); ok {
+					names = append(names, img.Name)
+				}
+			}
+		}
+		sort.Strings(names)
+	}
+	if len(names) == 0 {
+		return notFound(fmt.Errorf("An image does not exist locally with the tag: %s", reference.FamiliarString(repo)))
+	}
+	progress(PullProgress{Status: "The push refers to repository [" + repo.String() + "]"})
+	for _, name := range names {
+		img, err := d.client.ImageService().Get(ctx, name)
+		if err != nil {
+			if errdefs.IsNotFound(err) {
+				return notFound(fmt.Errorf("An image does not exist locally with the tag: %s", familiar(name)))
+			}
+			return err
+		}
+		var layers []string
+		walk := images.HandlerFunc(func(_ context.Context, desc ocispec.Descriptor) ([]ocispec.Descriptor, error) {
+			if images.IsLayerType(desc.MediaType) {
+				layers = append(layers, desc.Digest.Encoded())
+			}
+			return nil, nil
+		})
+		target, err := d.pushTarget(ctx, img.Target)
+		if err != nil {
+			return err
+		}
+		if err := d.client.Push(ctx, name, target,
+			containerd.WithResolver(resolver(auth)),
+			containerd.WithPlatformMatcher(d.platform),
+			containerd.WithImageHandler(walk)); err != nil {
+			return err
+		}
+		for _, l := range layers {
+			progress(PullProgress{Status: "Pushed", ID: short(l)})
+		}
+		t := "latest"
+		if n, err := reference.ParseNormalizedNamed(name); err == nil {
+			if tg, ok := n.(reference.Tagged); ok {
+				t = tg.Tag()
+			}
+		}
+		progress(PullProgress{Status: fmt.Sprintf("%s: digest: %s size: %d", t, target.Digest, target.Size)})
+		progress(PullProgress{Aux: &PushResult{Tag: t, Digest: target.Digest.String(), Size: target.Size}})
+		d.events.publish("image", "push", familiar(name), map[string]string{"name": familiar(name)})
+	}
+	return nil
+}
+
+// pushTarget is what a push of target sends: the image itself, or, when it
+// is an index of which the store lacks other platforms' content (a pull
+// fetches only this engine's), this platform's manifest alone; a registry
+// refuses an index whose manifests it does not have.
+func (d *Daemon) pushTarget(ctx context.Context, target ocispec.Descriptor) (ocispec.Descriptor, error) {
+	if !images.IsIndexType(target.MediaType) {
+		return target, nil
+	}
+	cs := d.client.ContentStore()
+	missing := false
+	walk := images.HandlerFunc(func(ctx context.Context, desc ocispec.Descriptor) ([]ocispec.Descriptor, error) {
+		if _, err := cs.Info(ctx, desc.Digest); err != nil {
+			if errdefs.IsNotFound(err) {
+				missing = true
+				return nil, nil
+			}
+			return nil, err
+		}
+		return images.Children(ctx, cs, desc)
+	})
+	if err := images.Walk(ctx, walk, target); err != nil || !missing {
+		return target, err
+	}
+	children, err := images.Children(ctx, cs, target)
+	if err != nil {
+		return target, err
+	}
+	for _, c := range children {
+		if images.IsManifestType(c.MediaType) && c.Platform != nil && d.platform.Match(*c.Platform) {
+			return c, nil
+		}
+	}
+	return target, notFound(fmt.Errorf("the image has no manifest for %s to push", platforms.Format(platforms.DefaultSpec())))
 }

@@ -14,9 +14,6 @@ import (
 // RAM quota and its view of files. There are no capabilities, namespaces,
 // cgroups, devices, security profiles or hostnames to configure.
 func refuse(cfg *container.Config, hc *container.HostConfig) error {
-	no := func(option, why string) error {
-		return notImplemented(fmt.Errorf("%s: %s", option, why))
-	}
 	const noCaps = "a Genode component has no Linux capabilities; its authority is the sessions its parent routes to it"
 	const noCgroups = "Genode's init gives a child a RAM and a capability quota, no CPU or I/O weights"
 	switch {
@@ -53,13 +50,11 @@ func refuse(cfg *container.Config, hc *container.HostConfig) error {
 	case len(hc.VolumesFrom) > 0:
 		return no("--volumes-from", "the engine on Genode has no volumes")
 	case len(hc.Links) > 0:
-		return no("--link", "a container on Genode has no network yet")
+		return no("--link", "legacy links are not offered; containers on the bridge reach each other by address")
 	case len(hc.DNS) > 0 || len(hc.DNSSearch) > 0 || len(hc.DNSOptions) > 0:
 		return no("--dns", "a container's resolver is its libc's configuration; the engine sets none")
 	case len(hc.ExtraHosts) > 0:
 		return no("--add-host", "a container's resolver is its libc's configuration; the engine sets none")
-	case len(hc.PortBindings) > 0 || hc.PublishAllPorts:
-		return no("-p/--publish", "a container on Genode has no network yet; publishing a port would be a NIC router port forward to its Nic session")
 	case hc.ReadonlyRootfs:
 		return no("--read-only", "not offered by the engine yet")
 	case hc.OomKillDisable != nil && *hc.OomKillDisable:
@@ -98,13 +93,8 @@ func refuse(cfg *container.Config, hc *container.HostConfig) error {
 	case r.MemorySwap > 0 && r.MemorySwap != r.Memory && r.MemorySwap != 2*r.Memory:
 		return no("--memory-swap", "Genode does not swap")
 	}
-	// A container is given no network yet: runc routes it no socket file
-	// system (on Genode that would be a Nic session behind a NIC router).
-	// The default network is that; none is the same said outright.
-	switch hc.NetworkMode {
-	case "", "default", "none":
-	default:
-		return no("--network="+string(hc.NetworkMode), "a container on Genode has no network yet (its runtime routes it no socket file system or Nic session); only the default, none, is offered")
+	if _, err := networkOf(hc); err != nil {
+		return err
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -22,6 +23,9 @@ func notFound(err error) error       { return classed{err, errdefs.ErrNotFound} 
 func invalid(err error) error        { return classed{err, errdefs.ErrInvalidArgument} }
 func conflict(err error) error       { return classed{err, errdefs.ErrConflict} }
 func notImplemented(err error) error { return classed{err, errdefs.ErrNotImplemented} }
+
+// no refuses option, saying why Genode cannot honour it.
+func no(option, why string) error { return notImplemented(fmt.Errorf("%s: %s", option, why)) }
 
 func readContent(ctx context.Context, cs content.Provider, desc ocispec.Descriptor) ([]byte, error) {
 	return content.ReadBlob(ctx, cs, desc)

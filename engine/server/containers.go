@@ -136,6 +136,12 @@ func (s *Server) AddContainerRoutes(b ContainerBackend) {
 	s.Handle("POST /containers/{name}/wait", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		name := r.PathValue("name")
 		cond := container.WaitCondition(r.URL.Query().Get("condition"))
+		switch cond {
+		case "", container.WaitConditionNotRunning, container.WaitConditionNextExit, container.WaitConditionRemoved:
+		default:
+			// once the headers have gone it could only be the answer's Error
+			return InvalidParameter(fmt.Errorf("invalid condition %q: not-running, next-exit or removed", cond))
+		}
 		// a container that does not exist is an error the client sees at once
 		if _, err := b.InspectContainer(ctx, name); err != nil {
 			return err

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -31,11 +32,11 @@ func (s *Server) AddEventsRoutes(b EventsBackend) {
 				return InvalidParameter(errInvalidFilter(k))
 			}
 		}
-		since, err := eventTime(r.URL.Query().Get("since"))
+		since, err := eventTime(r, "since")
 		if err != nil {
 			return err
 		}
-		until, err := eventTime(r.URL.Query().Get("until"))
+		until, err := eventTime(r, "until")
 		if err != nil {
 			return err
 		}
@@ -93,24 +94,28 @@ type errInvalidFilter string
 
 func (e errInvalidFilter) Error() string { return "invalid filter '" + string(e) + "'" }
 
-// eventTime reads since/until: Unix seconds, with an optional fraction.
-func eventTime(v string) (time.Time, error) {
+// eventTime reads since/until (param k): Unix seconds, with an optional
+// fraction.
+func eventTime(r *http.Request, k string) (time.Time, error) {
+	v := r.URL.Query().Get(k)
 	if v == "" {
 		return time.Time{}, nil
 	}
+	bad := InvalidParameter(fmt.Errorf("invalid %s %q: not a Unix time (seconds[.fraction])", k, v))
 	sec, frac, _ := strings.Cut(v, ".")
 	s, err := strconv.ParseInt(sec, 10, 64)
 	if err != nil {
-		return time.Time{}, InvalidParameter(err)
+		return time.Time{}, bad
 	}
-	var ns int64
+	var ns uint64
 	if frac != "" {
+		// nine digits: no sign, below a second
 		frac = (frac + "000000000")[:9]
-		if ns, err = strconv.ParseInt(frac, 10, 64); err != nil {
-			return time.Time{}, InvalidParameter(err)
+		if ns, err = strconv.ParseUint(frac, 10, 64); err != nil {
+			return time.Time{}, bad
 		}
 	}
-	return time.Unix(s, ns), nil
+	return time.Unix(s, int64(ns)), nil
 }
 
 func eventMatches(f map[string][]string, m events.Message) bool {

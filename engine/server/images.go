@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"genodego/engine/daemon"
 	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/registry"
 )
 
 // ImageBackend answers the image routes.
@@ -19,7 +21,8 @@ type ImageBackend interface {
 	ImageInspect(ctx context.Context, ref string) (image.InspectResponse, error)
 	TagImage(ctx context.Context, source, target string) error
 	ImageDelete(ctx context.Context, ref string, force bool) ([]image.DeleteResponse, error)
-	PullImage(ctx context.Context, ref string, progress func(daemon.PullProgress)) error
+	PullImage(ctx context.Context, ref string, auth *registry.AuthConfig, progress func(daemon.PullProgress)) error
+	PushImage(ctx context.Context, ref, tag string, auth *registry.AuthConfig, progress func(daemon.PullProgress)) error
 	ImagesPrune(ctx context.Context, all bool) (image.PruneReport, error)
 	SaveImages(ctx context.Context, refs []string, w io.Writer) error
 	LoadImages(ctx context.Context, r io.Reader) ([]string, error)
@@ -58,28 +61,13 @@ func (s *Server) AddImageRoutes(b ImageBackend) {
 		if p := q.Get("platform"); p != "" && !strings.HasPrefix(p, "genode") {
 			return InvalidParameter(fmt.Errorf("platform %s: containers on Genode run genode binaries (genode/amd64, genode/arm64)", p))
 		}
-		// the progress is a stream of JSON messages; an error after the
-		// first is one too, as docker pull expects
-		w.Header().Set("Content-Type", "application/json")
-		started := false
-		enc := json.NewEncoder(w)
-		err := b.PullImage(ctx, ref, func(p daemon.PullProgress) {
-			if !started {
-				w.WriteHeader(http.StatusOK)
-				started = true
-			}
-			enc.Encode(p)
-			if f, ok := w.(http.Flusher); ok {
-				f.Flush()
-			}
-		})
-		if err != nil && !started {
+		auth, err := registryAuth(r)
+		if err != nil {
 			return err
 		}
-		if err != nil {
-			enc.Encode(map[string]any{"errorDetail": map[string]string{"message": err.Error()}, "error": err.Error()})
-		}
-		return nil
+		return progressStream(w, func(progress func(daemon.PullProgress)) error {
+			return b.PullImage(ctx, ref, auth, progress)
+		})
 	})
 	s.Handle("GET /images/get", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
 		names := r.URL.Query()["names"]
@@ -158,7 +146,17 @@ func (s *Server) AddImageRoutes(b ImageBackend) {
 			w.WriteHeader(http.StatusCreated)
 			return nil
 		case strings.HasSuffix(rest, "/push"):
-			return NotImplemented(errors.New("docker push: not offered by the engine yet"))
+			if p := r.URL.Query().Get("platform"); p != "" {
+				return NotImplemented(errors.New("docker push --platform: the engine pushes its own platform's content"))
+			}
+			auth, err := registryAuth(r)
+			if err != nil {
+				return err
+			}
+			name, tag := strings.TrimSuffix(rest, "/push"), r.URL.Query().Get("tag")
+			return progressStream(w, func(progress func(daemon.PullProgress)) error {
+				return b.PushImage(ctx, name, tag, auth, progress)
+			})
 		}
 		return errNotFoundPage{r.Method, r.URL.Path}
 	})
@@ -213,4 +211,48 @@ func BoolValue(r *http.Request, k string) bool {
 		return false
 	}
 	return true
+}
+
+// progressStream answers with run's progress, a stream of JSON messages. An
+// error before the first message is the answer; after it, a message too, as
+// docker pull and push expect.
+func progressStream(w http.ResponseWriter, run func(func(daemon.PullProgress)) error) error {
+	w.Header().Set("Content-Type", "application/json")
+	started := false
+	enc := json.NewEncoder(w)
+	err := run(func(p daemon.PullProgress) {
+		if !started {
+			w.WriteHeader(http.StatusOK)
+			started = true
+		}
+		enc.Encode(p)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+	})
+	if err != nil && !started {
+		return err
+	}
+	if err != nil {
+		enc.Encode(map[string]any{"errorDetail": map[string]string{"message": err.Error()}, "error": err.Error()})
+	}
+	return nil
+}
+
+// registryAuth is the X-Registry-Auth header: base64url of a JSON
+// AuthConfig (padded or not), or nothing.
+func registryAuth(r *http.Request) (*registry.AuthConfig, error) {
+	h := r.Header.Get("X-Registry-Auth")
+	if h == "" {
+		return nil, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(h, "="))
+	if err != nil {
+		return nil, InvalidParameter(fmt.Errorf("X-Registry-Auth: not base64url: %v", err))
+	}
+	var a registry.AuthConfig
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return nil, InvalidParameter(fmt.Errorf("X-Registry-Auth: not a JSON AuthConfig: %v", err))
+	}
+	return &a, nil
 }

@@ -223,7 +223,11 @@ func TestRefusals(t *testing.T) {
 		{[]string{"--network", "host"}, "--network=host"},
 		{[]string{"--security-opt", "seccomp=unconfined"}, "--security-opt"},
 		{[]string{"--device", "/dev/null"}, "genode"}, // the CLI's own check of the server's OS
-		{[]string{"-p", "8080:80"}, "-p/--publish"},
+		{[]string{"-p", "53:53/udp"}, "-p 53/udp"},
+		{[]string{"-p", "10.1.2.3:8080:80"}, "-p 10.1.2.3:8080:80"},
+		{[]string{"-p", "50000:80"}, "1 to 49151"},
+		{[]string{"--network", "none", "-p", "8080:80"}, "network none"},
+		{[]string{"--network", "container:x"}, "--network=container:x"},
 		{[]string{"--hostname", "box"}, "--hostname"},
 		{[]string{"--restart", "on-failure"}, "--restart=on-failure"},
 		{[]string{"--cpus", "1"}, "--cpus"},

@@ -65,7 +65,10 @@ func (b *builder) server(p v1.Platform) (v1.Image, error) {
 	if err != nil {
 		return nil, err
 	}
-	return image(p, binTree("server", prog), v1.Config{Entrypoint: []string{"/bin/server"}})
+	// it listens on every address of its stack: a container's own (docker
+	// run -p 8080:8080), or the host's loopback where it shares the host's
+	return image(p, binTree("server", prog), v1.Config{Entrypoint: []string{"/bin/server"},
+		Cmd: []string{"-addr", ":8080"}, ExposedPorts: map[string]struct{}{"8080/tcp": {}}})
 }
 
 func (b *builder) toolbox(p v1.Platform) (v1.Image, error) {

@@ -2,12 +2,15 @@
 // component beside containerd:
 //
 //	engine [-H unix:///PATH | -H tcp://127.0.0.1:PORT]... [--containerd ADDR] [--namespace moby] [--root DIR]
+//	       [--bip 172.17.0.0/16] [--nic-router-config FILE]
 //
 // It listens on every -H address (as dockerd does; default
 // unix:///run/docker.sock), keeps Docker's images and containers in
 // containerd's namespace and what containerd does not keep (names, states,
 // logs) in its root directory. Its running containers outlive it: a new
-// engine on the same root takes them up.
+// engine on the same root takes them up. Containers on the default network
+// have addresses of the --bip subnet, a NIC router's domain; published ports
+// are forwards the engine writes into the router's config file.
 package main
 
 import (
@@ -41,19 +44,22 @@ func main() {
 	containerdAddr := flag.String("containerd", "/run/containerd/containerd.sock", "containerd's gRPC `address`")
 	ns := flag.String("namespace", "moby", "the containerd `namespace` of Docker's objects")
 	root := flag.String("root", "/var/lib/docker", "the engine's state `directory`")
+	bip := flag.String("bip", "172.17.0.0/16", "the default bridge's `subnet` (a NIC router domain)")
+	router := flag.String("nic-router-config", "", "the NIC router's config `file` the engine writes (published ports); none: -p is refused")
 	flag.Parse()
 	if len(listen) == 0 {
 		listen = hosts{"unix:///run/docker.sock"}
 	}
-	if err := run(listen, *containerdAddr, *ns, *root); err != nil {
+	cfg := daemon.Config{Containerd: *containerdAddr, Namespace: *ns, Root: *root, Version: Version, Bridge: *bip, RouterConfig: *router}
+	if err := run(listen, cfg); err != nil {
 		fmt.Fprintf(os.Stderr, "engine: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen []string, containerdAddr, ns, root string) error {
+func run(listen []string, cfg daemon.Config) error {
 	ctx := context.Background()
-	d, err := daemon.New(ctx, daemon.Config{Containerd: containerdAddr, Namespace: ns, Root: root, Version: Version})
+	d, err := daemon.New(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -63,6 +69,7 @@ func run(listen []string, containerdAddr, ns, root string) error {
 	s.AddEventsRoutes(d)
 	s.AddImageRoutes(d)
 	s.AddContainerRoutes(d)
+	s.AddNetworkRoutes(d)
 	var listeners []net.Listener
 	for _, h := range listen {
 		l, err := listenOn(h)

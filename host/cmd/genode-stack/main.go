@@ -25,9 +25,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"genodego/host/launch"
@@ -48,6 +50,9 @@ type Stack struct {
 	Engine    bool
 	EngineTCP string
 }
+
+// RouterConfig is the NIC router's config, which the engine writes.
+func (s Stack) RouterConfig() string { return s.path("engine", "nic_router.config") }
 
 // DockerSocket is the engine's socket file on the host.
 func (s Stack) DockerSocket() string { return s.path("run", "docker.sock") }
@@ -153,6 +158,11 @@ func (s Stack) Up() error {
 			return fmt.Errorf("%v (make docker)", err)
 		}
 		os.Remove(s.DockerSocket())
+		// the containers' NIC router, a sibling of the containers' init on
+		// Genode, is a host process on the model (host/nicrouter)
+		if err := s.startRouter(); err != nil {
+			return err
+		}
 	}
 	cfgText := strings.ReplaceAll(config, "{{DIR}}", s.Dir)
 	if s.Debug {
@@ -266,6 +276,57 @@ func (s Stack) Down() {
 	os.Remove(s.Socket())
 	os.Remove(s.Socket() + ".ttrpc")
 	os.Remove(s.DockerSocket())
+	s.stopRouter()
+}
+
+func (s Stack) routerPid() int {
+	data, err := os.ReadFile(s.path("run", "nic_router.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 || !launch.Running(pid) {
+		return 0
+	}
+	if cmd, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline"); err != nil || !strings.Contains(string(cmd), "genode-nic-router") {
+		return 0
+	}
+	return pid
+}
+
+func (s Stack) startRouter() error {
+	if s.routerPid() != 0 {
+		return nil
+	}
+	logf, err := os.OpenFile(s.path("run", "nic_router.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := exec.Command(filepath.Join(s.Bin, "genode-nic-router"), "-config", s.RouterConfig())
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("the NIC router model: %v (make host-tools)", err)
+	}
+	pid := cmd.Process.Pid
+	cmd.Process.Release()
+	return os.WriteFile(s.path("run", "nic_router.pid"), []byte(strconv.Itoa(pid)+"\n"), 0o600)
+}
+
+func (s Stack) stopRouter() {
+	pid := s.routerPid()
+	if pid == 0 {
+		return
+	}
+	syscall.Kill(pid, syscall.SIGTERM)
+	for i := 0; i < 200 && launch.Running(pid); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if launch.Running(pid) {
+		syscall.Kill(pid, syscall.SIGKILL)
+	}
+	os.Remove(s.path("run", "nic_router.pid"))
 }
 
 func (s Stack) initConfig() *node.Node {
@@ -289,7 +350,8 @@ func (s Stack) initConfig() *node.Node {
 // (where the shims connect to the streams it listens on), its root, and
 // containerd's root read-only.
 func (s Stack) engine() *node.Node {
-	args := []string{"engine", "-H", "unix://" + s.DockerSocket(), "--containerd", s.Socket(), "--root", s.path("engine")}
+	args := []string{"engine", "-H", "unix://" + s.DockerSocket(), "--containerd", s.Socket(), "--root", s.path("engine"),
+		"--nic-router-config", s.RouterConfig()}
 	if s.EngineTCP != "" {
 		args = append(args, "-H", "tcp://"+s.EngineTCP)
 	}

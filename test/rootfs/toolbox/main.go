@@ -51,6 +51,7 @@ func init() {
 		"tar":   tarMain,
 		"stty":  sttyMain,
 		"seq":   seqMain,
+		"wget":  wgetMain,
 	}
 }
 
