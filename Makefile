@@ -14,7 +14,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd docker e2e-docker e2e-docker-cycles stack-up stack-down e2e-containerd-cycles e2e-containerd bench-containerd containerd-client-report
+	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd containerd-client-report
 
 all: toolchain
 
@@ -73,11 +73,12 @@ unit-tests: modules model  ## our own Go code, natively (the model's conformance
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
 	$(MAKE) -f host/libc/model.mk
 
-host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init
+host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init, genode-nic-router
 	@mkdir -p _build/bin
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
 	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
 	go build -o _build/bin/genode-init genodego/host/cmd/genode-init
+	go build -o _build/bin/genode-nic-router genodego/host/cmd/genode-nic-router
 	go build -o _build/bin/genode-ldcheck genodego/host/cmd/genode-ldcheck
 
 test-model: model host-tools elfcheck  ## conformance suite: one C program per modeled Genode behaviour
@@ -157,7 +158,18 @@ docker: modules toolchain elfcheck  ## the upstream docker CLI and our engine (e
 	$(ELFCHECK) _build/bin/docker.genode-amd64 _build/bin/docker.genode-arm64 _build/bin/engine.genode-amd64 _build/bin/engine.genode-arm64
 	go build -o _build/bin/docker genodego/host/cmd/docker
 
-e2e-docker: containerd docker images  ## docker on the model end to end (test/docker): the CLI against the engine over containerd, a real registry, run/exec/logs/stop/rm, mounts, refusals, events, prune, save/load, TCP, the engine's restart (the leak count is e2e-docker-cycles)
+FUZZTIME ?= 30s
+fuzz-engine:  ## fuzz the engine's request decoding (create bodies, filters, query parameters, signals), FUZZTIME (30s) per target; make unit-tests runs their seeds
+	for t in FuzzCreate FuzzFilters FuzzQuery; do go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s genodego/engine/server || exit 1; done
+	for t in FuzzCreateContainer FuzzContainersFilters FuzzKill; do go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s genodego/engine/daemon || exit 1; done
+
+debian-docker:  ## Debian's docker client (docker.io, for linux/amd64), extracted into _build/debian-docker for the e2e test of the engine's TCP address; nothing is installed
+	@[ -x _build/debian-docker/usr/bin/docker ] || ( mkdir -p _build/debian-docker && cd _build/debian-docker && \
+		{ apt-get download docker.io >/dev/null 2>&1 || { apt-get update -qq && apt-get download docker.io >/dev/null 2>&1; }; } && \
+		dpkg-deb -x docker.io_*.deb . && rm -f docker.io_*.deb ); \
+		[ -x _build/debian-docker/usr/bin/docker ] || { echo "debian-docker: apt-get download docker.io failed" >&2; exit 1; }
+
+e2e-docker: containerd docker images debian-docker  ## docker on the model end to end (test/docker): the CLI against the engine over containerd, a real registry, run/exec/logs/stop/rm, mounts, refusals, events, prune, save/load, TCP, the engine's restart (the leak count is e2e-docker-cycles)
 	go build -o _build/bin/genode-images genodego/build/cmd/genode-images
 	GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m -skip TestNoLeaks genodego/test/docker/...
 
@@ -223,13 +235,11 @@ e2e: model host-tools toolchain  ## genode programs on the model: os, time, cryp
 test: export GENODE_MODEL_REQUIRED := 1
 test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test
 
-demo: hello elfcheck model host-tools  ## a genode/amd64 hello: checked against ld.lib.so's contract, then run on the model
-	@echo "== genode/amd64 and genode/arm64 hello, checked against ld.lib.so's contract"
-	$(ELFCHECK) _build/bin/hello.genode-amd64 _build/bin/hello.genode-arm64
-	@readelf -lW _build/bin/hello.genode-amd64 | sed -n '/Program Headers/,/Section to Segment/p'
-	@readelf -dW _build/bin/hello.genode-amd64 | grep -E 'NEEDED|HASH'
-	@echo "== run on the model of Genode's libc (go run through go_genode_amd64_exec)"
-	cd test/hello && $(GENODE_ENV) PATH=$(TOP)/_build/bin:$(GOROOT_GENODE)/bin:$$PATH GOOS=genode GOARCH=amd64 go run . from-the-demo
+demo:  ## the product's first impression: builds what it needs, then docker push, docker run of a genode hello and a server queried over HTTP, on the model (DEMO_KEEP=1 keeps the stack)
+	@build/demo.sh
+
+demo-down:  ## stop what DEMO_KEEP=1 make demo left running
+	@build/demo.sh down
 
 clean:
 	rm -rf _build
