@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"path"
+	"strconv"
 	"strings"
 
 	"genodego/engine/daemon"
@@ -31,14 +33,25 @@ type ImageBackend interface {
 // AddImageRoutes adds /images/....
 func (s *Server) AddImageRoutes(b ImageBackend) {
 	s.Handle("GET /images/json", func(ctx context.Context, w http.ResponseWriter, r *http.Request) error {
-		if f, err := Filters(r); err != nil {
+		f, err := Filters(r)
+		if err != nil {
 			return err
-		} else if len(f) > 0 {
-			return NotImplemented(fmt.Errorf("docker images --filter: not offered by the engine yet (%v)", keys(f)))
+		}
+		for k := range f {
+			switch k {
+			case "dangling", "reference", "label", "before", "since":
+			default:
+				return InvalidParameter(fmt.Errorf("invalid filter '%s'", k))
+			}
 		}
 		list, err := b.Images(ctx)
 		if err != nil {
 			return err
+		}
+		if len(f) > 0 {
+			if list, err = filterImages(list, f); err != nil {
+				return err
+			}
 		}
 		return WriteJSON(w, http.StatusOK, list)
 	})
@@ -255,4 +268,86 @@ func registryAuth(r *http.Request) (*registry.AuthConfig, error) {
 		return nil, InvalidParameter(fmt.Errorf("X-Registry-Auth: not a JSON AuthConfig: %v", err))
 	}
 	return &a, nil
+}
+
+// filterImages is docker images --filter: dangling, reference (a glob
+// on NAME or NAME:TAG), label (KEY or KEY=VALUE), before and since (an
+// image by name or ID; by creation time).
+func filterImages(list []image.Summary, f map[string][]string) ([]image.Summary, error) {
+	created := func(ref string) (int64, error) {
+		for _, s := range list {
+			if strings.HasPrefix(strings.TrimPrefix(s.ID, "sha256:"), strings.TrimPrefix(ref, "sha256:")) && len(ref) >= 4 {
+				return s.Created, nil
+			}
+			for _, t := range s.RepoTags {
+				if t == ref || t == ref+":latest" {
+					return s.Created, nil
+				}
+			}
+		}
+		return 0, InvalidParameter(fmt.Errorf("no such image: %s", ref))
+	}
+	var before, since []int64
+	for _, v := range f["before"] {
+		c, err := created(v)
+		if err != nil {
+			return nil, err
+		}
+		before = append(before, c)
+	}
+	for _, v := range f["since"] {
+		c, err := created(v)
+		if err != nil {
+			return nil, err
+		}
+		since = append(since, c)
+	}
+	for _, v := range f["dangling"] {
+		if _, err := strconv.ParseBool(v); err != nil {
+			return nil, InvalidParameter(fmt.Errorf("invalid filter 'dangling=%s'", v))
+		}
+	}
+	for _, v := range f["reference"] {
+		if _, err := path.Match(v, ""); err != nil {
+			return nil, InvalidParameter(fmt.Errorf("invalid filter 'reference=%s': %v", v, err))
+		}
+	}
+	out := []image.Summary{}
+	for _, s := range list {
+		ok := true
+		for _, v := range f["dangling"] {
+			d, _ := strconv.ParseBool(v)
+			ok = ok && d == (len(s.RepoTags) == 0)
+		}
+		if refs := f["reference"]; len(refs) > 0 {
+			any := false
+			for _, p := range refs {
+				for _, t := range s.RepoTags {
+					repo := t
+					if i := strings.LastIndex(t, ":"); i > strings.LastIndex(t, "/") {
+						repo = t[:i]
+					}
+					m1, _ := path.Match(p, t)
+					m2, _ := path.Match(p, repo)
+					any = any || m1 || m2
+				}
+			}
+			ok = ok && any
+		}
+		for _, l := range f["label"] {
+			k, v, hasV := strings.Cut(l, "=")
+			got, has := s.Labels[k]
+			ok = ok && has && (!hasV || got == v)
+		}
+		for _, c := range before {
+			ok = ok && s.Created < c
+		}
+		for _, c := range since {
+			ok = ok && s.Created > c
+		}
+		if ok {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }

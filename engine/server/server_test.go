@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/image"
 	"github.com/moby/moby/api/types/system"
 )
 
@@ -145,6 +146,45 @@ func TestRoutesRegister(t *testing.T) {
 	} {
 		if _, p := s.mux.Handler(httptest.NewRequest(c.method, c.path, nil)); p != c.pattern {
 			t.Errorf("%s %s routes to %q, want %q", c.method, c.path, p, c.pattern)
+		}
+	}
+}
+
+func TestFilterImages(t *testing.T) {
+	list := []image.Summary{
+		{ID: "sha256:aaaa1111", Created: 30, RepoTags: []string{"127.0.0.1:5000/genode/hello:latest", "hello:v1"}, Labels: map[string]string{"k": "v"}},
+		{ID: "sha256:bbbb2222", Created: 20, RepoTags: []string{"toolbox:latest"}},
+		{ID: "sha256:cccc3333", Created: 10, RepoTags: []string{}},
+	}
+	ids := func(l []image.Summary) string {
+		var out []string
+		for _, s := range l {
+			out = append(out, s.ID[7:11])
+		}
+		return strings.Join(out, ",")
+	}
+	for _, c := range []struct {
+		f    map[string][]string
+		want string
+	}{
+		{map[string][]string{"dangling": {"true"}}, "cccc"},
+		{map[string][]string{"dangling": {"false"}}, "aaaa,bbbb"},
+		{map[string][]string{"reference": {"hello"}}, "aaaa"},
+		{map[string][]string{"reference": {"*/genode/*"}}, "aaaa"},
+		{map[string][]string{"reference": {"toolbox:latest"}}, "bbbb"},
+		{map[string][]string{"label": {"k=v"}}, "aaaa"},
+		{map[string][]string{"label": {"k=w"}}, ""},
+		{map[string][]string{"before": {"toolbox"}}, "cccc"},
+		{map[string][]string{"since": {"bbbb2222"}}, "aaaa"},
+	} {
+		got, err := filterImages(list, c.f)
+		if err != nil || ids(got) != c.want {
+			t.Errorf("%v: %s %v, want %s", c.f, ids(got), err, c.want)
+		}
+	}
+	for _, bad := range []map[string][]string{{"dangling": {"maybe"}}, {"before": {"nosuch"}}, {"reference": {"["}}} {
+		if _, err := filterImages(list, bad); err == nil {
+			t.Errorf("%v: no error", bad)
 		}
 	}
 }

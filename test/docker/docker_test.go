@@ -49,6 +49,12 @@ func TestImages(t *testing.T) {
 	if !strings.Contains(list, "e2e-tool:v1 "+strings.TrimPrefix(id, "sha256:")[:12]) {
 		t.Errorf("docker images after tag:\n%s", list)
 	}
+	if f := docker(t, "images", "--filter", "reference=e2e-tool", "--format", "{{.Repository}}:{{.Tag}}"); strings.TrimSpace(f) != "e2e-tool:v1" {
+		t.Errorf("docker images --filter reference=e2e-tool: %q", f)
+	}
+	if f := docker(t, "images", "--filter", "dangling=true", "-q"); strings.Contains(f, strings.TrimPrefix(id, "sha256:")[:12]) {
+		t.Errorf("docker images --filter dangling=true lists a tagged image: %q", f)
+	}
 	if out := docker(t, "rmi", "e2e-tool:v1"); !strings.Contains(out, "Untagged: e2e-tool:v1") {
 		t.Errorf("docker rmi of a second name: %s", out)
 	}
