@@ -320,19 +320,35 @@ func filterImages(list []image.Summary, f map[string][]string) ([]image.Summary,
 			ok = ok && d == (len(s.RepoTags) == 0)
 		}
 		if refs := f["reference"]; len(refs) > 0 {
-			any := false
-			for _, p := range refs {
-				for _, t := range s.RepoTags {
-					repo := t
-					if i := strings.LastIndex(t, ":"); i > strings.LastIndex(t, "/") {
-						repo = t[:i]
-					}
+			// only the tags that match are the image's in the answer
+			var tags []string
+			for _, t := range s.RepoTags {
+				repo := t
+				if i := strings.LastIndex(t, ":"); i > strings.LastIndex(t, "/") {
+					repo = t[:i]
+				}
+				for _, p := range refs {
 					m1, _ := path.Match(p, t)
 					m2, _ := path.Match(p, repo)
-					any = any || m1 || m2
+					if m1 || m2 {
+						tags = append(tags, t)
+						break
+					}
 				}
 			}
-			ok = ok && any
+			ok = ok && len(tags) > 0
+			// and the digests of those tags' repositories
+			var digests []string
+			for _, dg := range s.RepoDigests {
+				repo, _, _ := strings.Cut(dg, "@")
+				for _, t := range tags {
+					if strings.HasPrefix(t, repo+":") {
+						digests = append(digests, dg)
+						break
+					}
+				}
+			}
+			s.RepoTags, s.RepoDigests = tags, digests
 		}
 		for _, l := range f["label"] {
 			k, v, hasV := strings.Cut(l, "=")

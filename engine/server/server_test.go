@@ -181,6 +181,9 @@ func TestFilterImages(t *testing.T) {
 		if err != nil || ids(got) != c.want {
 			t.Errorf("%v: %s %v, want %s", c.f, ids(got), err, c.want)
 		}
+		if c.f["reference"] != nil && c.f["reference"][0] == "hello" && (len(got) != 1 || len(got[0].RepoTags) != 1 || got[0].RepoTags[0] != "hello:v1") {
+			t.Errorf("reference=hello: tags %v, want only the matching hello:v1", got)
+		}
 	}
 	for _, bad := range []map[string][]string{{"dangling": {"maybe"}}, {"before": {"nosuch"}}, {"reference": {"["}}} {
 		if _, err := filterImages(list, bad); err == nil {
