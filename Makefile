@@ -14,7 +14,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd containerd-client-report
+	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd bench-docker containerd-client-report
 
 all: toolchain
 
@@ -220,6 +220,9 @@ containerd-client-report: containerd images  ## containerd's integration/client 
 
 bench-containerd: containerd images  ## ctr run --rm hello against runc run and a direct start (ratios, split by phase), and the memory of 1, 10, 20 containers of one image
 	go run genodego/test/cmd/benchcontainerd -root $(TOP) $(BENCH_FLAGS)
+
+bench-docker: containerd docker images  ## docker run --rm hello against ctr run --rm of the same image (ratio, goal docker/ctr < 1.30), split by phase across CLI, engine, containerd, shim, runc, init
+	go run genodego/test/cmd/benchdocker -root $(TOP) $(BENCH_FLAGS)
 
 images: toolchain elfcheck  ## OCI images of genode programs (hello, server, toolbox; mixed, linux-only) in _build/images/NAME.oci.tar; IMAGES_FLAGS=-push HOST:PORT pushes them
 	go run genodego/build/cmd/genode-images -top $(TOP) -elfcheck $(ELFCHECK) -out _build/images $(IMAGES_FLAGS)

@@ -27,25 +27,20 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"debug/elf"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"genodego/sandbox/initcfg"
 	"genodego/test/cmd/internal/benchutil"
 )
 
@@ -63,7 +58,7 @@ type bench struct {
 	env             []string // for ctr and genode-stack
 	keepWork        bool
 	stackUp         bool
-	events          *exec.Cmd
+	events          *benchutil.EventLog
 	cleaned         bool
 	runRoot         *runcBundle
 }
@@ -196,10 +191,7 @@ func (b *bench) cleanup() {
 		return
 	}
 	b.cleaned = true
-	if b.events != nil && b.events.Process != nil {
-		syscall.Kill(-b.events.Process.Pid, syscall.SIGTERM)
-		b.events.Wait()
-	}
+	b.events.Stop()
 	if b.stackUp {
 		if out, err := b.cmd("genode-stack", "-dir", b.stack, "down"); err != nil {
 			fmt.Fprintf(os.Stderr, "bench-containerd: genode-stack down: %v\n%s", err, out)
@@ -210,8 +202,8 @@ func (b *bench) cleanup() {
 	time.Sleep(200 * time.Millisecond)
 	var left []string
 	for _, p := range procsContaining(b.work) {
-		left = append(left, strconv.Itoa(p.pid)+" "+p.cmd)
-		syscall.Kill(p.pid, syscall.SIGKILL)
+		left = append(left, strconv.Itoa(p.Pid)+" "+p.Cmd)
+		syscall.Kill(p.Pid, syscall.SIGKILL)
 	}
 	if len(left) > 0 {
 		fmt.Printf("processes of %s left after the stack stopped, killed: %s\n", b.work, strings.Join(left, "; "))
@@ -228,199 +220,32 @@ func (b *bench) cleanup() {
 	os.RemoveAll(b.work)
 }
 
-// ---- processes
+// ---- observations (benchutil's)
 
-type proc struct {
-	pid, ppid int
-	argv      []string
-	cmd       string
-}
+type proc = benchutil.Proc
 
-func procsContaining(s string) []proc {
-	var ps []proc
-	if s == "" {
-		return nil
-	}
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		data, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
-		if err != nil || !bytes.Contains(data, []byte(s)) {
-			continue
-		}
-		argv := strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")
-		ps = append(ps, proc{pid: pid, ppid: ppid(pid), argv: argv, cmd: strings.Join(argv, " ")})
-	}
-	return ps
-}
-
-func ppid(pid int) int {
-	data, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
-	for _, l := range strings.Split(string(data), "\n") {
-		if v, ok := strings.CutPrefix(l, "PPid:"); ok {
-			n, _ := strconv.Atoi(strings.TrimSpace(v))
-			return n
-		}
-	}
-	return 0
-}
+var (
+	procsContaining = benchutil.ProcsContaining
+	logFrom         = benchutil.LogFrom
+	size            = benchutil.Size
+	firstLog        = benchutil.FirstLog
+	evLine          = benchutil.EventLine
+)
 
 func fatal(err error) {
 	fmt.Fprintln(os.Stderr, "bench-containerd:", err)
 	os.Exit(2)
 }
 
-// ---- timestamps
-
-var (
-	logTime = regexp.MustCompile(`time="([^"]+)"`)
-	evLine  = regexp.MustCompile(`^(\S+ \S+ \+0000 UTC) \S+ (/\S+) .*"container_id":"([^"]+)"`)
-)
-
-// logFrom returns the lines a file gained after offset.
-func logFrom(path string, off int64) []string {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	f.Seek(off, io.SeekStart)
-	var ls []string
-	s := bufio.NewScanner(f)
-	s.Buffer(make([]byte, 1<<20), 1<<20)
-	for s.Scan() {
-		ls = append(ls, s.Text())
-	}
-	return ls
-}
-
-func size(path string) int64 {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return 0
-	}
-	return fi.Size()
-}
-
-// firstLog is the time of the first line holding every one of subs.
-func firstLog(lines []string, subs ...string) time.Time {
-next:
-	for _, l := range lines {
-		for _, s := range subs {
-			if !strings.Contains(l, s) {
-				continue next
-			}
-		}
-		if m := logTime.FindStringSubmatch(l); m != nil {
-			if t, err := time.Parse(time.RFC3339Nano, m[1]); err == nil {
-				return t
-			}
-		}
-	}
-	return time.Time{}
-}
-
-// eventLog follows `ctr events`: the first time each container's topic was seen.
-type eventLog struct {
-	mu sync.Mutex
-	at map[string]time.Time // "ID topic"
-}
-
-func (b *bench) followEvents() (*eventLog, error) {
-	el := &eventLog{at: map[string]time.Time{}}
+func (b *bench) followEvents() (*benchutil.EventLog, error) {
 	c := exec.Command(filepath.Join(b.bin, "ctr"), "events")
 	c.Env, c.Dir = b.env, b.work
-	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := c.StdoutPipe()
-	if err != nil {
-		return nil, err
+	el, err := benchutil.FollowEvents(c)
+	if err == nil {
+		b.events = el
 	}
-	if err := c.Start(); err != nil {
-		return nil, err
-	}
-	b.events = c
-	go func() {
-		s := bufio.NewScanner(out)
-		s.Buffer(make([]byte, 1<<20), 1<<20)
-		for s.Scan() {
-			m := evLine.FindStringSubmatch(s.Text())
-			if m == nil {
-				continue
-			}
-			t, err := time.Parse("2006-01-02 15:04:05.999999999 -0700 MST", m[1])
-			if err != nil {
-				continue
-			}
-			el.mu.Lock()
-			if _, ok := el.at[m[3]+" "+m[2]]; !ok {
-				el.at[m[3]+" "+m[2]] = t
-			}
-			el.mu.Unlock()
-		}
-	}()
-	return el, nil
+	return el, err
 }
-
-func (el *eventLog) get(id, topic string) time.Time {
-	el.mu.Lock()
-	defer el.mu.Unlock()
-	return el.at[id+" "+topic]
-}
-
-// initWatch polls an init's state report: when each child was first reported
-// and when it was first reported exited.
-type initWatch struct {
-	mu            sync.Mutex
-	seen, exited  map[string]time.Time
-	stop, stopped chan struct{}
-}
-
-func watchInit(path string) *initWatch {
-	w := &initWatch{seen: map[string]time.Time{}, exited: map[string]time.Time{}, stop: make(chan struct{}), stopped: make(chan struct{})}
-	go func() {
-		defer close(w.stopped)
-		var last []byte
-		for {
-			select {
-			case <-w.stop:
-				return
-			case <-time.After(2 * time.Millisecond):
-			}
-			data, err := os.ReadFile(path)
-			now := time.Now()
-			if err != nil || bytes.Equal(data, last) {
-				continue
-			}
-			last = data
-			st, err := initcfg.DecodeState(data)
-			if err != nil {
-				continue
-			}
-			w.mu.Lock()
-			for _, c := range st.Children {
-				if _, ok := w.seen[c.Name]; !ok {
-					w.seen[c.Name] = now
-				}
-				if _, ok := w.exited[c.Name]; !ok && (c.Exited != nil || c.Incomplete) {
-					w.exited[c.Name] = now
-				}
-			}
-			w.mu.Unlock()
-		}
-	}()
-	return w
-}
-
-func (w *initWatch) get(id string) (seen, exited time.Time) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.seen[id], w.exited[id]
-}
-
-func (w *initWatch) close() { close(w.stop); <-w.stopped }
 
 // ---- latency
 
@@ -475,8 +300,8 @@ func (b *bench) latency(n, warmup int) error {
 	if err != nil {
 		return fmt.Errorf("ctr events: %v", err)
 	}
-	iw := watchInit(filepath.Join(b.stack, "run", "runc", "init.state"))
-	defer iw.close()
+	iw := benchutil.WatchInit(filepath.Join(b.stack, "run", "runc", "init.state"))
+	defer iw.Close()
 	time.Sleep(500 * time.Millisecond) // ctr events subscribed
 	ctr := filepath.Join(b.bin, "ctr")
 	cdLog := filepath.Join(b.stack, "init", "init.log")
@@ -532,13 +357,13 @@ func (b *bench) latency(n, warmup int) error {
 		r.marks[mCreate] = firstLog(cd, `msg="creating task"`, "id="+r.id+" ")
 		r.marks[mConnect] = firstLog(cd, `msg="connecting to shim `+r.id+`"`)
 		r.marks[mShimLog] = firstLog(logFrom(shimLog, r.shOff), "[shim.default."+r.id+"]")
-		r.marks[mCreated] = el.get(r.id, "/tasks/create")
-		r.marks[mStarted] = el.get(r.id, "/tasks/start")
-		r.marks[mExitEv] = el.get(r.id, "/tasks/exit")
-		r.marks[mDeleteEv] = el.get(r.id, "/tasks/delete")
+		r.marks[mCreated] = el.Get(r.id, "/tasks/create")
+		r.marks[mStarted] = el.Get(r.id, "/tasks/start")
+		r.marks[mExitEv] = el.Get(r.id, "/tasks/exit")
+		r.marks[mDeleteEv] = el.Get(r.id, "/tasks/delete")
 		r.marks[mShimGone] = firstLog(cd, `msg="shim disconnected"`, "id="+r.id+" ")
 		r.marks[mRmSnap] = firstLog(cd, `msg="remove snapshot"`, "key="+r.id+" ")
-		r.marks[mChild], r.marks[mExited] = iw.get(r.id)
+		r.marks[mChild], r.marks[mExited] = iw.Get(r.id)
 	}
 
 	fmt.Printf("\n1. latency: hello started %d times each way (%d warm-up each first), alternating, stack up\n\n", n, warmup)
@@ -750,13 +575,13 @@ func (b *bench) containers() []container {
 	snap := filepath.Join(b.stack, "root", "io.containerd.snapshotter.v1.native", "snapshots")
 	var cs []container
 	for _, p := range procsContaining(snap) {
-		if len(p.argv) == 0 || !strings.Contains(p.argv[0], "ld-linux") {
+		if len(p.Argv) == 0 || !strings.Contains(p.Argv[0], "ld-linux") {
 			continue
 		}
-		bin := p.argv[len(p.argv)-1]
+		bin := p.Argv[len(p.Argv)-1]
 		var st syscall.Stat_t
 		syscall.Stat(bin, &st)
-		cs = append(cs, container{comp: p.pid, launcher: p.ppid, binary: bin, ino: st.Ino})
+		cs = append(cs, container{comp: p.Pid, launcher: p.PPid, binary: bin, ino: st.Ino})
 	}
 	return cs
 }
@@ -765,7 +590,7 @@ func (b *bench) containers() []container {
 func (b *bench) shims() []proc {
 	var ps []proc
 	for _, p := range procsContaining(filepath.Join(b.stack, "rom", "containerd-shim-runc-v2")) {
-		if len(p.argv) > 0 && strings.Contains(p.argv[0], "ld-linux") {
+		if len(p.Argv) > 0 && strings.Contains(p.Argv[0], "ld-linux") {
 			ps = append(ps, p)
 		}
 	}
@@ -828,7 +653,7 @@ steps:
 			bins[c.binary], inos[c.ino] = true, true
 		}
 		for _, p := range b.shims() {
-			m, _ := readMem(p.pid, p.argv[len(p.argv)-1], b.model)
+			m, _ := readMem(p.Pid, p.Argv[len(p.Argv)-1], b.model)
 			add(&s.shim, m)
 			s.shimsN++
 		}
