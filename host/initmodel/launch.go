@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"genodego/sandbox/initcfg"
 	"genodego/sandbox/node"
@@ -150,7 +151,41 @@ func (p *genodeRunProc) Kill() {
 			syscall.Kill(c, syscall.SIGKILL) // not yet in a group of its own
 		}
 		syscall.Kill(-pid, syscall.SIGKILL)
+		// Genode destroys whatever the child hosts: every process of this
+		// instance carries its run directory in its environment (genode-run's
+		// TMPDIR, the component's config, inherited by what it forks), so any
+		// that the group kills missed (one mid-start) is found by it, now and
+		// once more after the starts in flight had time to appear.
+		sweep(p.tmpDir)
+		go func() {
+			for _, d := range []time.Duration{100 * time.Millisecond, time.Second} {
+				time.Sleep(d)
+				sweep(p.tmpDir)
+			}
+		}()
 	})
+}
+
+// sweep kills every process whose environment names runDir as genode-run's
+// TMPDIR or holds a model config below it.
+func sweep(runDir string) {
+	tmp := []byte("TMPDIR=" + runDir + "\x00")
+	cfg := []byte("GENODE_MODEL_CONFIG=" + runDir + "/")
+	procs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	self := os.Getpid()
+	for _, f := range procs {
+		pid, err := strconv.Atoi(filepath.Base(filepath.Dir(f)))
+		if err != nil || pid == self {
+			continue
+		}
+		env, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if bytes.Contains(env, tmp) || bytes.Contains(env, cfg) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
 
 // withQuotas is the start node with the quotas init assigns written out:

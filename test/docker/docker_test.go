@@ -331,7 +331,14 @@ func stackProcesses() []string {
 	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
 	for _, p := range procs {
 		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), stackDir) {
-			out = append(out, strings.ReplaceAll(strings.TrimSpace(string(b)), "\x00", " "))
+			// pid, state, parent and group (from stat) say who left it
+			st, _ := os.ReadFile(filepath.Join(filepath.Dir(p), "stat"))
+			f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:]))
+			who := filepath.Base(filepath.Dir(p))
+			if len(f) > 2 {
+				who += " " + f[0] + " ppid " + f[1] + " pgrp " + f[2]
+			}
+			out = append(out, who+": "+strings.ReplaceAll(strings.TrimSpace(string(b)), "\x00", " "))
 		}
 	}
 	slices.Sort(out)

@@ -149,11 +149,14 @@ func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *b
 			container.RemoveStart(dir, start.Name)
 		}
 	}()
-	deadline := time.Now().Add(30 * time.Second)
+	// ten containers started at once on two cores take their shims' starts
+	// past half a minute on the model
+	const serveTimeout = 60 * time.Second
+	deadline := time.Now().Add(serveTimeout)
 	for !shim.CanConnect(address) {
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("the shim %s did not serve %s within 30 s (is the shims' init running? %s)",
-				start.Name, address, filepath.Join(dir, container.InitState))
+			return nil, fmt.Errorf("the shim %s did not serve %s within %v (is the shims' init running? %s)",
+				start.Name, address, serveTimeout, filepath.Join(dir, container.InitState))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
