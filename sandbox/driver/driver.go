@@ -27,6 +27,7 @@ type Driver struct {
 	mu  sync.Mutex
 	cfg *initcfg.Config
 	gen uint64
+	raw []byte // the file as last read or written
 }
 
 // Open takes ownership of configPath. An existing, valid config is adopted
@@ -42,6 +43,7 @@ func Open(configPath, statePath string, base *initcfg.Config) (*Driver, error) {
 		d.XML = bytes.HasPrefix(bytes.TrimLeft(data, " \t\n"), []byte("<"))
 		d.cfg = c
 		d.gen, _ = strconv.ParseUint(c.Version, 10, 64)
+		d.raw = data
 		return d, nil
 	}
 	if base == nil {
@@ -89,23 +91,56 @@ func (d *Driver) write(c *initcfg.Config) error {
 		d.gen--
 		return err
 	}
-	d.cfg = c
+	d.cfg, d.raw = c, data
 	return nil
+}
+
+// reload adopts the file when another writer replaced it since this driver
+// read or wrote it; it reports whether it did.
+func (d *Driver) reload() (bool, error) {
+	data, err := os.ReadFile(d.ConfigPath)
+	if err != nil || d.raw == nil || bytes.Equal(data, d.raw) || len(bytes.TrimSpace(data)) == 0 {
+		return false, nil
+	}
+	c, err := initcfg.Decode(data)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", d.ConfigPath, err)
+	}
+	d.cfg, d.raw = c, data
+	if g, _ := strconv.ParseUint(c.Version, 10, 64); g > d.gen {
+		d.gen = g
+	}
+	return true, nil
 }
 
 // Update applies fn to a copy of the configuration and writes the result.
 // If fn fails or the result is invalid, nothing is written.
+//
+// The callers' lock file serializes writers, but one that takes over a lock
+// it judged stale may find its holder alive: an edit made on a config that
+// another writer has replaced meanwhile is made again on the new one, so
+// that no writer brings back what another removed.
 func (d *Driver) Update(fn func(*initcfg.Config) error) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	c := clone(d.cfg)
-	if err := fn(c); err != nil {
-		return err
+	for try := 0; ; try++ {
+		if _, err := d.reload(); err != nil {
+			return err
+		}
+		c := clone(d.cfg)
+		if err := fn(c); err != nil {
+			return err
+		}
+		if _, err := initcfg.FromNode(c.Node()); err != nil {
+			return err
+		}
+		if changed, err := d.reload(); err != nil {
+			return err
+		} else if changed && try < 10 {
+			continue
+		}
+		return d.write(c)
 	}
-	if _, err := initcfg.FromNode(c.Node()); err != nil {
-		return err
-	}
-	return d.write(c)
 }
 
 // ErrExists and ErrNotFound are returned for child names.

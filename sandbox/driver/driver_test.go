@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,42 @@ func TestWatch(t *testing.T) {
 	WriteFileAtomic(d.StatePath, []byte("state\n+ child\n"))
 	if ev = <-ch; ev.Err == nil {
 		t.Fatal("broken report accepted")
+	}
+}
+
+// A driver whose file another writer replaced edits the new file: what the
+// other removed does not come back.
+func TestUpdateAfterAnotherWriter(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "init.config")
+	a, err := Open(p, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Add(&initcfg.Start{Name: "x", RAM: initcfg.MiB}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Open(p, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Remove("x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Add(&initcfg.Start{Name: "y", RAM: initcfg.MiB}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(p, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range c.Config().Starts {
+		names = append(names, s.Name)
+	}
+	if strings.Join(names, ",") != "y" {
+		t.Errorf("children after a's add on b's removal: %v, want [y]", names)
+	}
+	if v, _ := strconv.Atoi(c.Version()); v != 4 {
+		t.Errorf("version %s, want 4 (the base and three edits)", c.Version())
 	}
 }
