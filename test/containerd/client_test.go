@@ -2,15 +2,14 @@ package containerd_test
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"genodego/test/harness/genodeunix"
 	leases "github.com/containerd/containerd/api/services/leases/v1"
 	bolt "go.etcd.io/bbolt"
 	"google.golang.org/grpc"
@@ -18,37 +17,15 @@ import (
 	"google.golang.org/grpc/metadata"
 )
 
-// dialContainerd connects to containerd's gRPC socket from the host. On the model a "unix" socket
-// file is one line "genode-go-unix tcp4 127.0.0.1:PORT COOKIE" naming a loopback listener that
-// wants the 16 cookie bytes first (goos_genode/src/net/unixsock_genode.go); a host client that can
-// read the file speaks to it as a genode component's Dial("unix", path) does.
+// dialContainerd connects to containerd's gRPC socket from the host, as a genode component's
+// Dial("unix", path) does (test/harness/genodeunix).
 func dialContainerd(t *testing.T) *grpc.ClientConn {
 	t.Helper()
-	sock := filepath.Join(stackDir, "run", "containerd.sock")
-	data, err := os.ReadFile(sock)
+	dialSock, err := genodeunix.Dialer(filepath.Join(stackDir, "run", "containerd.sock"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := strings.Fields(string(data))
-	if len(f) != 4 || f[0] != "genode-go-unix" || f[1] != "tcp4" {
-		t.Fatalf("%s: %q is no endpoint of the genode \"unix\" network", sock, data)
-	}
-	addr := f[2]
-	cookie, err := hex.DecodeString(f[3])
-	if err != nil || len(cookie) != 16 {
-		t.Fatalf("%s: cookie %q: %v", sock, f[3], err)
-	}
-	dial := func(ctx context.Context, _ string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := c.Write(cookie); err != nil {
-			c.Close()
-			return nil, err
-		}
-		return c, nil
-	}
+	dial := func(ctx context.Context, _ string) (net.Conn, error) { return dialSock(ctx) }
 	conn, err := grpc.NewClient("passthrough:///containerd", grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithContextDialer(dial))
 	if err != nil {

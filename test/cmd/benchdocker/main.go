@@ -29,7 +29,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -47,6 +46,7 @@ import (
 	"time"
 
 	"genodego/test/cmd/internal/benchutil"
+	"genodego/test/harness/genodeunix"
 )
 
 const (
@@ -328,43 +328,14 @@ type engineEvents struct {
 	done   chan struct{}
 }
 
-// parseEndpoint reads a socket file of the genode "unix" network: "genode-go-unix
-// tcp4 127.0.0.1:PORT COOKIE", a loopback listener that wants the 16 cookie
-// bytes first (goos_genode/src/net/unixsock_genode.go).
-func parseEndpoint(data string) (addr string, cookie []byte, err error) {
-	f := strings.Fields(data)
-	if len(f) != 4 || f[0] != "genode-go-unix" || f[1] != "tcp4" {
-		return "", nil, fmt.Errorf("%q is no endpoint of the genode \"unix\" network", data)
-	}
-	cookie, err = hex.DecodeString(f[3])
-	if err != nil || len(cookie) != 16 {
-		return "", nil, fmt.Errorf("cookie %q: not 16 bytes in hex", f[3])
-	}
-	return f[2], cookie, nil
-}
-
 // followEngine subscribes to the engine's events on its socket file sock.
 // The times are the engine's (time.Now when it publishes), on the host's clock.
 func followEngine(sock string) (*engineEvents, error) {
-	data, err := os.ReadFile(sock)
+	dialSock, err := genodeunix.Dialer(sock)
 	if err != nil {
 		return nil, err
 	}
-	addr, cookie, err := parseEndpoint(string(data))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", sock, err)
-	}
-	dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
-		c, err := (&net.Dialer{}).DialContext(ctx, "tcp", addr)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := c.Write(cookie); err != nil {
-			c.Close()
-			return nil, err
-		}
-		return c, nil
-	}
+	dial := func(ctx context.Context, _, _ string) (net.Conn, error) { return dialSock(ctx) }
 	ctx, cancel := context.WithCancel(context.Background())
 	req, _ := http.NewRequestWithContext(ctx, "GET", "http://docker/v1.40/events", nil)
 	resp, err := (&http.Client{Transport: &http.Transport{DialContext: dial}}).Do(req)

@@ -18,18 +18,6 @@ func TestLoadedImages(t *testing.T) {
 	}
 }
 
-func TestParseEndpoint(t *testing.T) {
-	addr, cookie, err := parseEndpoint("genode-go-unix tcp4 127.0.0.1:40123 000102030405060708090a0b0c0d0e0f\n")
-	if err != nil || addr != "127.0.0.1:40123" || len(cookie) != 16 || cookie[15] != 15 {
-		t.Errorf("parseEndpoint: %q %x %v", addr, cookie, err)
-	}
-	for _, bad := range []string{"", "genode-go-unix tcp4 127.0.0.1:1 00", "other tcp4 127.0.0.1:1 000102030405060708090a0b0c0d0e0f"} {
-		if _, _, err := parseEndpoint(bad); err == nil {
-			t.Errorf("parseEndpoint(%q): no error", bad)
-		}
-	}
-}
-
 func TestCreatedIn(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
