@@ -29,6 +29,17 @@ down() {
 }
 if [ "${1:-}" = down ]; then down; exit 0; fi
 
+# The registry is Debian's docker-registry (distribution 2.8), as in the tests.
+if ! command -v docker-registry >/dev/null; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		say "installing Debian's docker-registry (apt-get install docker-registry)"
+		apt-get update -qq && apt-get install -y -qq docker-registry >/dev/null
+	else
+		echo "make demo needs Debian's docker-registry: sudo apt-get install docker-registry" >&2
+		exit 1
+	fi
+fi
+
 # The build: make.bash, the upstream modules, the model, runc, containerd, docker and the images. A first build
 # takes 15 to 25 minutes on two cores; later ones are incremental. Its output goes to the log, a line shows progress.
 say "building the toolchain, the model, runc, containerd, the docker CLI, the engine and the images (log: ${log#$top/})"
