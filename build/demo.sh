@@ -100,8 +100,17 @@ if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then
 fi
 run docker run -d --name demo-web -p "$port:8080" "$reg/server"
 run docker ps --format 'table {{.Names}}\t{{.Image}}\t{{.Status}}\t{{.Ports}}'
-for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.2; done
-run curl -fsS "http://127.0.0.1:$port/"
+# curl when the machine has it, else bash's own /dev/tcp
+http_get() {
+	if command -v curl >/dev/null; then curl -fsS "http://127.0.0.1:$1/"; return; fi
+	exec 3<>"/dev/tcp/127.0.0.1/$1" || return 1
+	printf 'GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+	sed '1,/^\r$/d' <&3
+	exec 3<&-
+}
+for _ in $(seq 100); do http_get "$port" >/dev/null 2>&1 && break; sleep 0.2; done
+printf '$ curl http://127.0.0.1:%s/\n' "$port"
+http_get "$port"
 run docker rm -f demo-web
 
 if [ -n "${DEMO_KEEP:-}" ]; then
