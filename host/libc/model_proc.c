@@ -603,7 +603,8 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 			model_warning("invalid executable binary format: %s", view);
 			return model_errno(FB_ENOEXEC);
 		}
-		/* interpreter path and its arguments, then the original arguments */
+		/* execve.cc: the interpreter path and its arguments, the script's path, then the caller's arguments
+		 * without its argv[0] (at every level: a nested interpreter gets the caller's, not the outer ones') */
 		char *words[8]; int nw = 0;
 		char *q = head + 2;
 		char *eol = strchr(q, '\n'); if (eol) *eol = 0;
@@ -615,10 +616,14 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 			if (*q) *q++ = 0;
 		}
 		if (!nw) { model_warning("invalid executable binary format: %s", view); return model_errno(FB_ENOEXEC); }
-		char **nargs_v = calloc(nargs + (size_t)nw + 16, sizeof *nargs_v);
-		for (int i = 0; i < nw; i++) nargs_v[i] = strdup(words[i]);
-		for (size_t i = 0; i < nargs; i++) nargs_v[(size_t)nw + i] = args[i];
-		args = nargs_v; nargs += (size_t)nw;
+		size_t orig = 0;
+		while (argv && argv[orig]) orig++;
+		char **nargs_v = calloc(orig + (size_t)nw + 16, sizeof *nargs_v);
+		size_t k = 0;
+		for (int i = 0; i < nw; i++) nargs_v[k++] = strdup(words[i]);
+		nargs_v[k++] = strdup(view);
+		for (size_t i = 1; i < orig; i++) nargs_v[k++] = argv[i];
+		args = nargs_v; nargs = k;
 		snprintf_int(path, sizeof path, "%s", words[0]);
 	}
 	if (level == 4) { model_warning("invalid executable binary format: %s", view); return model_errno(FB_ENOEXEC); }
