@@ -338,7 +338,8 @@ func compileModules(tool *gotool.Tool, mods []string, arches []string) []Compile
 		}
 		var lines []string
 		for _, l := range strings.Split(out.String(), "\n") {
-			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			// "go: downloading" is the go command fetching a module, no finding
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "go: downloading ") {
 				lines = append(lines, l)
 			}
 		}
