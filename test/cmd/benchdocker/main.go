@@ -495,33 +495,36 @@ type one struct {
 	marks        runMarks
 }
 
+// adopt hands a follower to the cleanup (set), or stops it when the cleanup
+// has begun.
+func (b *bench) adopt(stop func(), set func()) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cleaning {
+		stop()
+		return errors.New("interrupted")
+	}
+	set()
+	return nil
+}
+
 func (b *bench) latency(n, warmup int, im imageNames) error {
 	engEv, err := followEngine(filepath.Join(b.stack, "run", "docker.sock"))
 	if err != nil {
 		return fmt.Errorf("the engine's events: %v", err)
 	}
-	b.mu.Lock()
-	if b.cleaning {
-		b.mu.Unlock()
-		engEv.stop()
-		return errors.New("interrupted")
+	if err := b.adopt(engEv.stop, func() { b.engEv = engEv }); err != nil {
+		return err
 	}
-	b.engEv = engEv
-	b.mu.Unlock()
 	c := exec.Command(filepath.Join(b.bin, "ctr"), "events")
 	c.Env, c.Dir = b.env, b.work
 	ctrEv, err := benchutil.FollowEvents(c)
 	if err != nil {
 		return fmt.Errorf("ctr events: %v", err)
 	}
-	b.mu.Lock()
-	if b.cleaning {
-		b.mu.Unlock()
-		ctrEv.Stop()
-		return errors.New("interrupted")
+	if err := b.adopt(ctrEv.Stop, func() { b.ctrEv = ctrEv }); err != nil {
+		return err
 	}
-	b.ctrEv = ctrEv
-	b.mu.Unlock()
 	iw := benchutil.WatchInit(filepath.Join(b.stack, "run", "runc", "init.state"))
 	defer iw.Close()
 	time.Sleep(time.Second) // ctr events subscribed
