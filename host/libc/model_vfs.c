@@ -997,7 +997,9 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 		if (!e && (hs.st_mode & 0170000) != 0100000) return FB_ENOENT;  /* host symlinks/devices: not opened */
 		if (!L.n->writeable && (acc != FB_O_RDONLY || (fl & FB_O_CREAT))) return FB_EPERM;
 		int lx = acc == FB_O_WRONLY ? LX_O_WRONLY : acc == FB_O_RDWR ? LX_O_RDWR : LX_O_RDONLY;
-		if (fl & FB_O_CREAT) lx |= LX_O_CREAT;
+		/* vfs_plugin.cc creates with flags | O_EXCL once the plain open found nothing: the file-system
+		 * server creates exclusively, and one created by someone else meanwhile is EEXIST */
+		if (e) lx |= LX_O_CREAT | LX_O_EXCL;
 		lx |= LX_O_NOFOLLOW | LX_O_NONBLOCK;
 		long fd = host_openat(L.n, L.rel, lx, 0600);
 		if (fd < 0) return (int)-fd;
