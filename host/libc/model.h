@@ -73,6 +73,7 @@ void model_config_load(char **host_envp);
  * calls it once the vfs lines are read. */
 void model_vfs_expand(void);
 extern const char *model_config_text;      /* the raw file, for execve */
+#define MODEL_EXEC_CONFIG_PREFIX "/tmp/genode-model-exec."   /* an execve's config, removed once read */
 extern size_t      model_config_text_len;
 extern char      **model_host_envp;        /* the Linux environment the loader got */
 extern const char *model_exec_fds;         /* flat-config key exec_fds: the fd table handed over by execve */

@@ -108,6 +108,9 @@ void model_config_load(char **envp)
 	}
 	model_sys(SYS_close, fd);
 	text[len] = 0;
+	/* an execve's config (model_proc.c) is this image's alone: it is kept in memory, not on the host */
+	if (!strncmp(path, MODEL_EXEC_CONFIG_PREFIX, strlen(MODEL_EXEC_CONFIG_PREFIX)))
+		model_sys(SYS_unlink, (long)path);
 	model_config_text = strndup(text, len);
 	model_config_text_len = len;
 

@@ -670,7 +670,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 		sb_add(&cfg, "exec_ramfs\t"); sb_add(&cfg, ram_path); sb_add(&cfg, "\n");
 	}
 	char cfg_path[128];
-	snprintf_int(cfg_path, sizeof cfg_path, "/tmp/genode-model-exec.%ld.%lu", model_sys(SYS_getpid),
+	snprintf_int(cfg_path, sizeof cfg_path, MODEL_EXEC_CONFIG_PREFIX "%ld.%lu", model_sys(SYS_getpid),
 	             (unsigned long)model_uptime_us());
 	long fd = model_sys(SYS_open, (long)cfg_path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC), 0600L);
 	if (fd < 0) { model_error("model: execve: cannot write %s", cfg_path); return model_errno(FB_EACCES); }
@@ -693,6 +693,8 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	loader[ln] = 0;
 	char *largv[] = { loader, (char *)"--library-path", lib_dir, host, NULL };
 	long r = model_sys(SYS_execve, (long)loader, (long)largv, (long)lenv);
+	model_sys(SYS_unlink, (long)cfg_path);
+	model_sys(SYS_unlink, (long)ram_path);
 	model_error("model: execve of the loader failed (%ld)", r);
 	return model_errno(FB_EACCES);
 }

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
@@ -38,7 +39,7 @@ var parentProvides = []string{"ROM", "PD", "CPU", "LOG", "RM", "Timer", "Rtc", "
 type host struct {
 	root string
 	drv  *driver.Driver
-	lock string
+	lock *rootLock
 }
 
 func baseConfig() *initcfg.Config {
@@ -49,22 +50,30 @@ func baseConfig() *initcfg.Config {
 	}
 }
 
+// rootLock is a held lock: its file and what its holder wrote into it.
+type rootLock struct {
+	path, token string
+}
+
 // lockRoot takes the root's lock. Creating a file with O_EXCL is the one
 // primitive every file-system server offers; Genode's libc has no working
 // flock across components.
-func lockRoot(root string) (string, error) {
+func lockRoot(root string) (*rootLock, error) {
 	p := filepath.Join(root, lockName)
 	deadline := time.Now().Add(2 * staleLock)
 	var firstSeen time.Time
 	for {
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err == nil {
-			fmt.Fprintf(f, "%d %d\n", os.Getpid(), time.Now().UnixNano())
+			var nonce [8]byte
+			rand.Read(nonce[:])
+			l := &rootLock{path: p, token: fmt.Sprintf("%d %d %x\n", os.Getpid(), time.Now().UnixNano(), nonce)}
+			f.WriteString(l.token)
 			f.Close()
-			return p, nil
+			return l, nil
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return "", fmt.Errorf("lock %s: %w", p, err)
+			return nil, fmt.Errorf("lock %s: %w", p, err)
 		}
 		if lockStale(p, &firstSeen) {
 			// a runc killed while it held the lock
@@ -72,9 +81,17 @@ func lockRoot(root string) (string, error) {
 			continue
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("lock %s: held for longer than %v", p, 2*staleLock)
+			return nil, fmt.Errorf("lock %s: held for longer than %v", p, 2*staleLock)
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// unlock removes the lock file if it is still this holder's: one held past
+// staleLock may have been taken over, and the new holder's stays.
+func (l *rootLock) unlock() {
+	if data, err := os.ReadFile(l.path); err == nil && string(data) == l.token {
+		os.Remove(l.path)
 	}
 }
 
@@ -112,16 +129,16 @@ func openHost(root string) (*host, error) {
 	}
 	d, err := driver.Open(filepath.Join(root, InitConfig), filepath.Join(root, InitState), baseConfig())
 	if err != nil {
-		os.Remove(l)
+		l.unlock()
 		return nil, err
 	}
 	return &host{root: root, drv: d, lock: l}, nil
 }
 
 func (h *host) close() {
-	if h.lock != "" {
-		os.Remove(h.lock)
-		h.lock = ""
+	if h.lock != nil {
+		h.lock.unlock()
+		h.lock = nil
 	}
 }
 

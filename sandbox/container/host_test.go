@@ -48,19 +48,43 @@ func TestLockExclusive(t *testing.T) {
 					break
 				}
 				old := time.Unix(0, 0)
-				os.Chtimes(l, old, old)
+				os.Chtimes(l.path, old, old)
 				in <- 1
 				if len(in) > 1 {
 					t.Error("two holders at once")
 				}
 				time.Sleep(time.Millisecond)
 				<-in
-				os.Remove(l)
+				l.unlock()
 			}
 			done <- true
 		}()
 	}
 	for i := 0; i < 4; i++ {
 		<-done
+	}
+}
+
+// A holder whose lock was taken over as stale leaves the new holder's lock
+// in place when it lets go.
+func TestUnlockTakenOver(t *testing.T) {
+	root := t.TempDir()
+	l, err := lockRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(l.path, []byte(fmt.Sprintf("2 %d\n", time.Now().UnixNano())), 0o600)
+	l.unlock()
+	if _, err := os.Stat(l.path); err != nil {
+		t.Fatal("unlock removed a lock another holder took over")
+	}
+	os.Remove(l.path)
+	l, err = lockRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.unlock()
+	if _, err := os.Stat(l.path); err == nil {
+		t.Fatal("unlock left the holder's own lock")
 	}
 }
