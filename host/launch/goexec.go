@@ -32,29 +32,27 @@ type GoExec struct {
 	// Pid is given as <libc pid>: without it Genode's getpid is 0, which
 	// os.Process takes for "not initialized". 0 leaves it out.
 	Pid int
+	// Stderr routes the component's stderr, a Terminal session of its own
+	// (/dev/stderr in its view), to the launcher's stderr, so that it
+	// reaches the caller byte for byte; false leaves stderr on the LOG
+	// session, whose lines the launcher prints prefixed with the label.
+	Stderr bool
 }
 
-// Host environment variables a Go program under `go test` expects to see.
-// PATH is not among them: the host's directories hold Linux programs,
-// which a Genode component cannot run (the go command among them).
-var goExecEnvNames = map[string]bool{
-	"HOME": true, "USER": true, "LOGNAME": true, "LANG": true, "LC_ALL": true, "TZ": true,
-	"TERM": true,
-}
-
-// Env returns the component environment: GO*-prefixed variables (GOROOT,
-// GOPATH, GODEBUG, GOMAXPROCS, GOTRACEBACK, GOCOVERDIR, ...) and a few
-// general ones, passed through; TMPDIR is always /tmp.
+// Env returns the component environment: the caller's, as `go run` and
+// `go test` give it to a program (GOROOT, GOPATH, GODEBUG, HOME, PATH, the
+// variables a test run sets), less the launcher's own GENODE_* settings;
+// TMPDIR is always /tmp, the view's. PATH's host directories are not in the
+// view, so a program looking a command up finds none, as on Genode, where a
+// component has no Linux programs to run.
 func (g GoExec) Env() []KV {
 	var env []KV
 	for _, e := range g.HostEnv {
 		k, v, ok := strings.Cut(e, "=")
-		if !ok || k == "TMPDIR" || strings.HasPrefix(k, "GENODE_") {
+		if !ok || k == "" || k == "TMPDIR" || strings.HasPrefix(k, "GENODE_") {
 			continue
 		}
-		if strings.HasPrefix(k, "GO") || goExecEnvNames[k] || strings.HasPrefix(k, "LC_") {
-			env = append(env, KV{k, v})
-		}
+		env = append(env, KV{k, v})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
 	return append(env, KV{"TMPDIR", "/tmp"})
@@ -98,8 +96,19 @@ func (g GoExec) Config() *node.Node {
 	start.Add(cfg)
 
 	root := &HostTree{}
-	root.Mount("/dev", node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
-		node.New("terminal"), node.New("jitterentropy", "name", "random"))
+	dev := []*node.Node{node.New("log"), node.New("null"), node.New("zero"), node.New("rtc"),
+		node.New("terminal"), node.New("jitterentropy", "name", "random")}
+	stderr := "/dev/log"
+	if g.Stderr {
+		dev = append(dev, node.New("terminal", "name", "stderr", "label", "stderr"))
+		stderr = "/dev/stderr"
+		// init's route: the session labelled "stderr" goes to the
+		// parent as the launcher's own stderr, the rest to the parent
+		start.Add(node.New("route").Add(
+			node.New("service", "name", "Terminal", "label_last", "stderr").Add(node.New("parent", "label", "/dev/stderr")),
+			node.New("any-service").Add(node.New("parent"))))
+	}
+	root.Mount("/dev", dev...)
 	hosts := node.New("inline", "name", "hosts")
 	hosts.Content = "127.0.0.1 localhost\n"
 	// A user database as files, for programs that read them (os/user's
@@ -129,7 +138,7 @@ func (g GoExec) Config() *node.Node {
 	root.Emit(vfs)
 	cfg.Add(vfs)
 
-	libc := node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", "/dev/log",
+	libc := node.New("libc", "stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", stderr,
 		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "socket", "/socket")
 	if g.PkgDir != "" {
 		libc.Set("cwd", g.PkgDir)

@@ -406,7 +406,7 @@ func TestGoExecConfig(t *testing.T) {
 	bin := filepath.Join(work, "os.test")
 	os.WriteFile(bin, []byte("\x7fELF"), 0o755)
 	g := GoExec{Binary: bin, Args: []string{"-test.v", "-test.run=X"}, PkgDir: pkg, GOROOT: goroot,
-		HostEnv: []string{"GOROOT=" + goroot, "GODEBUG=x=1", "HOME=/root", "TMPDIR=/var/tmp", "SECRET=1", "GENODE_MODEL_DIR=/m"}}
+		HostEnv: []string{"GOROOT=" + goroot, "GODEBUG=x=1", "HOME=/root", "TMPDIR=/var/tmp", "TEST_VAR=1", "PATH=/usr/bin", "GENODE_MODEL_DIR=/m"}}
 	c, err := GoExecComponent(g, false)
 	if err != nil {
 		t.Fatal(err)
@@ -415,7 +415,8 @@ func TestGoExecConfig(t *testing.T) {
 	for _, want := range []string{
 		"component\tos\n", "ram\t1073741824\n", "caps\t1000\n",
 		"arg\t" + bin + "\n", "arg\t-test.v\n", "arg\t-test.run=X\n",
-		"env\tGODEBUG\tx=1\n", "env\tHOME\t/root\n", "env\tTMPDIR\t/tmp\n",
+		"env\tGODEBUG\tx=1\n", "env\tHOME\t/root\n", "env\tTMPDIR\t/tmp\n", "env\tTEST_VAR\t1\n",
+		"env\tPATH\t/usr/bin\n", "libc\tstderr\t/dev/log\n",
 		"libc\tcwd\t" + pkg + "\n", "libc\tsocket\t/socket\n",
 		"vfs\t/tmp\tram\n", "vfs\t/dev/random\trng\tplugin=jitterentropy\n",
 		"vfs\t" + pkg + "\tfs\thost=" + pkg + "\twriteable=yes\n",
@@ -426,7 +427,7 @@ func TestGoExecConfig(t *testing.T) {
 			t.Errorf("flat config lacks %q:\n%s", want, flat)
 		}
 	}
-	for _, bad := range []string{"SECRET", "/var/tmp", "GENODE_MODEL_DIR"} {
+	for _, bad := range []string{"/var/tmp", "GENODE_MODEL_DIR"} {
 		if strings.Contains(flat, bad) {
 			t.Errorf("flat config has %q", bad)
 		}
@@ -437,6 +438,21 @@ func TestGoExecConfig(t *testing.T) {
 	}
 	if !bytes.Contains(c.source, []byte("+ binary")) {
 		t.Errorf("exec config source not HID: %s", c.source)
+	}
+
+	// stderr on a Terminal session of its own, routed to the launcher's
+	// stderr descriptor
+	g.Stderr = true
+	c, err = GoExecComponent(g, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flat = string(c.Flat("RUN", ""))
+	for _, want := range []string{"libc\tstderr\t/dev/stderr\n", "vfs\t/dev/stderr\tterminal\tlabel=stderr\thostfd=3\thostpath=/dev/stderr\n",
+		"vfs\t/dev/terminal\tterminal\n"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("flat config lacks %q:\n%s", want, flat)
+		}
 	}
 }
 

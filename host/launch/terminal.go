@@ -12,7 +12,8 @@ package launch
 // the child made it) or, when the target rewrites the label to an absolute
 // host path (<parent label="/abs/path"/>, as sandbox/oci's host mode routes
 // ROM modules), as that host file, opened by the launcher and handed to the
-// component as a host fd (flat-config fields hostfd= and hostpath=).
+// component as a host fd (flat-config fields hostfd= and hostpath=). The
+// paths /dev/stdout and /dev/stderr are the launcher's own descriptors.
 
 import (
 	"encoding/hex"
@@ -284,6 +285,11 @@ func (c *Component) hostTerminals() []*VFSNode {
 	return ts
 }
 
+// launcherStdio are the host paths that name the launcher's own standard
+// output and error (on Linux links to /proc/self/fd/N): a Terminal session
+// routed there is served by that very descriptor.
+var launcherStdio = map[string]int{"/dev/stdout": 1, "/dev/stderr": 2}
+
 // firstTerminalFD is the component's fd of the first host terminal:
 // exec.Cmd hands ExtraFiles over from fd 3 on.
 const firstTerminalFD = 3
@@ -295,6 +301,22 @@ func (c *Component) openTerminals() ([]*os.File, error) {
 	var files []*os.File
 	for _, v := range c.hostTerminals() {
 		t := v.Term
+		if fd, ok := launcherStdio[t.HostPath]; ok {
+			// the launcher's own descriptor, not a new open of it: the
+			// component's writes share its offset with the launcher's
+			// stdout (a `prog >file 2>&1` keeps both streams whole)
+			nfd, err := syscall.Dup(fd)
+			if err != nil {
+				for _, f := range files {
+					f.Close()
+				}
+				return nil, fmt.Errorf("terminal %s (line %d): Terminal session %q, routed by %s to the launcher's %s: %v",
+					v.Path, v.Line, t.Label, t.Route, t.HostPath, err)
+			}
+			syscall.CloseOnExec(nfd)
+			files = append(files, os.NewFile(uintptr(nfd), t.HostPath))
+			continue
+		}
 		if t.Mode == TermServer {
 			f, err := dialUnixEndpoint(t.HostPath)
 			if err != nil {

@@ -8,7 +8,12 @@
 // default view (see genodego/host/launch.GoExec.Config): /dev, /tmp (a
 // fresh host directory served as a file system, shared with forked
 // children and removed afterwards), pipes, sockets, the package directory (writeable) and GOROOT (read-only)
-// at their host paths. The exit status is the component's.
+// at their host paths. stdout and stderr are Terminal sessions served by
+// this process's own stdout and stderr, so a program's output reaches the go
+// command byte for byte (stderr falls back to the LOG session, its lines
+// prefixed with the component's label, when this process's stderr is a
+// socket or closed). The environment is the caller's (launch.GoExec.Env).
+// The exit status is the component's.
 //
 // Environment: GENODE_MODEL_DIR (model libraries), GENODE_EXEC_RAM (RAM
 // quota, default 1G), GENODE_EXEC_CAPS (default 1000), GENODE_EXEC_STRICT=1
@@ -51,6 +56,7 @@ func main() {
 		PkgDir:  wd,
 		GOROOT:  launch.GoRoot(),
 		HostEnv: os.Environ(),
+		Stderr:  stderrServable(),
 		RAM:     os.Getenv("GENODE_EXEC_RAM"),
 		Caps:    os.Getenv("GENODE_EXEC_CAPS"),
 	}
@@ -75,6 +81,17 @@ func main() {
 	}
 	os.RemoveAll(tmp)
 	os.Exit(status)
+}
+
+// stderrServable reports whether this process's stderr can serve the
+// component's stderr Terminal session: a file, a terminal or a pipe.
+func stderrServable() bool {
+	fi, err := os.Stderr.Stat()
+	if err != nil {
+		return false
+	}
+	m := fi.Mode()
+	return m.IsRegular() || m&os.ModeCharDevice != 0 || m&os.ModeNamedPipe != 0
 }
 
 func fail(err error) {
