@@ -146,11 +146,23 @@ static inline int model_errno(int e) { *model_errno_slot() = e; return -1; }
  */
 long model_funnel(long (*fn)(void *), void *arg);
 /* Block the calling thread inside the libc until ready(arg) is true or timeout_ms (-1: forever) passes; returns
- * 1 when ready, 0 on timeout. The thread sleeps until model_kick() (called by threads that change state a
- * blocked thread may wait for) or 1 ms has passed, since host fds and child processes send no kick, then checks
- * ready again. On the main thread each round first executes the queued requests and the ITIMER_REAL check. */
+ * 1 when ready, 0 on timeout. The thread sleeps until a kick (model_kick and friends, called by threads that change
+ * state a blocked thread may wait for; a queued request wakes the main thread) or 1 ms has passed (10 ms once the
+ * wait is old), since child processes send no kick, then checks ready again. On the main thread each round first
+ * executes the queued requests and the ITIMER_REAL check. */
 int  model_block_until(int (*ready)(void *), void *arg, long timeout_ms);
-void model_kick(void);
+/* The same for a condition that only the host fds in wake[0..n) (their events) and model_kick() can change:
+ * the thread sleeps in the host's poll on them, as Genode's libc sleeps until an I/O-progress signal of the VFS,
+ * instead of re-checking every millisecond. */
+struct lx_pollfd;
+int  model_block_until_fds(int (*ready)(void *), void *arg, long timeout_ms, const struct lx_pollfd *wake, int n);
+#define MODEL_WAKE_MAX 1024   /* more host fds than this: re-checks, as model_block_until */
+/* The same for a condition of a synchronisation object (mutex, condition, semaphore, thread exit, sleep), which
+ * only model_kick() and model_kick_sync() end. */
+int  model_block_until_sync(int (*ready)(void *), void *arg, long timeout_ms);
+void model_kick(void);        /* every sleeper */
+void model_kick_sync(void);   /* sleepers on synchronisation objects */
+void model_kick_io(void);     /* sleepers on I/O */
 
 #define MODEL_THREAD_MAGIC 0x67656e6fU
 #define MODEL_KEYS_MAX 256
@@ -173,6 +185,10 @@ struct model_thread {
 	uintptr_t map_lo, map_hi;     /* committed stack range */
 	void    *keys[MODEL_KEYS_MAX];
 	void    *linux_altstack;
+	int      kick_fd1;            /* 1 + the eventfd that a kick writes while the thread sleeps in the host's poll */
+	volatile int wake;            /* the word the thread sleeps on, bumped by a kick */
+	volatile int in_poll;         /* asleep in the host's poll: a kick writes the eventfd */
+	int      wait_cls;            /* what it sleeps for (model_thread.c) */
 };
 #define MODEL_THREAD_PAGE 0x3000UL
 struct model_thread *model_thread_self(void);          /* from the stack pointer; NULL off the stack area */
@@ -215,6 +231,7 @@ void model_signal_deliver(int sig);
 /* Arm (0 disarms) in ms, time left in ms, and the check the blocked main thread makes. */
 void     model_alarm_arm(uint64_t ms);
 uint64_t model_alarm_left_ms(void);
+int      model_alarm_armed(void);
 void     model_alarm_check(void);
 
 /* ---- processes (model_proc.c): start-up, exit, fork, execve ---- */

@@ -14,6 +14,8 @@ uint64_t model_alarm_left_ms(void)
 	return d && d > now ? (d - now) / 1000 : 0;
 }
 
+int model_alarm_armed(void) { return __atomic_load_n(&alarm_deadline_us, __ATOMIC_SEQ_CST) != 0; }
+
 void model_alarm_arm(uint64_t ms)
 {
 	__atomic_store_n(&alarm_deadline_us, ms ? model_uptime_us() + ms * 1000 : 0, __ATOMIC_SEQ_CST);

@@ -74,6 +74,14 @@ static int hdr_ready(void *p)
 
 static long do_init(void *p) { (void)p; io_init(); return 0; }
 
+/* wait for the header's condition, asleep on its host fd (a regular file serving a terminal is always readable
+ * to the host's poll: model_block_until_fds falls back to re-checks after a few such wake-ups) */
+static int hdr_wait(struct io_hdr *h, long timeout_ms)
+{
+	struct lx_pollfd w = { h->waitfd, h->waitev == IO_WAIT_TERMINAL ? (short)LX_POLLIN : h->waitev, 0 };
+	return model_block_until_fds(hdr_ready, h, timeout_ms, &w, h->waitfd >= 0);
+}
+
 static long io_run(long (*fn)(void *), struct io_hdr *h)
 {
 	if (!io_ready) model_funnel(do_init, 0);
@@ -82,7 +90,7 @@ static long io_run(long (*fn)(void *), struct io_hdr *h)
 		h->waitev = 0;
 		long r = model_funnel(fn, h);
 		if (r != -IO_WOULDBLOCK) return r;
-		model_block_until(hdr_ready, h, -1);
+		hdr_wait(h, -1);
 	}
 }
 
@@ -96,7 +104,7 @@ static long io_ret(long r)
 int io_wait_hostfd(int hostfd, int events, long timeout_ms)
 {
 	struct io_hdr h = { hostfd, (short)events };
-	return model_block_until(hdr_ready, &h, timeout_ms);
+	return hdr_wait(&h, timeout_ms);
 }
 
 /* ---- start-up: <libc stdin/stdout/stderr> (kernel.cc _init_file_descriptors) ---- */
@@ -283,7 +291,7 @@ static long close_fd(int fd)
 	else if (f->kind == MODEL_FD_KQUEUE) { if (f->kq) kq_free(f->kq); f->kq = 0; }
 	else if (f->kind != FD_RESERVED) vfs_close(&f->h);
 	io_fd_free(fd);
-	model_kick();
+	model_kick_io();
 	return 0;
 }
 
@@ -303,7 +311,7 @@ static long fd_read(struct a_fd *a, struct model_fd *f, void *buf, size_t n)
 {
 	if (f->kind == MODEL_FD_SOCKET) {
 		long r = sock_read(f, buf, n);
-		if (r == -IO_WOULDBLOCK) a->h.waitfd = -2;
+		if (r == -IO_WOULDBLOCK) { a->h.waitfd = f->h.hostfd; a->h.waitev = LX_POLLIN; }
 		return r;
 	}
 	if ((f->flags & FB_O_ACCMODE) == FB_O_WRONLY) return -FB_EBADF;
@@ -315,7 +323,7 @@ static long fd_read(struct a_fd *a, struct model_fd *f, void *buf, size_t n)
 			a->h.waitfd = f->h.hostfd; a->h.waitev = LX_POLLIN;
 			return -IO_WOULDBLOCK;
 		}
-		if (r > 0) model_kick();
+		if (r > 0) model_kick_io();
 		return r;
 	}
 	if (f->kind == MODEL_FD_KQUEUE) return -FB_EINVAL;
@@ -334,7 +342,7 @@ static long fd_write(struct a_fd *a, struct model_fd *f, const void *buf, size_t
 {
 	if (f->kind == MODEL_FD_SOCKET) {
 		long r = sock_write(f, buf, n);
-		if (r == -IO_WOULDBLOCK) a->h.waitfd = -2;
+		if (r == -IO_WOULDBLOCK) { a->h.waitfd = f->h.hostfd; a->h.waitev = LX_POLLOUT; }
 		return r;
 	}
 	/* file_operations.cc write: O_APPEND seeks to the end first */
@@ -350,7 +358,7 @@ static long fd_write(struct a_fd *a, struct model_fd *f, const void *buf, size_t
 			return -IO_WOULDBLOCK;
 		}
 		if (r == -FB_EPIPE) return -FB_EPIPE;
-		if (r > 0) model_kick();
+		if (r > 0) model_kick_io();
 		return r;
 	}
 	if (f->kind == MODEL_FD_KQUEUE) return -FB_EINVAL;
@@ -395,7 +403,7 @@ static long io_run_rw(long (*fn)(void *), struct a_fd *a)
 			a->h.waitfd = hfd;
 			a->h.waitev = (fn == do_write) ? LX_POLLOUT : LX_POLLIN;
 		}
-		model_block_until(hdr_ready, &a->h, -1);
+		hdr_wait(&a->h, -1);
 	}
 }
 
@@ -493,6 +501,12 @@ int64_t lseek(int fd, int64_t off, int whence)
 {
 	MODEL_ENTER("lseek");
 	struct a_fd a = { { -1, 0 }, fd, (long)off, whence, 0, 0, 0, 0 };
+	/* vfs_plugin.cc moves the handle's seek offset on the calling thread; SEEK_END asks fstat, which the main
+	 * thread executes */
+	if (whence != 2) {
+		model_io_init();
+		return io_ret(do_lseek(&a));
+	}
 	return io_ret(io_run(do_lseek, &a.h));
 }
 
@@ -938,6 +952,12 @@ int fcntl(int fd, int cmd, ...)
 	long arg = va_arg(ap, long);
 	va_end(ap);
 	struct a_fd a = { { -1, 0 }, fd, cmd, arg, 0, 0, 0, 0 };
+	/* vfs_plugin.cc and socket_fs_plugin.cc read and set a descriptor's flags on the calling thread; only
+	 * F_DUPFD re-opens the file (dup2), which the main thread executes */
+	if (cmd != FB_F_DUPFD && cmd != FB_F_DUPFD_CLOEXEC) {
+		model_io_init();
+		return (int)io_ret(do_fcntl(&a));
+	}
 	return (int)io_ret(io_run(do_fcntl, &a.h));
 }
 

@@ -57,12 +57,40 @@ static int poll_scan(struct a_poll *a)
 static long do_poll_scan(void *p) { return poll_scan(p); }
 static int poll_ready(void *p) { return poll_scan(p) != 0; }
 
+/* The host fd whose events announce a change of fd's readiness, in *w: 1 if there is one, 0 if nothing can
+ * (an fd poll skips, or one that is always ready or never), -1 if its readiness is not a host fd's. */
+static int fd_wake(int fd, int want_r, int want_w, struct lx_pollfd *w)
+{
+	struct model_fd *f = io_fd(fd);
+	if (!f || f->kind < 0 || f->kind == MODEL_FD_KQUEUE || f->kind == MODEL_FD_SOCKETFS) return 0;
+	w->events = (short)((want_r ? LX_POLLIN : 0) | (want_w ? LX_POLLOUT : 0));
+	w->revents = 0;
+	switch (f->kind) {
+	case MODEL_FD_SOCKET: case MODEL_FD_PIPE:
+		w->fd = f->h.hostfd;
+		return w->fd >= 0 && w->events;
+	}
+	if (f->h.kind != MODEL_FD_TERMINAL || !want_r) return 0;
+	w->fd = vfs_terminal_waitfd(&f->h);
+	w->events = LX_POLLIN;
+	return w->fd >= 0;
+}
+
 static int poll_ms(struct fb_pollfd *fds, unsigned long n, long timeout_ms)
 {
 	struct a_poll a = { fds, n };
 	long r = model_funnel(do_poll_scan, &a);
 	if (r != 0 || timeout_ms == 0) return (int)r;
-	if (!model_block_until(poll_ready, &a, timeout_ms < 0 ? -1 : timeout_ms)) {
+	/* the poll sleeps on the host fds behind the polled ones (model_block_until_fds) */
+	struct lx_pollfd w[MODEL_WAKE_MAX];
+	int nw = 0;
+	for (unsigned long i = 0; i < n && nw >= 0; i++) {
+		struct fb_pollfd *p = &fds[i];
+		int k = nw < MODEL_WAKE_MAX ? fd_wake(p->fd, !!(p->events & (FB_POLLIN | FB_POLLPRI | FB_POLLRDNORM | FB_POLLRDBAND)),
+		                                      !!(p->events & (FB_POLLOUT | FB_POLLWRBAND)), &w[nw]) : -1;
+		nw = k < 0 ? -1 : nw + k;
+	}
+	if (!model_block_until_fds(poll_ready, &a, timeout_ms < 0 ? -1 : timeout_ms, w, nw)) {
 		for (unsigned long i = 0; i < n; i++) fds[i].revents = 0;
 		return 0;
 	}

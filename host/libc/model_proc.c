@@ -518,7 +518,7 @@ int waitpid(int pid, int *status, int options)
 	MODEL_ENTER("waitpid");
 	struct wait_req w = { pid, NULL };
 	if (options & FB_WNOHANG) any_exited(&w);
-	else model_block_until(any_exited, &w, -1);
+	else model_block_until_sync(any_exited, &w, -1);
 	if (!w.found) return -1;   /* errno untouched, as fork.cc's wait4 */
 	struct child *c = w.found;
 	for (struct child **p = &children; *p; p = &(*p)->next) if (*p == c) { *p = c->next; break; }

@@ -39,7 +39,8 @@ static int rdy(void *p) { int *h = p; return io_host_ready(h[0], h[1]); }
 static int wait_fd(int hostfd, int ev, long ms)
 {
 	int h[2] = { hostfd, ev };
-	return model_block_until(rdy, h, ms);
+	struct lx_pollfd w = { hostfd, (short)ev, 0 };
+	return model_block_until_fds(rdy, h, ms, &w, hostfd >= 0);
 }
 
 static struct model_fd *sock_of(int fd, long *err, const char *fn)

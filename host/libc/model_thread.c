@@ -21,9 +21,11 @@
  *    model_funnel / model_block_until, with a stall watchdog.
  */
 #include "model.h"
+#include "linux.h"
 #include <sys/syscall.h>
 #include <sys/mman.h>
 #include <linux/futex.h>
+#include <sys/eventfd.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -47,16 +49,21 @@ static long futex(volatile int *addr, int op, int val, const struct timespec *ts
 	return model_sys(SYS_futex, (long)addr, (long)op, (long)val, (long)ts, 0L, 0L);
 }
 
+/* 0 free, 1 taken, 2 taken with sleepers: an unlock without sleepers makes no system call */
 static void lock_internal(void)
 {
-	while (__atomic_exchange_n(&ilock, 1, __ATOMIC_ACQUIRE))
-		futex(&ilock, FUTEX_WAIT_PRIVATE, 1, NULL);
+	int c = 0;
+	if (__atomic_compare_exchange_n(&ilock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+	if (c != 2) c = __atomic_exchange_n(&ilock, 2, __ATOMIC_ACQUIRE);
+	while (c) {
+		futex(&ilock, FUTEX_WAIT_PRIVATE, 2, NULL);
+		c = __atomic_exchange_n(&ilock, 2, __ATOMIC_ACQUIRE);
+	}
 }
 
 static void unlock_internal(void)
 {
-	__atomic_store_n(&ilock, 0, __ATOMIC_RELEASE);
-	futex(&ilock, FUTEX_WAKE_PRIVATE, 1, NULL);
+	if (__atomic_exchange_n(&ilock, 0, __ATOMIC_RELEASE) == 2) futex(&ilock, FUTEX_WAKE_PRIVATE, 1, NULL);
 }
 
 /* ---------- stack area ---------- */
@@ -217,14 +224,86 @@ int *__error(void)
 
 /* ---------- blocking, kicking, the I/O funnel ---------- */
 
-static volatile int event_seq;
+/*
+ * A blocked thread sleeps on a word of its own (t->wake), or on its eventfd while it sleeps in the host's poll, and
+ * is on the list of sleepers with the class of what it waits for. A kick bumps the words of the sleepers of the
+ * classes it concerns and wakes them, so that a queued I/O request wakes the main thread and its completion the
+ * thread that asked, not every thread parked in a condition variable. Threads off the stack area (no model_thread)
+ * sleep on the global word.
+ */
+enum { WAIT_SYNC = 1, WAIT_IO = 2, WAIT_IOFD = 4, WAIT_ANY = 7 };
+
+static volatile int event_seq;       /* the global word, for threads without a model_thread */
+static volatile int global_sleepers;
 static volatile int main_blocked;
 
-void model_kick(void)
+static volatile int wlock;
+static struct model_thread *sleepers[NSLOTS + 1];
+static int n_sleepers;
+static volatile int any_sleepers;
+
+static void wlock_take(void)
 {
-	__atomic_add_fetch(&event_seq, 1, __ATOMIC_SEQ_CST);
-	futex(&event_seq, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL);
+	int c = 0;
+	if (__atomic_compare_exchange_n(&wlock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+	if (c != 2) c = __atomic_exchange_n(&wlock, 2, __ATOMIC_ACQUIRE);
+	while (c) {
+		futex(&wlock, FUTEX_WAIT_PRIVATE, 2, NULL);
+		c = __atomic_exchange_n(&wlock, 2, __ATOMIC_ACQUIRE);
+	}
 }
+
+static void wlock_drop(void)
+{
+	if (__atomic_exchange_n(&wlock, 0, __ATOMIC_RELEASE) == 2) futex(&wlock, FUTEX_WAKE_PRIVATE, 1, NULL);
+}
+
+static void wake_thread(struct model_thread *t)
+{
+	__atomic_add_fetch(&t->wake, 1, __ATOMIC_SEQ_CST);
+	futex(&t->wake, FUTEX_WAKE_PRIVATE, 1, NULL);
+	if (__atomic_load_n(&t->in_poll, __ATOMIC_SEQ_CST)) {
+		uint64_t one = 1;
+		model_sys(SYS_write, (long)(t->kick_fd1 - 1), (long)&one, 8L);
+	}
+}
+
+static void kick_class(int cls)
+{
+	if (__atomic_load_n(&global_sleepers, __ATOMIC_SEQ_CST)) {
+		__atomic_add_fetch(&event_seq, 1, __ATOMIC_SEQ_CST);
+		futex(&event_seq, FUTEX_WAKE_PRIVATE, 0x7fffffff, NULL);
+	}
+	if (!__atomic_load_n(&any_sleepers, __ATOMIC_SEQ_CST)) return;
+	wlock_take();
+	for (int i = 0; i < n_sleepers; i++)
+		if (sleepers[i]->wait_cls & cls) wake_thread(sleepers[i]);
+	wlock_drop();
+}
+
+void model_kick(void) { kick_class(WAIT_ANY); }
+void model_kick_sync(void) { kick_class(WAIT_SYNC); }
+void model_kick_io(void) { kick_class(WAIT_IO | WAIT_IOFD); }
+
+static void sleeper_add(struct model_thread *t, int cls)
+{
+	wlock_take();
+	t->wait_cls = cls;
+	sleepers[n_sleepers++] = t;
+	__atomic_store_n(&any_sleepers, n_sleepers, __ATOMIC_SEQ_CST);
+	wlock_drop();
+}
+
+static void sleeper_remove(struct model_thread *t)
+{
+	wlock_take();
+	for (int i = 0; i < n_sleepers; i++)
+		if (sleepers[i] == t) { sleepers[i] = sleepers[--n_sleepers]; break; }
+	__atomic_store_n(&any_sleepers, n_sleepers, __ATOMIC_SEQ_CST);
+	wlock_drop();
+}
+
+static struct model_thread *main_thread(void) { return main_slot < 0 ? NULL : model_slot_thread(main_slot); }
 
 struct funnel_req {
 	long (*fn)(void *);
@@ -247,15 +326,25 @@ void model_funnel_serve(void)
 		unlock_internal();
 		if (!r) return;
 		r->result = r->fn(r->arg);
-		__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
-		model_kick();
+		/* the asker sleeps on r->done; once it is set, r (on the asker's stack) may be gone, and a futex wake of
+		 * a stale address is harmless. What the request changed may concern threads that wait for I/O without
+		 * a host fd to sleep on. */
+		__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
+		futex(&r->done, FUTEX_WAKE_PRIVATE, 1, NULL);
+		kick_class(WAIT_IO);
 	}
 }
 
-static void wait_event(int seen, long ms)
+/* Sleep of a thread: on its word, else (off the stack area) on the global one. */
+static void sleep_on(struct model_thread *t, int seen, long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	futex(&event_seq, FUTEX_WAIT_PRIVATE, seen, ms < 0 ? NULL : &ts);
+	futex(t ? &t->wake : &event_seq, FUTEX_WAIT_PRIVATE, seen, ms < 0 ? NULL : &ts);
+}
+
+static int wake_word(struct model_thread *t)
+{
+	return __atomic_load_n(t ? &t->wake : &event_seq, __ATOMIC_SEQ_CST);
 }
 
 /* Poll interval for conditions nobody kicks (host fds, child processes): POLL_MS while the wait is young,
@@ -265,14 +354,17 @@ static void wait_event(int seen, long ms)
 #define POLL_IDLE_MS  10
 #define POLL_YOUNG    16
 
-int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
+static int block_until(int (*ready)(void *), void *arg, long timeout_ms, int cls)
 {
-	int is_main = model_is_main_thread();
+	struct model_thread *t = model_thread_self();
+	int is_main = t && t->is_main;
 	uint64_t start = model_uptime_us();
+	if (t) sleeper_add(t, cls | (is_main ? WAIT_ANY : 0));
+	else __atomic_add_fetch(&global_sleepers, 1, __ATOMIC_SEQ_CST);
 	if (is_main) __atomic_add_fetch(&main_blocked, 1, __ATOMIC_SEQ_CST);
 	int result = 0;
 	for (int polls = 0;; polls++) {
-		int seen = __atomic_load_n(&event_seq, __ATOMIC_SEQ_CST);
+		int seen = wake_word(t);
 		if (is_main) { model_funnel_serve(); model_alarm_check(); }
 		if (ready && ready(arg)) { result = 1; break; }
 		long slice = polls < POLL_YOUNG ? POLL_MS : POLL_IDLE_MS;
@@ -281,9 +373,73 @@ int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
 			if ((long)elapsed_ms >= timeout_ms) break;
 			if (timeout_ms - (long)elapsed_ms < slice) slice = timeout_ms - (long)elapsed_ms;
 		}
-		wait_event(seen, slice);
+		sleep_on(t, seen, slice);
 	}
 	if (is_main) __atomic_sub_fetch(&main_blocked, 1, __ATOMIC_SEQ_CST);
+	if (t) sleeper_remove(t);
+	else __atomic_sub_fetch(&global_sleepers, 1, __ATOMIC_SEQ_CST);
+	return result;
+}
+
+int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
+{
+	return block_until(ready, arg, timeout_ms, WAIT_IO);
+}
+
+int model_block_until_sync(int (*ready)(void *), void *arg, long timeout_ms)
+{
+	return block_until(ready, arg, timeout_ms, WAIT_SYNC);
+}
+
+/* Fallback sleep of a wait on host fds, for what neither the fds nor a kick announce (the ITIMER_REAL check is
+ * timed separately), and the number of wake-ups with nothing ready after which the fds are given up for
+ * re-checks (an fd reporting an error or hang-up that ready() does not count would otherwise spin). */
+#define WAKE_SLICE_MS 10
+#define WAKE_SPURIOUS 3
+
+int model_block_until_fds(int (*ready)(void *), void *arg, long timeout_ms, const struct lx_pollfd *wake, int n)
+{
+	struct model_thread *t = model_thread_self();
+	if (!t || n < 0 || n > MODEL_WAKE_MAX) return model_block_until(ready, arg, timeout_ms);
+	if (!t->kick_fd1) {
+		long fd = model_sys(SYS_eventfd2, 0L, (long)(EFD_CLOEXEC | EFD_NONBLOCK));
+		if (fd < 0) return model_block_until(ready, arg, timeout_ms);
+		t->kick_fd1 = (int)fd + 1;
+	}
+	int kfd = t->kick_fd1 - 1, is_main = t->is_main;
+	struct lx_pollfd p[MODEL_WAKE_MAX + 1];
+	uint64_t start = model_uptime_us(), drain;
+	int result = 0, spurious = 0;
+	sleeper_add(t, is_main ? WAIT_ANY : WAIT_IOFD);
+	if (is_main) __atomic_add_fetch(&main_blocked, 1, __ATOMIC_SEQ_CST);
+	for (;;) {
+		model_sys(SYS_read, (long)kfd, (long)&drain, 8L);
+		int seen = wake_word(t);
+		if (is_main) { model_funnel_serve(); model_alarm_check(); }
+		if (ready && ready(arg)) { result = 1; break; }
+		long slice = spurious < WAKE_SPURIOUS ? WAKE_SLICE_MS : POLL_MS;
+		if (is_main && model_alarm_armed()) {
+			long left = (long)model_alarm_left_ms();
+			if (left < slice) slice = left ? left : 1;
+		}
+		if (timeout_ms >= 0) {
+			uint64_t elapsed_ms = (model_uptime_us() - start) / 1000;
+			if ((long)elapsed_ms >= timeout_ms) break;
+			if (timeout_ms - (long)elapsed_ms < slice) slice = timeout_ms - (long)elapsed_ms;
+		}
+		int np = 0;
+		p[np++] = (struct lx_pollfd){ kfd, LX_POLLIN, 0 };
+		if (spurious < WAKE_SPURIOUS)
+			for (int i = 0; i < n; i++) p[np++] = (struct lx_pollfd){ wake[i].fd, wake[i].events, 0 };
+		struct lx_timespec ts = { slice / 1000, (slice % 1000) * 1000000L };
+		__atomic_store_n(&t->in_poll, 1, __ATOMIC_SEQ_CST);
+		long r = 0;
+		if (wake_word(t) == seen) r = model_sys(SYS_ppoll, (long)p, (long)np, (long)&ts, 0L, 8L);
+		__atomic_store_n(&t->in_poll, 0, __ATOMIC_SEQ_CST);
+		if (r > 0 && !(p[0].revents & LX_POLLIN) && !(ready && ready(arg))) spurious++;
+	}
+	if (is_main) __atomic_sub_fetch(&main_blocked, 1, __ATOMIC_SEQ_CST);
+	sleeper_remove(t);
 	return result;
 }
 
@@ -291,25 +447,25 @@ static int req_done(void *p) { return __atomic_load_n(&((struct funnel_req *)p)-
 
 long model_funnel(long (*fn)(void *), void *arg)
 {
-	if (model_is_main_thread()) return fn(arg);
+	struct model_thread *me = model_thread_self();
+	if (me && me->is_main) return fn(arg);
 	struct funnel_req r = { fn, arg, 0, 0, NULL };
 	lock_internal();
 	*queue_tail = &r;
 	queue_tail = &r.next;
 	unlock_internal();
-	model_kick();
+	struct model_thread *m = main_thread();
+	if (m) wake_thread(m);
 	uint64_t start = model_uptime_us();
 	int reported = 0;
 	while (!req_done(&r)) {
-		int seen = __atomic_load_n(&event_seq, __ATOMIC_SEQ_CST);
-		if (req_done(&r)) break;
-		wait_event(seen, 5);
+		struct timespec ts = { 0, 5 * 1000000L };
+		futex(&r.done, FUTEX_WAIT_PRIVATE, 0, &ts);
 		uint64_t waited = (model_uptime_us() - start) / 1000;
 		if (!reported && !req_done(&r) && waited >= model_cfg.watchdog_ms && !main_blocked) {
-			struct model_thread *t = model_thread_self();
 			model_log("model: stall: thread '%s' has waited %lu ms for I/O that only the main thread executes, "
 			          "but the main thread has not blocked inside the libc (Genode: libc/kernel.cc, "
-			          "internal/monitor.h)", t ? t->name : "?", (unsigned long)waited);
+			          "internal/monitor.h)", me ? me->name : "?", (unsigned long)waited);
 			reported = 1;
 		}
 	}
@@ -326,6 +482,7 @@ static void reap(struct model_thread *t)
 	t->reaped = 1;
 	glibc.pthread_join(t->real, NULL);
 	if (t->linux_altstack) model_sys(SYS_munmap, (long)t->linux_altstack, 65536L);
+	if (t->kick_fd1) model_sys(SYS_close, (long)(t->kick_fd1 - 1));
 	model_ram_release(t->stack_size);
 	model_slot_unmap(t->slot);
 }
@@ -355,7 +512,7 @@ static void *thread_trampoline(void *p)
 	}
 	t->retval = ret;
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
-	model_kick();
+	model_kick_sync();
 	return NULL;
 }
 
@@ -411,7 +568,7 @@ int pthread_join(struct model_thread *t, void **retval)
 {
 	MODEL_ENTER("pthread_join");
 	if (!t) return FB_EINVAL;
-	model_block_until(thread_exited, t, -1);
+	model_block_until_sync(thread_exited, t, -1);
 	if (retval) *retval = t->retval;
 	reap(t);
 	return 0;
@@ -575,7 +732,7 @@ static int mutex_lock(struct pthread_mutex *m)
 	int r = mutex_try(m, me);
 	if (r != FB_EBUSY) return r;
 	struct mutex_wait w = { m, me };
-	model_block_until(mutex_acquired, &w, -1);
+	model_block_until_sync(mutex_acquired, &w, -1);
 	return 0;
 }
 
@@ -600,7 +757,7 @@ static int mutex_unlock(struct pthread_mutex *m)
 	if (m->owner != model_thread_self()) return FB_EPERM;
 	if (m->type == MUTEX_RECURSIVE && m->nesting) { m->nesting--; return 0; }
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
-	model_kick();
+	model_kick_sync();
 	return 0;
 }
 
@@ -660,7 +817,7 @@ static int sem_try(void *p)
 int sem_wait(struct sem **s)
 {
 	MODEL_ENTER("sem_wait");
-	model_block_until(sem_try, *s, -1);
+	model_block_until_sync(sem_try, *s, -1);
 	return 0;
 }
 
@@ -677,7 +834,7 @@ static int sem_down_timed(struct sem *s, const struct timespec *abs)
 	clock_gettime(s->clock, &now);
 	uint64_t ms = relative_timeout_ms(now, *abs);
 	if (!ms) return FB_ETIMEDOUT;
-	return model_block_until(sem_try, s, (long)ms) ? 0 : FB_ETIMEDOUT;
+	return model_block_until_sync(sem_try, s, (long)ms) ? 0 : FB_ETIMEDOUT;
 }
 
 int sem_timedwait(struct sem **s, const struct timespec *abs)
@@ -691,7 +848,7 @@ int sem_post(struct sem **s)
 {
 	MODEL_ENTER("sem_post");
 	__atomic_add_fetch(&(*s)->count, 1, __ATOMIC_RELEASE);
-	model_kick();
+	model_kick_sync();
 	return 0;
 }
 
@@ -766,12 +923,12 @@ static int cond_wait(struct pthread_cond **cp, struct pthread_mutex **m, const s
 	struct cond_wait w = { c, __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE) };
 	if (m && *m) mutex_unlock(*m);
 	int result = 0;
-	if (!abs) model_block_until(cond_signalled, &w, -1);
+	if (!abs) model_block_until_sync(cond_signalled, &w, -1);
 	else {
 		struct timespec now;
 		clock_gettime(c->clock, &now);
 		uint64_t ms = relative_timeout_ms(now, *abs);
-		if (!ms || !model_block_until(cond_signalled, &w, (long)ms)) result = FB_ETIMEDOUT;
+		if (!ms || !model_block_until_sync(cond_signalled, &w, (long)ms)) result = FB_ETIMEDOUT;
 	}
 	if (m && *m) mutex_lock(*m);
 	return result;
@@ -794,7 +951,7 @@ static int cond_wake(struct pthread_cond **c)
 	if (!c) return FB_EINVAL;
 	if (!*c) cond_create(c, NULL);
 	__atomic_add_fetch(&(*c)->seq, 1, __ATOMIC_RELEASE);
-	model_kick();
+	model_kick_sync();
 	return 0;
 }
 
@@ -853,6 +1010,14 @@ void model_threads_after_fork_child(void)
 	/* a thread that does not exist here may have held the lock when fork copied it */
 	__atomic_store_n(&ilock, 0, __ATOMIC_RELEASE);
 	queue_head = NULL; queue_tail = &queue_head;
+	/* only this thread sleeps here; its eventfd is the parent's: a wake-up meant for the parent must not end here */
+	__atomic_store_n(&wlock, 0, __ATOMIC_RELEASE);
+	n_sleepers = 0;
+	any_sleepers = 0;
+	global_sleepers = 0;
+	main_blocked = 0;
+	if (me->kick_fd1) { model_sys(SYS_close, (long)(me->kick_fd1 - 1)); me->kick_fd1 = 0; }
+	me->in_poll = 0;
 	for (int i = 0; i < NSLOTS; i++) {
 		if (slot_used[i] != 1 || i == me->slot) continue;
 		struct model_thread *t = model_slot_thread(i);

@@ -88,7 +88,7 @@ int gettimeofday(struct f_timeval *tv, void *tz)
 
 void model_millisleep(uint64_t ms)
 {
-	model_block_until(NULL, NULL, (long)ms);
+	model_block_until_sync(NULL, NULL, (long)ms);
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)

@@ -108,6 +108,78 @@ func BenchmarkTCPLoopback(b *testing.B) {
 	}
 }
 
+// BenchmarkFileCycle creates a file, writes 64 bytes, closes it, stats it
+// and removes it: the small file operations programs do most.
+func BenchmarkFileCycle(b *testing.B) {
+	name := filepath.Join(b.TempDir(), "f")
+	for b.Loop() {
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.Write(payload[:64]); err != nil {
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+		if fi, err := os.Stat(name); err != nil || fi.Size() != 64 {
+			b.Fatalf("stat: %v %v", fi, err)
+		}
+		if err := os.Remove(name); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// pingPong sends 64 bytes over a connection of network to an echoing
+// goroutine and reads them back, once per operation.
+func pingPong(b *testing.B, network, addr string) {
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 64)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial(network, ln.Addr().String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	buf := make([]byte, 64)
+	for b.Loop() {
+		if _, err := c.Write(payload[:64]); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTCPPingPong64 is a 64-byte round trip over 127.0.0.1.
+func BenchmarkTCPPingPong64(b *testing.B) { pingPong(b, "tcp", "127.0.0.1:0") }
+
+// BenchmarkUnixPingPong64 is a 64-byte round trip over a "unix" socket.
+func BenchmarkUnixPingPong64(b *testing.B) {
+	pingPong(b, "unix", filepath.Join(b.TempDir(), "s"))
+}
+
 var sink time.Time
 
 // BenchmarkTimeNow reads the wall and monotonic clocks.

@@ -38,7 +38,7 @@ var specs = []Spec{
 	{goroutines, "sync", "^BenchmarkMutex$"},
 	{compute, "internal/strconv", "^(BenchmarkFormatInt|BenchmarkAppendInt|BenchmarkFormatUint|BenchmarkAtof64Decimal|BenchmarkAtof64Float|BenchmarkAtof64FloatExp)$"},
 	{compute, "encoding/json", "^(BenchmarkCodeEncoder|BenchmarkCodeDecoder)$"},
-	{io_, "", "^(BenchmarkFileWrite1MiB|BenchmarkFileRead1MiB|BenchmarkTCPLoopback)$"},
+	{io_, "", "^(BenchmarkFileWrite1MiB|BenchmarkFileRead1MiB|BenchmarkTCPLoopback|BenchmarkFileCycle|BenchmarkTCPPingPong64|BenchmarkUnixPingPong64)$"},
 	{clock, "", "^BenchmarkTimeNow$"},
 }
 
