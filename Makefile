@@ -13,7 +13,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/compile/internal/ssa cmd/link cmd/i
 
 .PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
+	std-report mem-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
 	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd bench-docker containerd-client-report
 
 all: toolchain
@@ -115,6 +115,9 @@ std-report: modules toolchain model host-tools  ## std tests on genode/amd64 (mo
 	go run genodego/test/cmd/stdreport -root $(TOP) $(STDREPORT_FLAGS)
 
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+mem-report: modules toolchain model host-tools  ## the smallest RAM quota (128 KiB steps, 20 of 20 runs) of hello and of a net/http server under 40 concurrent clients on the model: test/results/memory-genode-amd64.md
+	go run genodego/test/cmd/memreport -root $(TOP) -o test/results/memory-genode-amd64.md
+
 soak-model: modules toolchain model host-tools  ## std's os/exec, net and net/http on genode/amd64 in a loop for SOAK_SECONDS (1800) beside one busy process per core: a lost wake-up of the model hangs or fails a round
 	build/soak-model.sh
 

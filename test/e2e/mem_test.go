@@ -5,24 +5,24 @@ import (
 	"testing"
 )
 
-// hello's RAM quota: the figure goos_genode/README.md gives (15 MiB) plus
+// hello's RAM quota: the figure goos_genode/README.md gives (7.4 MiB) plus
 // headroom for a machine that starts more threads (each M's 256 KiB stack is
 // charged); far below it the component blocks on its resource request.
 func TestHelloQuota(t *testing.T) {
 	c := base("hello")
-	c.ram = "16M"
+	c.ram = "8M"
 	r := run(t, c)
 	r.status0(t)
 	if !strings.Contains(r.stdout, "hello from genode/amd64\n") {
 		t.Errorf("no greeting\n%s", r)
 	}
 
-	c.ram = "12M"
+	c.ram = "6M"
 	r = run(t, c)
 	// Genode's init prints the child's resource request and the child
 	// blocks; the model ends it with status 137 (host/MODEL-CONFIG.md).
 	if r.status != 137 || r.count(`child "hello" requests resources: ram_quota=`) != 1 {
-		t.Errorf("12M: want status 137 after a resource request\n%s", r)
+		t.Errorf("6M: want status 137 after a resource request\n%s", r)
 	}
 }
 
