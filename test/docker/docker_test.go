@@ -368,7 +368,7 @@ func TestNoLeaks(t *testing.T) {
 	docker(t, "pull", ref("toolbox"))
 	before := stackCounts(t)
 	procsBefore := stackProcesses()
-	for i := range 50 {
+	for i := range 25 {
 		r := try(t, "run", "--rm", ref("toolbox"), "echo", "cycle"+strconv.Itoa(i))
 		if r.code != 0 || r.stdout != "cycle"+strconv.Itoa(i)+"\n" {
 			t.Fatalf("cycle %d:\n%s", i, r)
@@ -402,7 +402,7 @@ func TestNoLeaks(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("counts before and after 50 + 10 runs: %v", after)
+	t.Logf("counts before and after 25 + 10 runs: %v", after)
 }
 
 // docker save writes the image's archive, docker load reads it back: the image runs again after rmi.
