@@ -62,6 +62,7 @@ func lockRoot(root string) (*rootLock, error) {
 	p := filepath.Join(root, lockName)
 	deadline := time.Now().Add(2 * staleLock)
 	var firstSeen time.Time
+	tookOver := false
 	for {
 		f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err == nil {
@@ -70,14 +71,30 @@ func lockRoot(root string) (*rootLock, error) {
 			l := &rootLock{path: p, token: fmt.Sprintf("%d %d %x\n", os.Getpid(), time.Now().UnixNano(), nonce)}
 			f.WriteString(l.token)
 			f.Close()
-			return l, nil
+			if !tookOver {
+				return l, nil
+			}
+			// Another waiter that judged the same lock stale may remove
+			// this one yet: hold it only if it is still there a moment
+			// later.
+			time.Sleep(takeoverSettle)
+			if data, err := os.ReadFile(p); err == nil && string(data) == l.token {
+				return l, nil
+			}
+			tookOver = false
+			continue
 		}
 		if !errors.Is(err, os.ErrExist) {
 			return nil, fmt.Errorf("lock %s: %w", p, err)
 		}
-		if lockStale(p, &firstSeen) {
-			// a runc killed while it held the lock
-			os.Remove(p)
+		if held, stale := lockStale(p, &firstSeen); stale {
+			// a holder that ended while it held the lock; removed only if
+			// it is still the lock judged stale
+			if now, err := os.ReadFile(p); err == nil && string(now) == string(held) {
+				fmt.Fprintf(os.Stderr, "sandbox: taking over %s, held since %v (%q)\n", p, heldSince(held), held)
+				os.Remove(p)
+				tookOver = true
+			}
 			continue
 		}
 		if time.Now().After(deadline) {
@@ -87,6 +104,10 @@ func lockRoot(root string) (*rootLock, error) {
 	}
 }
 
+// takeoverSettle is how long a waiter that took a stale lock over waits
+// before it trusts that no other waiter removed its new lock.
+const takeoverSettle = 50 * time.Millisecond
+
 // unlock removes the lock file if it is still this holder's: one held past
 // staleLock may have been taken over, and the new holder's stays.
 func (l *rootLock) unlock() {
@@ -95,26 +116,38 @@ func (l *rootLock) unlock() {
 	}
 }
 
+// heldSince is the age of the lock its content names, or "?".
+func heldSince(data []byte) string {
+	var pid int
+	var ns int64
+	if n, _ := fmt.Sscan(string(data), &pid, &ns); n == 2 {
+		return time.Since(time.Unix(0, ns)).Round(time.Millisecond).String()
+	}
+	return "?"
+}
+
 // lockStale judges a lock by the time its holder wrote into it, not by the
 // file's modification time, which a Genode file system need not keep (the
 // model reported none, and every waiter took every lock for stale). A lock
-// without that content yet is stale only once this runc has seen it so for
-// staleLock.
-func lockStale(p string, firstSeen *time.Time) bool {
+// without that content yet is stale only once this runc has seen it so,
+// without a lock with content in between, for staleLock.
+func lockStale(p string, firstSeen *time.Time) ([]byte, bool) {
 	data, err := os.ReadFile(p)
 	if err != nil {
-		return false
+		*firstSeen = time.Time{}
+		return nil, false
 	}
 	var pid int
 	var ns int64
 	if n, _ := fmt.Sscan(string(data), &pid, &ns); n == 2 {
-		return time.Since(time.Unix(0, ns)) > staleLock
+		*firstSeen = time.Time{}
+		return data, time.Since(time.Unix(0, ns)) > staleLock
 	}
 	if firstSeen.IsZero() {
 		*firstSeen = time.Now()
-		return false
+		return data, false
 	}
-	return time.Since(*firstSeen) > staleLock
+	return data, time.Since(*firstSeen) > staleLock
 }
 
 // openHost locks root and opens the hosting init's config. It creates root

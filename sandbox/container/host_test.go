@@ -16,21 +16,30 @@ func TestLockStale(t *testing.T) {
 	os.WriteFile(p, []byte(fmt.Sprintf("1 %d\n", time.Now().UnixNano())), 0o600)
 	old := time.Now().Add(-time.Hour)
 	os.Chtimes(p, old, old) // a file system that keeps no times
-	if lockStale(p, &seen) {
+	if stale(p, &seen) {
 		t.Fatal("a fresh lock with an old modification time counts as stale")
 	}
 	os.WriteFile(p, []byte(fmt.Sprintf("1 %d\n", time.Now().Add(-2*staleLock).UnixNano())), 0o600)
-	if !lockStale(p, &seen) {
+	if !stale(p, &seen) {
 		t.Fatal("a lock written 2*staleLock ago is not stale")
 	}
 	os.WriteFile(p, nil, 0o600)
 	seen = time.Time{}
-	if lockStale(p, &seen) || seen.IsZero() {
+	if stale(p, &seen) || seen.IsZero() {
 		t.Fatal("an empty lock seen for the first time counts as stale")
 	}
 	seen = time.Now().Add(-2 * staleLock)
-	if !lockStale(p, &seen) {
+	if !stale(p, &seen) {
 		t.Fatal("an empty lock seen for 2*staleLock is not stale")
+	}
+	// a lock with content in between: the next empty one is new
+	os.WriteFile(p, []byte(fmt.Sprintf("1 %d\n", time.Now().UnixNano())), 0o600)
+	if stale(p, &seen) || !seen.IsZero() {
+		t.Fatal("a fresh lock did not end the empty lock's time")
+	}
+	os.WriteFile(p, nil, 0o600)
+	if stale(p, &seen) {
+		t.Fatal("an empty lock after a fresh one counts as stale at once")
 	}
 }
 
@@ -86,5 +95,39 @@ func TestUnlockTakenOver(t *testing.T) {
 	l.unlock()
 	if _, err := os.Stat(l.path); err == nil {
 		t.Fatal("unlock left the holder's own lock")
+	}
+}
+
+func stale(p string, seen *time.Time) bool {
+	_, ok := lockStale(p, seen)
+	return ok
+}
+
+// Waiters that find a stale lock at once take it over one at a time.
+func TestLockTakeover(t *testing.T) {
+	root := t.TempDir()
+	p := filepath.Join(root, lockName)
+	os.WriteFile(p, []byte(fmt.Sprintf("1 %d\n", time.Now().Add(-2*staleLock).UnixNano())), 0o600)
+	in := make(chan int, 8)
+	done := make(chan bool)
+	for i := 0; i < 4; i++ {
+		go func() {
+			l, err := lockRoot(root)
+			if err != nil {
+				t.Error(err)
+			} else {
+				in <- 1
+				if len(in) > 1 {
+					t.Error("two holders at once after a takeover")
+				}
+				time.Sleep(20 * time.Millisecond)
+				<-in
+				l.unlock()
+			}
+			done <- true
+		}()
+	}
+	for i := 0; i < 4; i++ {
+		<-done
 	}
 }

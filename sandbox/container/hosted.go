@@ -62,6 +62,9 @@ func RemoveExited(root, prefix string) error {
 	})
 }
 
+// ReadState reads the state report of the init at root.
+func ReadState(root string) (*initcfg.State, error) { return readReport(root) }
+
 // RemoveStart removes the child called name, if there is one.
 func RemoveStart(root, name string) error {
 	h, err := openHost(root)

@@ -6,7 +6,8 @@
 // here `start` asks a dynamic init, a sibling of containerd, to start the
 // shim: it adds a <start> node to the shims' init config and waits until the
 // shim serves its socket. The shim then lives as long as that init, whatever
-// becomes of containerd. What the shim may see (its VFS, routes, quota) is
+// becomes of containerd. An ended shim's node stays until `start` or `delete`
+// (Stop) sweeps the nodes of exited shims. What the shim may see (its VFS, routes, quota) is
 // the system integrator's: the node is made from <shims>/shim.start, a
 // <start> template, to which `start` adds the name, arguments, environment
 // and working directory. <shims> is the directory "shims" beside the
@@ -96,25 +97,12 @@ func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *b
 	if err != nil {
 		return nil, err
 	}
-	grouping := id
-	if data, err := os.ReadFile("config.json"); err == nil {
-		var s struct {
-			Annotations map[string]string `json:"annotations"`
-		}
-		if json.Unmarshal(data, &s) == nil {
-			for _, g := range groupLabels {
-				if v, ok := s.Annotations[g]; ok {
-					grouping = v
-					break
-				}
-			}
-		}
-	}
+	group := grouping(bundle, id)
 	socketDir := opts.GetSocketDir()
 	if socketDir == "" {
 		socketDir = filepath.Join(defaults.DefaultStateDir, "s")
 	}
-	address, err := shim.CreateSocketAddress(ctx, socketDir, opts.GetContainerdGrpcAddress(), grouping, false)
+	address, err := shim.CreateSocketAddress(ctx, socketDir, opts.GetContainerdGrpcAddress(), group, false)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +114,7 @@ func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *b
 	os.Remove(socketPath)
 
 	dir := shimsDir(bundle)
-	start, err := shimStart(dir, childName(ns, grouping), bundle, []string{
+	start, err := shimStart(dir, childName(ns, group), bundle, []string{
 		"containerd-shim-runc-v2",
 		"-namespace", ns,
 		"-id", id,
@@ -195,9 +183,6 @@ func shimStart(dir, name, cwd string, args []string, debug bool) (*initcfg.Start
 		k, v, _ := strings.Cut(e, "=")
 		s.Config.Env = append(s.Config.Env, initcfg.EnvVar{Name: k, Value: v})
 	}
-	// where the shim leaves init's config when it ends (task/service_genode.go)
-	s.Config.Env = append(s.Config.Env, initcfg.EnvVar{Name: "GENODE_SHIMS_INIT", Value: dir},
-		initcfg.EnvVar{Name: "GENODE_SHIM_NAME", Value: name})
 	if s.Config.Libc == nil {
 		s.Config.Libc = &initcfg.Libc{}
 	}
@@ -224,7 +209,49 @@ func (manager) Stop(ctx context.Context, id string) (shim.StopStatus, error) {
 	if err := r.Delete(ctx, id, &runcC.DeleteOpts{Force: true}); err != nil {
 		log.G(ctx).WithError(err).Warn("failed to remove runc container")
 	}
+	sweepShims(ctx, path, id)
 	return shim.StopStatus{ExitedAt: time.Now(), ExitStatus: 128 + 9}, nil
+}
+
+// sweepShims removes the <start> nodes of shims that have exited, once the
+// shim of the container in bundle has: containerd runs Stop when a shim's
+// connection closes, which is as the shim exits; init reports the exit a
+// moment later.
+func sweepShims(ctx context.Context, bundle, id string) {
+	ns, err := namespaces.NamespaceRequired(ctx)
+	if err != nil {
+		return
+	}
+	dir := shimsDir(bundle)
+	name := childName(ns, grouping(bundle, id))
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if st, err := container.ReadState(dir); err != nil || st.Child(name) == nil || st.Child(name).Exited != nil {
+			break
+		}
+	}
+	if err := container.RemoveExited(dir, "shim."); err != nil {
+		log.G(ctx).WithError(err).Warn("removing ended shims")
+	}
+}
+
+// grouping is the shim group of the container in bundle: the value of the
+// first group label its config has, else its id.
+func grouping(bundle, id string) string {
+	data, err := os.ReadFile(filepath.Join(bundle, "config.json"))
+	if err != nil {
+		return id
+	}
+	var s struct {
+		Annotations map[string]string `json:"annotations"`
+	}
+	if json.Unmarshal(data, &s) == nil {
+		for _, g := range groupLabels {
+			if v, ok := s.Annotations[g]; ok {
+				return v
+			}
+		}
+	}
+	return id
 }
 
 func (m manager) Info(ctx context.Context, optionsR io.Reader) (*types.RuntimeInfo, error) {

@@ -54,12 +54,6 @@ import (
 	"genodego/sandbox/container"
 )
 
-// Set by the shim manager in the shim's <start> node.
-const (
-	shimsDirEnv = "GENODE_SHIMS_INIT"
-	shimNameEnv = "GENODE_SHIM_NAME"
-)
-
 var (
 	_     = shim.TTRPCService(&service{})
 	empty = &ptypes.Empty{}
@@ -78,16 +72,13 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 	// Genode's main thread), waited for by pid: go-runc's default monitor.
 	// The reaper is not used: containers are not the shim's children.
 	go s.forward(ctx, publisher)
-	// The shim is a child of the shims' init (manager_genode.go): when it
-	// ends, it removes its socket and then leaves init's config, or init
-	// would keep an exited child. Init ends the shim as the node goes,
-	// perhaps before the reply to Shutdown is out (containerd expects the
-	// connection to close then), so this is the last thing it does; the
-	// shutdown callbacks run concurrently, hence one callback for both.
-	dir, name := os.Getenv(shimsDirEnv), os.Getenv(shimNameEnv)
-	// The socket goes first: the listener's close would remove it too,
-	// but that callback runs concurrently with this one, whose removal of
-	// the start node ends the shim.
+	// The shim is a child of the shims' init (manager_genode.go). When it
+	// ends, it removes its socket and exits; its <start> node stays, as an
+	// exited child, until the shims' manager sweeps exited shims (the
+	// next shim's start, or containerd's clean-up after this one,
+	// manager.Stop). It does not remove its own node: init kills a child
+	// the moment its node goes, which would be in the middle of the edit,
+	// with the lock of init's config still held.
 	socket := ""
 	if f := flag.Lookup("socket"); f != nil {
 		socket = f.Value.String()
@@ -95,9 +86,6 @@ func NewTaskService(ctx context.Context, publisher shim.Publisher, sd shutdown.S
 	sd.RegisterCallback(func(context.Context) error {
 		if socket != "" {
 			os.Remove(socket)
-		}
-		if dir != "" && name != "" {
-			return container.RemoveStart(dir, name)
 		}
 		return nil
 	})
