@@ -44,7 +44,10 @@ type GoExec struct {
 // variables a test run sets), less the launcher's own GENODE_* settings;
 // TMPDIR is always /tmp, the view's. PATH's host directories are not in the
 // view, so a program looking a command up finds none, as on Genode, where a
-// component has no Linux programs to run.
+// component has no Linux programs to run; the one exception, GOROOT's bin
+// and pkg/tool (GOROOT is in the view for testdata), is left out of PATH, or
+// a test would find the Linux go command and fail to run it instead of
+// learning that there is none.
 func (g GoExec) Env() []KV {
 	var env []KV
 	for _, e := range g.HostEnv {
@@ -52,10 +55,29 @@ func (g GoExec) Env() []KV {
 		if !ok || k == "" || k == "TMPDIR" || strings.HasPrefix(k, "GENODE_") {
 			continue
 		}
+		if k == "PATH" {
+			v = g.pathOutsideGOROOT(v)
+		}
 		env = append(env, KV{k, v})
 	}
 	sort.Slice(env, func(i, j int) bool { return env[i].Name < env[j].Name })
 	return append(env, KV{"TMPDIR", "/tmp"})
+}
+
+// pathOutsideGOROOT is the PATH list without the directories inside GOROOT.
+func (g GoExec) pathOutsideGOROOT(list string) string {
+	if g.GOROOT == "" {
+		return list
+	}
+	root := filepath.Clean(g.GOROOT)
+	var keep []string
+	for _, d := range filepath.SplitList(list) {
+		if c := filepath.Clean(d); c == root || strings.HasPrefix(c, root+string(filepath.Separator)) {
+			continue
+		}
+		keep = append(keep, d)
+	}
+	return strings.Join(keep, string(filepath.ListSeparator))
 }
 
 // Config builds the component's <start> node. The view:

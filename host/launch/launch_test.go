@@ -406,7 +406,7 @@ func TestGoExecConfig(t *testing.T) {
 	bin := filepath.Join(work, "os.test")
 	os.WriteFile(bin, []byte("\x7fELF"), 0o755)
 	g := GoExec{Binary: bin, Args: []string{"-test.v", "-test.run=X"}, PkgDir: pkg, GOROOT: goroot,
-		HostEnv: []string{"GOROOT=" + goroot, "GODEBUG=x=1", "HOME=/root", "TMPDIR=/var/tmp", "TEST_VAR=1", "PATH=/usr/bin", "GENODE_MODEL_DIR=/m"}}
+		HostEnv: []string{"GOROOT=" + goroot, "GODEBUG=x=1", "HOME=/root", "TMPDIR=/var/tmp", "TEST_VAR=1", "PATH=" + goroot + "/bin:/usr/bin:" + goroot + "/pkg/tool/linux_amd64", "GENODE_MODEL_DIR=/m"}}
 	c, err := GoExecComponent(g, false)
 	if err != nil {
 		t.Fatal(err)
