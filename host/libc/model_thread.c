@@ -49,22 +49,25 @@ static long futex(volatile int *addr, int op, int val, const struct timespec *ts
 	return model_sys(SYS_futex, (long)addr, (long)op, (long)val, (long)ts, 0L, 0L);
 }
 
-/* 0 free, 1 taken, 2 taken with sleepers: an unlock without sleepers makes no system call */
-static void lock_internal(void)
+/* A lock word: 0 free, 1 taken, 2 taken with sleepers; an unlock without sleepers makes no system call. */
+static void word_lock(volatile int *w)
 {
 	int c = 0;
-	if (__atomic_compare_exchange_n(&ilock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
-	if (c != 2) c = __atomic_exchange_n(&ilock, 2, __ATOMIC_ACQUIRE);
+	if (__atomic_compare_exchange_n(w, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
+	if (c != 2) c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
 	while (c) {
-		futex(&ilock, FUTEX_WAIT_PRIVATE, 2, NULL);
-		c = __atomic_exchange_n(&ilock, 2, __ATOMIC_ACQUIRE);
+		futex(w, FUTEX_WAIT_PRIVATE, 2, NULL);
+		c = __atomic_exchange_n(w, 2, __ATOMIC_ACQUIRE);
 	}
 }
 
-static void unlock_internal(void)
+static void word_unlock(volatile int *w)
 {
-	if (__atomic_exchange_n(&ilock, 0, __ATOMIC_RELEASE) == 2) futex(&ilock, FUTEX_WAKE_PRIVATE, 1, NULL);
+	if (__atomic_exchange_n(w, 0, __ATOMIC_RELEASE) == 2) futex(w, FUTEX_WAKE_PRIVATE, 1, NULL);
 }
+
+static void lock_internal(void) { word_lock(&ilock); }
+static void unlock_internal(void) { word_unlock(&ilock); }
 
 /* ---------- stack area ---------- */
 
@@ -242,21 +245,8 @@ static struct model_thread *sleepers[NSLOTS + 1];
 static int n_sleepers;
 static volatile int any_sleepers;
 
-static void wlock_take(void)
-{
-	int c = 0;
-	if (__atomic_compare_exchange_n(&wlock, &c, 1, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) return;
-	if (c != 2) c = __atomic_exchange_n(&wlock, 2, __ATOMIC_ACQUIRE);
-	while (c) {
-		futex(&wlock, FUTEX_WAIT_PRIVATE, 2, NULL);
-		c = __atomic_exchange_n(&wlock, 2, __ATOMIC_ACQUIRE);
-	}
-}
-
-static void wlock_drop(void)
-{
-	if (__atomic_exchange_n(&wlock, 0, __ATOMIC_RELEASE) == 2) futex(&wlock, FUTEX_WAKE_PRIVATE, 1, NULL);
-}
+static void wlock_take(void) { word_lock(&wlock); }
+static void wlock_drop(void) { word_unlock(&wlock); }
 
 static void wake_thread(struct model_thread *t)
 {
