@@ -130,7 +130,7 @@ std-report: modules toolchain model host-tools  ## std tests on genode/amd64 (mo
 	go run genodego/test/cmd/stdreport -root $(TOP) $(STDREPORT_FLAGS)
 
 BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
-mem-report: modules toolchain model host-tools  ## the smallest RAM quota (128 KiB steps, 20 of 20 runs) of hello and of a net/http server under 40 concurrent clients on the model: test/results/memory-genode-amd64.md
+mem-report: modules toolchain model host-tools  ## the smallest RAM quota (128 KiB steps, 20 of 20 runs) of hello and of a net/http server under 30 concurrent clients on the model: test/results/memory-genode-amd64.md
 	go run genodego/test/cmd/memreport -root $(TOP) -o test/results/memory-genode-amd64.md
 
 soak-model: modules toolchain model host-tools  ## std's os/exec, net and net/http on genode/amd64 in a loop for SOAK_SECONDS (1800) beside one busy process per core: a lost wake-up of the model hangs or fails a round
