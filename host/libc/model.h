@@ -253,7 +253,7 @@ int  model_vfs_ram_save(const char *host_path);
 void model_vfs_ram_restore(const char *host_path);
 enum model_fd_kind { MODEL_FD_FREE, MODEL_FD_FILE, MODEL_FD_DIR, MODEL_FD_PIPE, MODEL_FD_SOCKET,
                      MODEL_FD_LOG, MODEL_FD_NULL, MODEL_FD_ZERO, MODEL_FD_RTC, MODEL_FD_RNG, MODEL_FD_TERMINAL,
-                     MODEL_FD_KQUEUE, MODEL_FD_SOCKETFS, MODEL_FD_VALUE };
+                     MODEL_FD_KQUEUE, MODEL_FD_SOCKETFS, MODEL_FD_VALUE, MODEL_FD_SFS };
 /* Open <libc stdin/stdout/stderr> as fds 0-2, the <libc><fd> nodes, and take <libc cwd>; idempotent, also done
  * lazily by the first I/O call. Start-up calls it on the main thread before main so that its warnings come first. */
 void  model_io_init(void);

@@ -16,7 +16,7 @@ CFLAGS  := -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-builtin-declara
            -fno-stack-protector -I$(SRC) -I$(TOP)/host/include
 
 # One unit per concern; see host/libc/README.md.
-SOURCES := model_config.c model_glibc.c model_log.c model_sys.c model_thread.c model_mem.c model_time.c model_signal.c model_fault.c model_proc.c model_cstr.c model_vfs.c model_fd.c model_poll.c model_sock.c model_passwd.c model_realpath.c model_resolver.c model_tty.c model_alarm.c
+SOURCES := model_config.c model_glibc.c model_log.c model_sys.c model_thread.c model_mem.c model_time.c model_signal.c model_fault.c model_proc.c model_cstr.c model_vfs.c model_fd.c model_poll.c model_sock.c model_sockfs.c model_passwd.c model_realpath.c model_resolver.c model_tty.c model_alarm.c
 
 OBJS    := $(addprefix $(OBJ)/,$(SOURCES:.c=.o))
 HEADERS := $(wildcard $(SRC)/*.h $(TOP)/host/include/genode/freebsd_values.h)

@@ -315,6 +315,16 @@ static long fd_read(struct a_fd *a, struct model_fd *f, void *buf, size_t n)
 		return r;
 	}
 	if ((f->flags & FB_O_ACCMODE) == FB_O_WRONLY) return -FB_EBADF;
+	if (f->kind == MODEL_FD_SFS) {
+		/* vfs_plugin.cc read: O_NONBLOCK without read_ready is EAGAIN; READ_QUEUED blocks, O_NONBLOCK or not */
+		if ((f->flags & FB_O_NONBLOCK) && !sfs_read_ready(&f->h)) return -FB_EAGAIN;
+		long r = sfs_read(&f->h, buf, n);
+		if (r != -FB_EAGAIN) return r;
+		a->h.waitfd = sfs_hostfd(&f->h);
+		a->h.waitev = sfs_host_events(&f->h, 1, 0);
+		if (!a->h.waitev) a->h.waitev = LX_POLLIN;
+		return -IO_WOULDBLOCK;
+	}
 	if (f->kind == MODEL_FD_PIPE) {
 		/* nothing queued and not at the end (a named pipe no writer has opened yet: no POLLHUP) waits */
 		long r = io_host_ready(f->h.hostfd, LX_POLLIN) ?
@@ -351,6 +361,26 @@ static long fd_write(struct a_fd *a, struct model_fd *f, const void *buf, size_t
 		if (!vfs_stat(f->path, &st)) f->h.seek = st.size;
 	}
 	if ((f->flags & FB_O_ACCMODE) == FB_O_RDONLY) return -FB_EBADF;
+	if (f->kind == MODEL_FD_SFS) {
+		/* vfs_plugin.cc write: O_NONBLOCK writes once; else WOULD_BLOCK waits, and a short write goes on for a
+		 * continuous file and is EIO ("partial write on transactional file") for the others; a2 counts what is
+		 * written across the waits */
+		size_t done = (size_t)a->a2;
+		for (;;) {
+			long r = sfs_write(&f->h, (const char *)buf + done, n - done);
+			if (r == -FB_EAGAIN && (f->flags & FB_O_NONBLOCK)) return -FB_EAGAIN;
+			if (r == -FB_EAGAIN || r == 0) {
+				a->a2 = (long)done;
+				a->h.waitfd = sfs_hostfd(&f->h);
+				a->h.waitev = LX_POLLOUT;
+				return -IO_WOULDBLOCK;
+			}
+			if (r < 0) return r;
+			done += (size_t)r;
+			if (done == n || (f->flags & FB_O_NONBLOCK)) return (long)done;
+			if (!sfs_continuous(&f->h)) { model_warning("partial write on transactional file"); return -FB_EIO; }
+		}
+	}
 	if (f->kind == MODEL_FD_PIPE) {
 		long r = model_sys_result(model_sys(SYS_write, (long)f->h.hostfd, (long)buf, (long)n));
 		if (r == -FB_EAGAIN && !(f->flags & FB_O_NONBLOCK)) {
@@ -1301,6 +1331,10 @@ const char *model_fd_exec_state(void)
 	for (int i = 0; i < MODEL_MAX_FDS; i++) {
 		struct model_fd *f = io_fd(i);
 		if (!f || f->kind == MODEL_FD_KQUEUE) continue;   /* a kqueue is not inherited (FreeBSD kqueue(2)) */
+		if (f->kind == MODEL_FD_SFS) {
+			model_warning("model: execve: fd %d (%s) is a file of the socket fs, which the model cannot carry", i, f->path);
+			continue;
+		}
 		if (f->kind == MODEL_FD_FILE && f->h.rn && vfs_ram_unlinked(&f->h)) {
 			model_warning("model: execve: fd %d (%s) is an unlinked RAM file, which the model cannot carry", i, f->path);
 			continue;
@@ -1410,6 +1444,7 @@ void model_fd_after_fork_child(void)
 {
 	for (int i = 0; i < MODEL_MAX_FDS; i++) {
 		struct model_fd *f = io_fd(i);
-		if (f && (f->kind == MODEL_FD_SOCKET || f->kind == MODEL_FD_KQUEUE)) close_fd(i);
+		if (f && (f->kind == MODEL_FD_SOCKET || f->kind == MODEL_FD_KQUEUE || f->kind == MODEL_FD_SFS)) close_fd(i);
 	}
+	sfs_after_fork_child();
 }

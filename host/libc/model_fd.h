@@ -47,6 +47,24 @@ int  sock_fcntl(struct model_fd *f, int cmd, long arg);
 int  sock_read_ready(struct model_fd *f);
 int  sock_write_ready(struct model_fd *f);
 int  sock_ioctl(struct model_fd *f, unsigned long req, void *arg);
+/* the socket file system (model_sockfs.c); rel is the path below the socket fs's directory */
+int   sfs_stat(const char *rel, struct vstat *st);
+int   sfs_open(const char *rel, int fb_flags, struct vhandle *h);
+void  sfs_close(struct vhandle *h);
+long  sfs_read(struct vhandle *h, void *buf, size_t n);    /* -FB_EAGAIN: would block */
+long  sfs_write(struct vhandle *h, const void *buf, size_t n);
+int   sfs_read_ready(const struct vhandle *h);
+int   sfs_write_ready(const struct vhandle *h);
+int   sfs_hostfd(const struct vhandle *h);                  /* the socket's host fd, -1 if dissolved */
+short sfs_host_events(const struct vhandle *h, int want_r, int want_w);
+int   sfs_continuous(const struct vhandle *h);
+void  sfs_after_fork_child(void);
+int   sfs_take(int udp);                                    /* a slot for a libc socket: its id, 0 if full */
+void  sfs_give(int udp, int id);
+/* the socket fs's stack on the host's (model_sock.c) */
+uint32_t sock_stack_to_host(uint32_t a_be);
+uint32_t sock_host_to_stack(uint32_t a_be);
+void     sock_stack_source(int hostfd, uint32_t dst_be);
 /* sockets across execve (model_fd_exec_state/restore) */
 size_t sock_exec_encode(const struct model_fd *f, char *out);
 void sock_exec_decode(struct model_fd *f, const char *s);

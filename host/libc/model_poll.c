@@ -69,6 +69,10 @@ static int fd_wake(int fd, int want_r, int want_w, struct lx_pollfd *w)
 	case MODEL_FD_SOCKET: case MODEL_FD_PIPE:
 		w->fd = f->h.hostfd;
 		return w->fd >= 0 && w->events;
+	case MODEL_FD_SFS:
+		w->fd = sfs_hostfd(&f->h);
+		w->events = sfs_host_events(&f->h, want_r, want_w);
+		return w->fd >= 0 && w->events;
 	}
 	if (f->h.kind != MODEL_FD_TERMINAL || !want_r) return 0;
 	w->fd = vfs_terminal_waitfd(&f->h);

@@ -15,7 +15,7 @@
 #define NCTRL 10
 
 enum { S_UNCONNECTED, S_ACCEPT_ONLY, S_CONNECTING, S_CONNECTED, S_CONNECT_ABORTED };
-struct msock { int udp; int fd_flags; int state; int ctrl[NCTRL]; };
+struct msock { int udp; int fd_flags; int state; int ctrl[NCTRL]; int sfs_id; };
 
 struct lx_sockaddr_in { uint16_t family, port; uint32_t addr; char zero[8]; };
 
@@ -65,15 +65,24 @@ static long do_socket(void *p)
 	}
 	long h = model_sys(SYS_socket, (long)LX_AF_INET, (long)((type == FB_SOCK_STREAM ? LX_SOCK_STREAM : LX_SOCK_DGRAM) | LX_O_NONBLOCK | LX_O_CLOEXEC), 0L);
 	if (h < 0) return -FB_ENFILE;
+	/* new_socket of the socket fs, whose directories hold MAX_SOCKETS each */
+	int id = sfs_take(type == FB_SOCK_DGRAM);
+	if (!id) {
+		model_error("failed to open new socket at %s/%s/new_socket", model_libc_attr("socket"), type == FB_SOCK_DGRAM ? "udp" : "tcp");
+		model_sys(SYS_close, h);
+		return -FB_EACCES;
+	}
 	struct msock *m = io_alloc(sizeof *m);
 	mset(m, 0, sizeof *m);
 	m->udp = type == FB_SOCK_DGRAM;
+	m->sfs_id = id;
 	/* the new_socket handle and the nine control files occupy libc fds before the socket fd */
 	for (int i = 0; i < NCTRL; i++) {
 		int c = io_fd_alloc(-1);
 		if (c < 0) {
 			for (int k = 0; k < i; k++) io_fd_free(m->ctrl[k]);
 			model_sys(SYS_close, h);
+			sfs_give(m->udp, m->sfs_id);
 			io_free(m, sizeof *m);
 			return -FB_ENFILE;
 		}
@@ -86,6 +95,7 @@ static long do_socket(void *p)
 	if (fd < 0) {
 		for (int k = 0; k < NCTRL; k++) io_fd_free(m->ctrl[k]);
 		model_sys(SYS_close, h);
+		sfs_give(m->udp, m->sfs_id);
 		io_free(m, sizeof *m);
 		return -FB_EMFILE;
 	}
@@ -121,6 +131,7 @@ void sock_close(struct model_fd *f)
 		struct model_fd *c = io_fd(m->ctrl[i]);
 		if (c && c->kind == MODEL_FD_SOCKETFS && c->sock == m) io_fd_free(m->ctrl[i]);
 	}
+	sfs_give(m->udp, m->sfs_id);
 	io_free(m, sizeof *m);
 	f->sock = 0;
 }
@@ -171,7 +182,7 @@ static void stack_init(void)
 	}
 }
 /* the stack's address on the host, for one the component names */
-static uint32_t stack_to_host(uint32_t a_be)
+uint32_t sock_stack_to_host(uint32_t a_be)
 {
 	stack_init();
 	uint32_t a = be32(a_be);
@@ -181,7 +192,7 @@ static uint32_t stack_to_host(uint32_t a_be)
 	return be32(0x7f000000u | (a & 0xffffffu));
 }
 /* a host address as the component sees it */
-static uint32_t host_to_stack(uint32_t a_be)
+uint32_t sock_host_to_stack(uint32_t a_be)
 {
 	stack_init();
 	uint32_t a = be32(a_be);
@@ -193,14 +204,14 @@ static uint32_t host_to_stack(uint32_t a_be)
 
 /* a stack of its own connects from its address: an unbound socket is bound to it first (the host would take
  * 127.0.0.1), when the peer is on the host's loopback too */
-static void stack_source(int hostfd, uint32_t dst_be)
+void sock_stack_source(int hostfd, uint32_t dst_be)
 {
 	if (!stack.own || (be32(dst_be) >> 24) != 127) return;
 	struct lx_sockaddr_in a; uint32_t l = sizeof a;
 	mset(&a, 0, sizeof a);
 	if (model_sys(SYS_getsockname, (long)hostfd, (long)&a, (long)&l) < 0 || a.addr || a.port) return;
 	a.family = 2;
-	a.addr = stack_to_host(0);
+	a.addr = sock_stack_to_host(0);
 	model_sys(SYS_bind, (long)hostfd, (long)&a, (long)sizeof a);
 }
 
@@ -209,7 +220,7 @@ static int to_lx(const struct fb_sockaddr_in *in, struct lx_sockaddr_in *out)
 	mset(out, 0, sizeof *out);
 	out->family = 2;
 	out->port = in->sin_port;
-	out->addr = stack_to_host(in->sin_addr);
+	out->addr = sock_stack_to_host(in->sin_addr);
 	return 0;
 }
 static void to_fb(const struct lx_sockaddr_in *in, void *addr, uint32_t *len)
@@ -219,7 +230,7 @@ static void to_fb(const struct lx_sockaddr_in *in, void *addr, uint32_t *len)
 	s.sin_len = sizeof s;
 	s.sin_family = FB_AF_INET;
 	s.sin_port = in->port;
-	s.sin_addr = host_to_stack(in->addr);
+	s.sin_addr = sock_host_to_stack(in->addr);
 	/* read_sockaddr_in: copies *addrlen bytes (not more than the struct), then sets the full size */
 	size_t n = *len < sizeof s ? *len : sizeof s;
 	char *d = addr; const char *q = (const char *)&s;
@@ -303,7 +314,7 @@ static long do_connect(void *p)
 	case S_UNCONNECTED: {
 		struct lx_sockaddr_in a;
 		to_lx(s->cp, &a);
-		stack_source(f->h.hostfd, a.addr);
+		sock_stack_source(f->h.hostfd, a.addr);
 		m->state = S_CONNECTING;
 		long r = model_sys(SYS_connect, (long)f->h.hostfd, (long)&a, (long)sizeof a);
 		if (r < 0 && r != -LX_EINPROGRESS) {
@@ -505,7 +516,7 @@ static long do_sendto(void *p)
 		if (sa->sa_family != FB_AF_INET) return -FB_EAFNOSUPPORT;
 		struct lx_sockaddr_in la;
 		to_lx(a->caddr, &la);
-		stack_source(f->h.hostfd, la.addr);
+		sock_stack_source(f->h.hostfd, la.addr);
 		long r = model_sys(SYS_sendto, (long)f->h.hostfd, (long)a->cbuf, (long)a->len, 0x4040L, (long)&la, (long)sizeof la);
 		if (r == -LX_EAGAIN) return (f->sock->fd_flags & FB_O_NONBLOCK) ? -FB_EAGAIN : -IO_WOULDBLOCK;
 		return model_sys_result(r);
@@ -739,6 +750,7 @@ void sock_exec_decode(struct model_fd *f, const char *s)
 	mset(m, 0, sizeof *m);
 	m->udp = (int)v[0]; m->fd_flags = (int)v[1]; m->state = (int)v[2];
 	for (int i = 0; i < NCTRL; i++) m->ctrl[i] = (int)v[3 + i];
+	m->sfs_id = sfs_take(m->udp);   /* the same component's socket fs keeps it across execve */
 	f->sock = m;
 }
 

@@ -98,7 +98,7 @@ static int path_append(char *out, const char *elem)
 }
 
 /* ---- the view ---- */
-enum { L_NONE, L_VDIR, L_SINGLE, L_HOST, L_RAM, L_SPECIAL };
+enum { L_NONE, L_VDIR, L_SINGLE, L_HOST, L_RAM, L_SPECIAL, L_SOCKFS };
 struct vloc { int kind; const struct model_vfs_node *n; char rel[VFS_PATH_MAX]; };
 
 static int is_single(const char *t)
@@ -155,6 +155,14 @@ static int locate(const char *abs, struct vloc *L)
 	if (exact && single) { L->kind = L_SINGLE; L->n = single; return 0; }
 	if (backing) return in_backing(L, backing, abs + best);
 	if (exact && special) { L->kind = L_SPECIAL; L->n = special; return 0; }
+	/* below the socket fs's directory, its files (model_sockfs.c) */
+	if (special && !strcmp(special->type, "socket")) {
+		const char *rest = abs + best;
+		while (*rest == '/') rest++;
+		L->kind = L_SOCKFS; L->n = special;
+		model_strlcpy(L->rel, rest, sizeof L->rel);
+		return 0;
+	}
 	if ((exact && dir) || ancestor) { L->kind = L_VDIR; L->n = dir; return 0; }
 	/* A <dir> holds its sub-directories and its file systems side by side, and a lookup the first one cannot
 	 * answer goes on to the next (vfs/dir_file_system.h): a file system mounted higher up serves the rest. */
@@ -649,6 +657,8 @@ int vfs_stat(const char *abs, struct vstat *st)
 	case L_VDIR: case L_SPECIAL:
 		st->type = VN_DIR; st->r = st->w = st->x = 1;
 		return 0;
+	case L_SOCKFS:
+		return sfs_stat(L.rel, st);
 	case L_SINGLE: {
 		const struct model_vfs_node *n = L.n;
 		st->type = single_type(n);
@@ -957,6 +967,11 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 	case L_VDIR: case L_SPECIAL:
 		h->kind = MODEL_FD_DIR;
 		return 0;
+	case L_SOCKFS: {
+		struct vstat st;
+		if (!sfs_stat(L.rel, &st) && st.type == VN_DIR) { h->kind = MODEL_FD_DIR; return 0; }
+		return sfs_open(L.rel, fl, h);
+	}
 	case L_SINGLE: {
 		const char *t = L.n->type;
 		if ((fl & FB_O_CREAT) && (fl & FB_O_EXCL)) return FB_EEXIST;
@@ -1012,6 +1027,7 @@ int vfs_open(const char *abs, int fl, struct vhandle *h)
 
 void vfs_close(struct vhandle *h)
 {
+	if (h->kind == MODEL_FD_SFS) { sfs_close(h); return; }
 	if (h->kind == MODEL_FD_LOG && h->linepos) {
 		h->linebuf[h->linepos] = 0;
 		model_log("%s", h->linebuf);
@@ -1028,6 +1044,7 @@ void vfs_close(struct vhandle *h)
 
 long vfs_read(struct vhandle *h, void *buf, size_t n)
 {
+	if (h->kind == MODEL_FD_SFS) return sfs_read(h, buf, n);
 	switch (h->kind) {
 	case MODEL_FD_NULL: case MODEL_FD_LOG: return 0;
 	case MODEL_FD_ZERO: memset(buf, 0, n); return (long)n;
@@ -1083,6 +1100,7 @@ long vfs_read(struct vhandle *h, void *buf, size_t n)
 
 long vfs_write(struct vhandle *h, const void *buf, size_t n)
 {
+	if (h->kind == MODEL_FD_SFS) return sfs_write(h, buf, n);
 	switch (h->kind) {
 	case MODEL_FD_NULL: case MODEL_FD_ZERO: return (long)n;
 	case MODEL_FD_RNG: case MODEL_FD_RTC: return -FB_EINVAL;
@@ -1143,10 +1161,11 @@ int vfs_ftruncate(struct vhandle *h, uint64_t len)
 
 int vfs_read_ready(struct vhandle *h)
 {
+	if (h->kind == MODEL_FD_SFS) return sfs_read_ready(h);
 	if (h->kind == MODEL_FD_TERMINAL) return term_read_ready(term_of(h->node));
 	return 1;
 }
-int vfs_write_ready(struct vhandle *h) { (void)h; return 1; }
+int vfs_write_ready(struct vhandle *h) { return h->kind == MODEL_FD_SFS ? sfs_write_ready(h) : 1; }
 
 int vfs_has_dataspace(const struct vhandle *h)
 {

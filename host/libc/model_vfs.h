@@ -24,7 +24,13 @@ struct vhandle {
 	uint64_t seek;
 	int dir_index;                        /* next directory entry */
 	char linebuf[512]; size_t linepos;    /* log output line */
+	/* a file of the socket fs (model_sockfs.c): which file, of which socket (and its generation), the line
+	 * written to it (Ip_vfs_file_handle::content_buffer) */
+	int sfs_kind, sfs_udp, sfs_id, sfs_opt;
+	unsigned sfs_gen;
+	char sfs_line[32];
 };
+#define SFS_LINE 32   /* MAX_DATA_LEN, vfs/ip/vfs.cc */
 
 void vfs_init(void);
 /* lexical canonicalisation against a base directory; 0 or FB errno */
