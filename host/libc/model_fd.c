@@ -369,16 +369,18 @@ static long fd_write(struct a_fd *a, struct model_fd *f, const void *buf, size_t
 		for (;;) {
 			long r = sfs_write(&f->h, (const char *)buf + done, n - done);
 			if (r == -FB_EAGAIN && (f->flags & FB_O_NONBLOCK)) return -FB_EAGAIN;
-			if (r == -FB_EAGAIN || r == 0) {
+			if (r < 0 && r != -FB_EAGAIN) return r;
+			if (r >= 0) {
+				done += (size_t)r;
+				if (done == n || (f->flags & FB_O_NONBLOCK)) return (long)done;
+				if (!sfs_continuous(&f->h)) { model_warning("partial write on transactional file"); return -FB_EIO; }
+			}
+			if (r == -FB_EAGAIN || r == 0) {   /* stalled: wait until the socket takes more */
 				a->a2 = (long)done;
 				a->h.waitfd = sfs_hostfd(&f->h);
 				a->h.waitev = LX_POLLOUT;
 				return -IO_WOULDBLOCK;
 			}
-			if (r < 0) return r;
-			done += (size_t)r;
-			if (done == n || (f->flags & FB_O_NONBLOCK)) return (long)done;
-			if (!sfs_continuous(&f->h)) { model_warning("partial write on transactional file"); return -FB_EIO; }
 		}
 	}
 	if (f->kind == MODEL_FD_PIPE) {

@@ -211,20 +211,203 @@ func Pipe(p []int) error {
 // Sockets. Genode's libc serves AF_INET (TCP, UDP) through its socket file
 // system; other families fail at run time but keep FreeBSD's encoding.
 
-//sys	accept(s int, rsa *RawSockaddrAny, addrlen *_Socklen) (fd int, err error)
-//sys	bind(s int, addr unsafe.Pointer, addrlen _Socklen) (err error)
-//sys	connect(s int, addr unsafe.Pointer, addrlen _Socklen) (err error)
-//sysnb	socket(domain int, typ int, proto int) (fd int, err error)
-//sys	getsockopt(s int, level int, name int, val unsafe.Pointer, vallen *_Socklen) (err error)
-//sys	setsockopt(s int, level int, name int, val unsafe.Pointer, vallen uintptr) (err error)
-//sysnb	getpeername(fd int, rsa *RawSockaddrAny, addrlen *_Socklen) (err error)
-//sysnb	getsockname(fd int, rsa *RawSockaddrAny, addrlen *_Socklen) (err error)
-//sys	Shutdown(s int, how int) (err error)
+//sys	libcAccept(s int, rsa *RawSockaddrAny, addrlen *_Socklen) (fd int, err error) = accept
+//sys	libcBind(s int, addr unsafe.Pointer, addrlen _Socklen) (err error) = bind
+//sys	libcConnect(s int, addr unsafe.Pointer, addrlen _Socklen) (err error) = connect
+//sysnb	libcSocket(domain int, typ int, proto int) (fd int, err error) = socket
+//sys	libcGetsockopt(s int, level int, name int, val unsafe.Pointer, vallen *_Socklen) (err error) = getsockopt
+//sys	libcSetsockopt(s int, level int, name int, val unsafe.Pointer, vallen uintptr) (err error) = setsockopt
+//sysnb	libcGetpeername(fd int, rsa *RawSockaddrAny, addrlen *_Socklen) (err error) = getpeername
+//sysnb	libcGetsockname(fd int, rsa *RawSockaddrAny, addrlen *_Socklen) (err error) = getsockname
+//sys	libcShutdown(s int, how int) (err error) = shutdown
 //sysnb	socketpair(domain int, typ int, proto int, fd *[2]int32) (err error)
-//sys	recvfrom(fd int, p []byte, flags int, from *RawSockaddrAny, fromlen *_Socklen) (n int, err error)
-//sys	sendto(s int, buf []byte, flags int, to unsafe.Pointer, addrlen _Socklen) (err error)
-//sys	recvmsg(s int, msg *Msghdr, flags int) (n int, err error)
-//sys	sendmsg(s int, msg *Msghdr, flags int) (n int, err error)
+//sys	libcRecvfrom(fd int, p []byte, flags int, from *RawSockaddrAny, fromlen *_Socklen) (n int, err error) = recvfrom
+//sys	libcSendto(s int, buf []byte, flags int, to unsafe.Pointer, addrlen _Socklen) (err error) = sendto
+//sys	libcRecvmsg(s int, msg *Msghdr, flags int) (n int, err error) = recvmsg
+//sys	libcSendmsg(s int, msg *Msghdr, flags int) (n int, err error) = sendmsg
+//sys	libcListen(s int, backlog int) (err error) = listen
+
+// The socket calls go to the socket file system itself when there is one
+// (socketfs_genode.go), else to the libc.
+
+func socket(domain, typ, proto int) (int, error) {
+	if sockfsRoot() != "" {
+		return sockfsSocket(domain, typ, proto)
+	}
+	return libcSocket(domain, typ, proto)
+}
+
+func accept(s int, rsa *RawSockaddrAny, addrlen *_Socklen) (int, error) {
+	if sk := sockfsLookup(s); sk != nil {
+		nfd, sa, err := sk.accept(s)
+		if err != nil {
+			return -1, err
+		}
+		putRaw(sa, rsa, addrlen)
+		return nfd, nil
+	}
+	return libcAccept(s, rsa, addrlen)
+}
+
+func bind(s int, addr unsafe.Pointer, addrlen _Socklen) error {
+	if sk := sockfsLookup(s); sk != nil {
+		return sk.bind(addr, addrlen)
+	}
+	return libcBind(s, addr, addrlen)
+}
+
+func connect(s int, addr unsafe.Pointer, addrlen _Socklen) error {
+	if sk := sockfsLookup(s); sk != nil {
+		return sk.connect(s, addr, addrlen)
+	}
+	return libcConnect(s, addr, addrlen)
+}
+
+func Listen(s int, backlog int) error {
+	if sk := sockfsLookup(s); sk != nil {
+		return sk.listen(s, backlog)
+	}
+	return libcListen(s, backlog)
+}
+
+func getsockopt(s int, level int, name int, val unsafe.Pointer, vallen *_Socklen) error {
+	if sk := sockfsLookup(s); sk != nil {
+		return sk.getsockopt(level, name, val, vallen)
+	}
+	return libcGetsockopt(s, level, name, val, vallen)
+}
+
+func setsockopt(s int, level int, name int, val unsafe.Pointer, vallen uintptr) error {
+	if sk := sockfsLookup(s); sk != nil {
+		return sk.setsockopt(level, name, val, vallen)
+	}
+	return libcSetsockopt(s, level, name, val, vallen)
+}
+
+func getpeername(fd int, rsa *RawSockaddrAny, addrlen *_Socklen) error {
+	if sk := sockfsLookup(fd); sk != nil {
+		if sk.udp {
+			if !sk.connected.Load() {
+				return ENOTCONN
+			}
+			sk.mu.Lock()
+			to := sk.wto
+			sk.mu.Unlock()
+			a, port, err := parseInet4(to.bytes())
+			if err != nil {
+				return ENOTCONN
+			}
+			putRaw(&SockaddrInet4{Addr: a, Port: port}, rsa, addrlen)
+			return nil
+		}
+		sa, err := sk.address("remote")
+		if err != nil {
+			return ENOTCONN
+		}
+		putRaw(sa, rsa, addrlen)
+		return nil
+	}
+	return libcGetpeername(fd, rsa, addrlen)
+}
+
+func getsockname(fd int, rsa *RawSockaddrAny, addrlen *_Socklen) error {
+	if sk := sockfsLookup(fd); sk != nil {
+		sa, err := sk.address("local")
+		if err != nil {
+			return err
+		}
+		putRaw(sa, rsa, addrlen)
+		return nil
+	}
+	return libcGetsockname(fd, rsa, addrlen)
+}
+
+// Shutdown does nothing on the socket file system, as the libc's does:
+// the plugin has no file for it.
+func Shutdown(s int, how int) error {
+	if sk := sockfsLookup(s); sk != nil {
+		return nil
+	}
+	return libcShutdown(s, how)
+}
+
+func recvfrom(fd int, p []byte, flags int, from *RawSockaddrAny, fromlen *_Socklen) (int, error) {
+	if sk := sockfsLookup(fd); sk != nil {
+		if flags&MSG_PEEK != 0 {
+			pk, err := sockfsOpen(sk.dir+"/peek", O_RDONLY)
+			if err != nil {
+				return 0, err
+			}
+			n, err := libcRead(pk, p)
+			libcClose(pk)
+			if err == EIO {
+				err = EAGAIN // nothing to peek at
+			}
+			return n, err
+		}
+		if flags != 0 {
+			return 0, EOPNOTSUPP
+		}
+		n, err := sk.recvfrom(fd, p, from)
+		if err == nil && from != nil && fromlen != nil {
+			if sk.udp {
+				*fromlen = SizeofSockaddrInet4
+			} else {
+				*fromlen = 0
+			}
+		}
+		return n, err
+	}
+	return libcRecvfrom(fd, p, flags, from, fromlen)
+}
+
+func sendto(s int, buf []byte, flags int, to unsafe.Pointer, addrlen _Socklen) error {
+	if sk := sockfsLookup(s); sk != nil {
+		n, err := sk.sendto(s, buf, to, addrlen)
+		if err == nil && n < len(buf) && sk.udp {
+			err = EMSGSIZE
+		}
+		return err
+	}
+	return libcSendto(s, buf, flags, to, addrlen)
+}
+
+// recvmsg and sendmsg on the socket file system carry one buffer and no
+// control data, as the libc's do.
+func recvmsg(s int, msg *Msghdr, flags int) (int, error) {
+	if sk := sockfsLookup(s); sk != nil {
+		var p []byte
+		if msg.Iovlen > 0 && msg.Iov.Base != nil {
+			p = unsafe.Slice(msg.Iov.Base, msg.Iov.Len)
+		}
+		var from *RawSockaddrAny
+		if msg.Name != nil && msg.Namelen >= SizeofSockaddrInet4 {
+			from = (*RawSockaddrAny)(unsafe.Pointer(msg.Name))
+		}
+		n, err := sk.recvfrom(s, p, from)
+		if err != nil {
+			return n, err
+		}
+		if from != nil {
+			msg.Namelen = SizeofSockaddrInet4
+		}
+		msg.Controllen = 0
+		msg.Flags = 0
+		return n, nil
+	}
+	return libcRecvmsg(s, msg, flags)
+}
+
+func sendmsg(s int, msg *Msghdr, flags int) (int, error) {
+	if sk := sockfsLookup(s); sk != nil {
+		var p []byte
+		if msg.Iovlen > 0 && msg.Iov.Base != nil {
+			p = unsafe.Slice(msg.Iov.Base, msg.Iov.Len)
+		}
+		return sk.sendto(s, p, unsafe.Pointer(msg.Name), _Socklen(msg.Namelen))
+	}
+	return libcSendmsg(s, msg, flags)
+}
 
 // putPort stores port in network byte order.
 func putPort(dst *uint16, port int) {
@@ -600,7 +783,7 @@ func Munmap(b []byte) (err error) {
 //sys	Chmod(path string, mode uint32) (err error)
 //sys	Chown(path string, uid int, gid int) (err error)
 //sys	Chroot(path string) (err error)
-//sys	Close(fd int) (err error)
+//sys	libcClose(fd int) (err error) = close
 //sys	Dup(fd int) (nfd int, err error)
 //sys	Dup2(from int, to int) (err error)
 //sys	Fchdir(fd int) (err error)
@@ -627,14 +810,13 @@ func Munmap(b []byte) (err error) {
 //sys	Issetugid() (tainted bool)
 //sys	kill(pid int, signum Signal) (err error)
 //sys	Link(path string, link string) (err error)
-//sys	Listen(s int, backlog int) (err error)
 //sys	Mkfifo(path string, mode uint32) (err error)
 //sys	Mknod(path string, mode uint32, dev int) (err error)
 //sys	Nanosleep(time *Timespec, leftover *Timespec) (err error)
 //sys	Pathconf(path string, name int) (val int, err error)
 //sys	pread(fd int, p []byte, offset int64) (n int, err error)
 //sys	pwrite(fd int, p []byte, offset int64) (n int, err error)
-//sys	read(fd int, p []byte) (n int, err error)
+//sys	libcRead(fd int, p []byte) (n int, err error) = read
 //sys	readlen(fd int, buf *byte, nbuf int) (n int, err error) = SYS_read
 //sys	Seek(fd int, offset int64, whence int) (newoffset int64, err error) = SYS_lseek
 //sys	Select(n int, r *FdSet, w *FdSet, e *FdSet, timeout *Timeval) (err error)
@@ -652,7 +834,7 @@ func Munmap(b []byte) (err error) {
 //sys	Sync() (err error)
 //sys	Truncate(path string, length int64) (err error)
 //sys	Umask(newmask int) (oldmask int)
-//sys	write(fd int, p []byte) (n int, err error)
+//sys	libcWrite(fd int, p []byte) (n int, err error) = write
 //sys	writev(fd int, iovecs []Iovec) (n uintptr, err error)
 
 // Calls Genode's libc does not export.
@@ -667,3 +849,40 @@ func Getpgid(pid int) (pgid int, err error) {
 }
 
 func Settimeofday(tp *Timeval) error { return ENOSYS }
+
+// Close, read and write know the sockets of the socket file system: a
+// socket's descriptor is closed with its handle; a read of data that ends
+// and a write that fails with EIO take the socket's error from its error
+// file (a reset connection, a broken pipe).
+
+func Close(fd int) error {
+	if sk := sockfsLookup(fd); sk != nil {
+		return sk.close(fd)
+	}
+	return libcClose(fd)
+}
+
+func read(fd int, p []byte) (int, error) {
+	n, err := libcRead(fd, p)
+	if n == 0 && err == nil && len(p) > 0 {
+		if sk := sockfsLookup(fd); sk != nil && !sk.udp {
+			if e := sk.lastError(0); e != 0 && e != EAGAIN {
+				return 0, e
+			}
+		}
+	}
+	return n, err
+}
+
+func write(fd int, p []byte) (int, error) {
+	if sk := sockfsLookup(fd); sk != nil && sk.udp && !sk.connected.Load() {
+		return 0, EDESTADDRREQ // data would go to the last destination of a sendto
+	}
+	n, err := libcWrite(fd, p)
+	if err == EIO {
+		if sk := sockfsLookup(fd); sk != nil {
+			return n, sk.lastError(EIO)
+		}
+	}
+	return n, err
+}

@@ -21,7 +21,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Println("usage: netprobe self|serve|client|limit|deadline ...")
+		fmt.Println("usage: netprobe self|serve|client|limit-dial|limit-accept|deadline ...")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -33,8 +33,10 @@ func main() {
 		n, _ := strconv.Atoi(os.Args[4])
 		conc, _ := strconv.Atoi(os.Args[5])
 		client(os.Args[2], os.Args[3], n, conc)
-	case "limit":
-		limit()
+	case "limit-dial":
+		limitDial(os.Args[2])
+	case "limit-accept":
+		limitAccept(os.Args[2])
 	case "deadline":
 		deadline()
 	}
@@ -62,10 +64,10 @@ func listen(kind, addr string) net.Listener {
 	return l
 }
 
-func transport(kind, addr string) *http.Client {
+func transport(kind, addr string, idle int) *http.Client {
 	d := &net.Dialer{Timeout: 10 * time.Second}
 	return &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-		MaxIdleConnsPerHost: 16,
+		MaxIdleConnsPerHost: idle,
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			return d.DialContext(ctx, kind, addr)
 		},
@@ -115,7 +117,7 @@ func self() {
 	var served atomic.Int64
 	quit := make(chan struct{})
 	go http.Serve(l, handler(&served, quit))
-	ok, err := fetch(transport("tcp", l.Addr().String()), 200, 20)
+	ok, err := fetch(transport("tcp", l.Addr().String(), 16), 200, 20)
 	fmt.Println("self-ok:", ok)
 	fmt.Println("self-err:", err)
 	fmt.Println("self-served:", served.Load())
@@ -142,7 +144,7 @@ func serve(kind, addr string) {
 }
 
 func client(kind, addr string, n, conc int) {
-	c := transport(kind, addr)
+	c := transport(kind, addr, conc)
 	var ok int64
 	var err error
 	// The server may still be starting in the other component.
@@ -162,24 +164,14 @@ func client(kind, addr string, n, conc int) {
 	}
 }
 
-// limit opens connections until the libc refuses a socket and reports how
-// many it held and which error ended it.
-func limit() {
-	l := listen("tcp", "127.0.0.1:0")
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+// limitDial holds as many connections to addr (a listener outside the
+// component) as the socket fs lets it, then gives them back.
+func limitDial(addr string) {
 	var conns []net.Conn
 	var err error
 	for len(conns) < 2000 {
 		var c net.Conn
-		c, err = net.DialTimeout("tcp", l.Addr().String(), 10*time.Second)
+		c, err = net.DialTimeout("tcp", addr, 10*time.Second)
 		if err != nil {
 			break
 		}
@@ -187,16 +179,37 @@ func limit() {
 	}
 	fmt.Println("conns:", len(conns))
 	fmt.Println("limit-err:", err)
-	fmt.Println("limit-enfile:", errors.Is(err, syscall.ENFILE) || errors.Is(err, syscall.EMFILE))
+	fmt.Println("limit-enfile:", errors.Is(err, syscall.ENFILE))
 	for _, c := range conns {
 		c.Close()
 	}
 	// Closing gives the sockets back: one more connection works.
-	c, err := net.DialTimeout("tcp", l.Addr().String(), 10*time.Second)
+	c, err := net.DialTimeout("tcp", addr, 10*time.Second)
 	fmt.Println("after-close:", err)
 	if c != nil {
 		c.Close()
 	}
+}
+
+// limitAccept listens on addr and accepts until the socket fs refuses.
+func limitAccept(addr string) {
+	l := listen("tcp", addr)
+	var conns []net.Conn
+	var err error
+	for len(conns) < 2000 {
+		var c net.Conn
+		if c, err = l.Accept(); err != nil {
+			break
+		}
+		conns = append(conns, c)
+	}
+	fmt.Println("accepted:", len(conns))
+	fmt.Println("accept-err:", err)
+	fmt.Println("accept-enfile:", errors.Is(err, syscall.ENFILE))
+	for _, c := range conns {
+		c.Close()
+	}
+	l.Close()
 }
 
 func deadline() {
