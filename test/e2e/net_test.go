@@ -175,6 +175,51 @@ func TestHTTPBetweenComponents(t *testing.T) {
 	}
 }
 
+// A peer on the listener's stack that opens connections to a "unix"
+// listener's port and never sends the cookie holds at most 16 of the
+// listener's sockets (the oldest unauthenticated one is dropped for each
+// new one) and does not stall Accept: a client's 300 requests pass while
+// 100 such connections are kept open.
+func TestUnixHandshakeFlood(t *testing.T) {
+	shared := t.TempDir()
+	view := `<dir name="shared"><fs host="` + attr(shared) + `" writeable="yes"/></dir>`
+	srv := base("netprobe").withRtc().withRng().withNet()
+	srv.vfs += view
+	srv.args = []string{"serve", "unix", "/shared/http.sock"}
+	fl := srv
+	fl.args = []string{"flood", "/shared/http.sock", "100", "10"}
+	cli := srv
+	cli.args = []string{"client", "unix", "/shared/http.sock", "300", "16"}
+	var wg sync.WaitGroup
+	var rs, rf result
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		rs = runNoFatal(t, srv)
+	}()
+	go func() {
+		defer wg.Done()
+		rf = runNoFatal(t, fl)
+	}()
+	// the flood is under way before the client starts
+	time.Sleep(2 * time.Second)
+	start := time.Now()
+	rc := run(t, cli)
+	took := time.Since(start)
+	wg.Wait()
+	rc.status0(t)
+	rc.expectAll(t, [][2]string{{"client-ok", "300"}, {"client-err", "<nil>"}})
+	rf.status0(t)
+	if n := rf.num(t, "flood-opened"); n != 100 {
+		t.Errorf("flood-opened: %d, want 100\n%s", n, rf)
+	}
+	rs.status0(t)
+	// The client ran while the flood held its connections (10 s).
+	if took > 7*time.Second {
+		t.Errorf("client took %v under the flood", took)
+	}
+}
+
 func (c component) args1(a ...string) component {
 	c.args = a
 	return c

@@ -26,8 +26,14 @@ import (
 //     "genode-go-unix tcp4 127.0.0.1:PORT COOKIE\n" where COOKIE is 128
 //     random bits in hex.
 //   - Dial("unix", path) reads that file, connects to the port and sends the
-//     16 cookie bytes first; Accept drops every connection that does not
-//     present them within unixHandshakeTimeout.
+//     16 cookie bytes first; the listener drops every connection that does
+//     not present them within unixHandshakeTimeout.
+//   - The listener takes connections off its port in the background and
+//     reads their cookies concurrently: at most unixMaxHandshakes (16)
+//     connections are unauthenticated at once, and one more evicts the
+//     oldest, so a peer that connects and sends nothing can hold at most
+//     that many of the component's sockets and never stalls Accept. At
+//     most unixMaxQueued (64) connections are taken ahead of Accept.
 //   - Close removes the file if it still names this listener.
 //   - Listen finds an existing file: if it is an endpoint file whose port
 //     refuses connections, it is stale and replaced; anything else gives
@@ -44,6 +50,8 @@ const (
 	unixCookieLen        = 16
 	unixHandshakeTimeout = 5 * time.Second
 	unixProbeTimeout     = time.Second
+	unixMaxHandshakes    = 16
+	unixMaxQueued        = 64
 )
 
 // unixEndpoint is what a socket file names.
@@ -120,8 +128,8 @@ func pathErrno(err error) error {
 	return err
 }
 
-// unixListeners maps a listener's netFD to the endpoint it published.
-var unixListeners sync.Map // *netFD -> *unixEndpoint
+// unixListeners maps a listener's netFD to its acceptor.
+var unixListeners sync.Map // *netFD -> *unixAcceptor
 
 func sockaddrToUnix(sa syscall.Sockaddr) Addr {
 	if s, ok := sa.(*syscall.SockaddrUnix); ok {
@@ -233,22 +241,199 @@ func (sd *sysDialer) dialUnix(ctx context.Context, laddr, raddr *UnixAddr) (*Uni
 	return newUnixConn(fd), nil
 }
 
-func (ln *UnixListener) accept() (*UnixConn, error) {
-	v, _ := unixListeners.Load(ln.fd)
-	ep, _ := v.(*unixEndpoint)
+// unixAcceptor accepts a listener's connections in the background and
+// hands those that presented the cookie to Accept.
+type unixAcceptor struct {
+	fd *netFD
+	ep *unixEndpoint
+
+	room  chan struct{} // a token per connection taken ahead of Accept
+	ready chan *netFD   // authenticated, for Accept
+	errc  chan error    // an accept error for a waiting Accept (ENFILE, ...)
+	done  chan struct{} // closed when the background accept ends
+
+	mu       sync.Mutex
+	pending  []*netFD // unauthenticated, oldest first
+	err      error    // why the background accept ended
+	deadline time.Time
+	dlChange chan struct{} // closed and replaced when the deadline changes
+}
+
+func newUnixAcceptor(fd *netFD, ep *unixEndpoint) *unixAcceptor {
+	a := &unixAcceptor{fd: fd, ep: ep, room: make(chan struct{}, unixMaxQueued),
+		ready: make(chan *netFD, unixMaxQueued), errc: make(chan error, 1),
+		done: make(chan struct{}), dlChange: make(chan struct{})}
+	go a.run()
+	return a
+}
+
+func (a *unixAcceptor) run() {
+	defer close(a.done)
+	backoff := 5 * time.Millisecond
 	for {
-		fd, err := ln.fd.accept()
+		a.room <- struct{}{}
+		fd, err := a.fd.accept()
+		if err != nil {
+			<-a.room
+			if errors.Is(err, ErrClosed) {
+				a.mu.Lock()
+				a.err = err
+				a.mu.Unlock()
+				a.drop()
+				return
+			}
+			// A temporary failure (ENFILE: the socket fs is full) goes
+			// to a waiting Accept; the loop retries as net/http does.
+			select {
+			case a.errc <- err:
+			default:
+			}
+			time.Sleep(backoff)
+			if backoff *= 2; backoff > time.Second {
+				backoff = time.Second
+			}
+			continue
+		}
+		backoff = 5 * time.Millisecond
+		a.handshake(fd)
+	}
+}
+
+// handshake reads the cookie of a new connection, evicting the oldest
+// unauthenticated one when there are unixMaxHandshakes of them.
+func (a *unixAcceptor) handshake(fd *netFD) {
+	a.mu.Lock()
+	if len(a.pending) == unixMaxHandshakes {
+		old := a.pending[0]
+		a.pending = a.pending[1:]
+		old.Close() // its reader fails and gives the room back
+	}
+	a.pending = append(a.pending, fd)
+	a.mu.Unlock()
+	go func() {
+		ok := unixCheckCookie(fd, a.ep)
+		a.mu.Lock()
+		mine := false
+		for i, p := range a.pending {
+			if p == fd {
+				a.pending = append(a.pending[:i], a.pending[i+1:]...)
+				mine = true
+				break
+			}
+		}
+		a.mu.Unlock()
+		if !ok || !mine {
+			if mine {
+				fd.Close()
+			}
+			<-a.room
+			return
+		}
+		a.ready <- fd // room is held until Accept takes it
+	}()
+}
+
+// drop closes what was taken ahead of Accept once the listener is closed.
+func (a *unixAcceptor) drop() {
+	a.mu.Lock()
+	for _, p := range a.pending {
+		p.Close()
+	}
+	a.pending = nil
+	a.mu.Unlock()
+	for {
+		select {
+		case fd := <-a.ready:
+			fd.Close()
+			<-a.room
+		default:
+			return
+		}
+	}
+}
+
+func (a *unixAcceptor) accept() (*netFD, error) {
+	for {
+		a.mu.Lock()
+		dl, changed, err := a.deadline, a.dlChange, a.err
+		a.mu.Unlock()
+		select {
+		case fd := <-a.ready:
+			<-a.room
+			return fd, nil
+		default:
+		}
 		if err != nil {
 			return nil, err
 		}
-		if ep != nil && unixCheckCookie(fd, ep) {
-			fd.net = "unix"
-			fd.laddr = &UnixAddr{Name: ln.path, Net: "unix"}
-			fd.raddr = &UnixAddr{Net: "unix"}
-			return newUnixConn(fd), nil
+		var timeout <-chan time.Time
+		var t *time.Timer
+		if !dl.IsZero() {
+			d := time.Until(dl)
+			if d <= 0 {
+				return nil, os.ErrDeadlineExceeded
+			}
+			t = time.NewTimer(d)
+			timeout = t.C
 		}
-		fd.Close()
+		var fd *netFD
+		select {
+		case fd = <-a.ready:
+			<-a.room
+		case err = <-a.errc:
+		case <-a.done:
+			// the listener was closed: its error next time round
+		case <-timeout:
+			err = os.ErrDeadlineExceeded
+		case <-changed:
+		}
+		if t != nil {
+			t.Stop()
+		}
+		if fd != nil || err != nil {
+			return fd, err
+		}
 	}
+}
+
+func (a *unixAcceptor) setDeadline(t time.Time) {
+	a.mu.Lock()
+	a.deadline = t
+	close(a.dlChange)
+	a.dlChange = make(chan struct{})
+	a.mu.Unlock()
+}
+
+func (ln *UnixListener) acceptor() *unixAcceptor {
+	v, _ := unixListeners.Load(ln.fd)
+	a, _ := v.(*unixAcceptor)
+	return a
+}
+
+func (ln *UnixListener) accept() (*UnixConn, error) {
+	a := ln.acceptor()
+	if a == nil {
+		return nil, ErrClosed
+	}
+	fd, err := a.accept()
+	if err != nil {
+		return nil, err
+	}
+	fd.net = "unix"
+	fd.laddr = &UnixAddr{Name: ln.path, Net: "unix"}
+	fd.raddr = &UnixAddr{Net: "unix"}
+	return newUnixConn(fd), nil
+}
+
+// setDeadline is Accept's deadline: the listener's own descriptor is
+// read by the background accept, which has none.
+func (ln *UnixListener) setDeadline(t time.Time) error {
+	a := ln.acceptor()
+	if a == nil {
+		return ErrClosed
+	}
+	a.setDeadline(t)
+	return nil
 }
 
 // unixCheckCookie reads the dialer's first bytes and compares them with
@@ -273,17 +458,22 @@ func unixCheckCookie(fd *netFD, ep *unixEndpoint) bool {
 
 func (ln *UnixListener) close() error {
 	ln.unlinkOnce.Do(func() {
-		v, ok := unixListeners.LoadAndDelete(ln.fd)
+		v, ok := unixListeners.Load(ln.fd)
 		if !ok || !ln.unlink {
 			return
 		}
 		// Remove the file only while it still names this listener:
 		// a stale-file replacement may have taken the path over.
-		if b, err := os.ReadFile(ln.path); err == nil && string(b) == v.(*unixEndpoint).encode() {
+		if b, err := os.ReadFile(ln.path); err == nil && string(b) == v.(*unixAcceptor).ep.encode() {
 			os.Remove(ln.path)
 		}
 	})
-	return ln.fd.Close()
+	err := ln.fd.Close()
+	if a := ln.acceptor(); a != nil {
+		<-a.done // the background accept has ended and dropped its queue
+		unixListeners.Delete(ln.fd)
+	}
+	return err
 }
 
 func (ln *UnixListener) file() (*os.File, error) {
@@ -329,7 +519,7 @@ func (sl *sysListener) listenUnix(ctx context.Context, laddr *UnixAddr) (*UnixLi
 	fd := tl.fd
 	fd.net = "unix"
 	fd.laddr = &UnixAddr{Name: laddr.Name, Net: "unix"}
-	unixListeners.Store(fd, ep)
+	unixListeners.Store(fd, newUnixAcceptor(fd, ep))
 	return &UnixListener{fd: fd, path: laddr.Name, unlink: true}, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -21,7 +22,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Println("usage: netprobe self|serve|client|limit-dial|limit-accept|deadline ...")
+		fmt.Println("usage: netprobe self|serve|client|flood|limit-dial|limit-accept|deadline ...")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -33,6 +34,10 @@ func main() {
 		n, _ := strconv.Atoi(os.Args[4])
 		conc, _ := strconv.Atoi(os.Args[5])
 		client(os.Args[2], os.Args[3], n, conc)
+	case "flood":
+		n, _ := strconv.Atoi(os.Args[3])
+		secs, _ := strconv.Atoi(os.Args[4])
+		flood(os.Args[2], n, time.Duration(secs)*time.Second)
 	case "limit-dial":
 		limitDial(os.Args[2])
 	case "limit-accept":
@@ -161,6 +166,38 @@ func client(kind, addr string, n, conc int) {
 	fmt.Println("client-err:", err)
 	if resp, err := c.Get("http://peer/quit"); err == nil {
 		resp.Body.Close()
+	}
+}
+
+// flood opens n connections to the TCP port behind the "unix" socket file
+// at path and sends nothing on them for d: what an unauthenticated peer on
+// the listener's stack can do.
+func flood(path string, n int, d time.Duration) {
+	var line []byte
+	var err error
+	for try := 0; try < 100; try++ {
+		if line, err = os.ReadFile(path); err == nil && len(line) > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	f := strings.Fields(string(line))
+	if len(f) != 4 {
+		fmt.Println("flood: no endpoint in", path, err)
+		os.Exit(1)
+	}
+	var conns []net.Conn
+	for len(conns) < n {
+		c, err := net.DialTimeout("tcp", f[2], 5*time.Second)
+		if err != nil {
+			break
+		}
+		conns = append(conns, c)
+	}
+	fmt.Println("flood-opened:", len(conns))
+	time.Sleep(d)
+	for _, c := range conns {
+		c.Close()
 	}
 }
 
