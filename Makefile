@@ -136,6 +136,9 @@ mem-report: modules toolchain model host-tools  ## the smallest RAM quota (128 K
 soak-model: modules toolchain model host-tools  ## std's os/exec, net and net/http on genode/amd64 in a loop for SOAK_SECONDS (1800) beside one busy process per core: a lost wake-up of the model hangs or fails a round
 	build/soak-model.sh
 
+testdir-report: modules toolchain model host-tools  ## Go's GOROOT/test (cmd/internal/testdir) for genode/amd64 on the model and natively: test/results/testdir-genode-amd64.md (TESTDIR_FLAGS, e.g. -run 'TestGo/[a-c]')
+	go run genodego/test/cmd/testdirreport -root $(TOP) $(TESTDIR_FLAGS)
+
 bench-runtime: modules toolchain model host-tools  ## genode/native benchmark ratios against the port's goals
 	@[ -x _build/bin/benchstat ] || GOBIN=$(TOP)/_build/bin GOWORK=off GOFLAGS= go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) \
 		|| echo "bench-runtime: no benchstat; ratios computed without it"

@@ -36,10 +36,16 @@ uint64_t model_uptime_us(void)
 	return (host_ns(1) - boot_ns) / 1000;
 }
 
+/* the configuration does not change for the life of the image (an execve starts a new one) */
 static int has_rtc(void)
 {
-	const char *rtc = model_libc_attr("rtc");
-	return rtc && *rtc;
+	static int known, rtc_ok;
+	if (!known) {
+		const char *rtc = model_libc_attr("rtc");
+		rtc_ok = rtc && *rtc;
+		known = 1;
+	}
+	return rtc_ok;
 }
 
 int clock_gettime(int clk, struct timespec *ts)

@@ -399,6 +399,41 @@ func walltime() (int64, int32) {
 	return ts.tv_sec, int32(ts.tv_nsec)
 }
 
+// timeNow is time.now (timestub_genode.go): both clocks are read in one
+// libc call, saving a switch to the system stack and back.
+//
+//go:nosplit
+func timeNow() (sec int64, nsec int32, mono int64) {
+	var wall, m timespec
+	args := clockPairArgs{fn: abi.FuncPCABI0(libc_clock_gettime_trampoline), wall: &wall, mono: &m}
+	want := !noRealTimeClock.Load()
+	if want {
+		args.wantWall = 1
+	}
+	libcCall(unsafe.Pointer(abi.FuncPCABI0(clockPair)), unsafe.Pointer(&args))
+	mono = m.tv_sec*1e9 + m.tv_nsec
+	if want {
+		if int32(args.wallRes) == 0 {
+			return wall.tv_sec, int32(wall.tv_nsec), mono
+		}
+		noRealTimeClock.Store(true)
+	}
+	return m.tv_sec, int32(m.tv_nsec), mono
+}
+
+// clockPairArgs is what clockPair (sys_genode_$GOARCH.s) reads and writes:
+// clock_gettime(CLOCK_REALTIME, wall) if wantWall, its result in wallRes,
+// then clock_gettime(CLOCK_MONOTONIC, mono).
+type clockPairArgs struct {
+	fn       uintptr
+	wall     *timespec
+	mono     *timespec
+	wantWall uintptr
+	wallRes  uintptr
+}
+
+func clockPair()
+
 // Signals.
 
 //go:nosplit

@@ -343,3 +343,26 @@ TEXT runtime·syscall10X(SB),NOSPLIT,$48
 ok:
 	XORL	AX, AX
 	RET
+
+// clockPair(args *clockPairArgs): see sys_genode.go.
+TEXT runtime·clockPair(SB),NOSPLIT,$16
+	MOVQ	DI, (SP)
+	MOVQ	(3*8)(DI), AX
+	TESTQ	AX, AX
+	JZ	mono
+	MOVQ	(0*8)(DI), R11
+	MOVQ	(1*8)(DI), SI
+	MOVL	$0, DI		// CLOCK_REALTIME
+	XORL	AX, AX
+	CALL	R11
+	MOVQ	(SP), DI
+	MOVQ	AX, (4*8)(DI)
+mono:
+	MOVQ	(SP), DI
+	MOVQ	(0*8)(DI), R11
+	MOVQ	(2*8)(DI), SI
+	MOVL	$4, DI		// CLOCK_MONOTONIC
+	XORL	AX, AX
+	CALL	R11
+	XORL	AX, AX
+	RET

@@ -322,3 +322,20 @@ ok:
 	MOVD	16(RSP), R30
 	ADD	$32, RSP
 	RET
+
+// clockPair(args *clockPairArgs): see sys_genode.go.
+TEXT runtime·clockPair(SB),NOSPLIT,$0
+	MOVD	R0, R19
+	MOVD	(3*8)(R19), R2
+	CBZ	R2, mono
+	MOVD	(0*8)(R19), R11
+	MOVD	$0, R0		// CLOCK_REALTIME
+	MOVD	(1*8)(R19), R1
+	BL	(R11)
+	MOVD	R0, (4*8)(R19)
+mono:
+	MOVD	(0*8)(R19), R11
+	MOVD	$4, R0		// CLOCK_MONOTONIC
+	MOVD	(2*8)(R19), R1
+	BL	(R11)
+	RET

@@ -28,7 +28,7 @@ var (
 	compute    = Class{"compute", 1.05}
 	goroutines = Class{"goroutines+channels", 1.2}
 	io_        = Class{"file+socket I/O", 2}
-	clock      = Class{"clock (time.Now)", 2}
+	clock      = Class{"clock (time.Now)", 1.5}
 )
 
 // specs is the fixed set. std's own benchmarks where they exist (strconv's

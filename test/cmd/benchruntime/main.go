@@ -2,7 +2,7 @@
 // linux/amd64 and on genode/amd64 (the model of Genode's libc, through
 // go_genode_amd64_exec) with the same patched toolchain, and prints the
 // genode/native ratio of each with the port's goals: compute ≤ 1.05×,
-// goroutines and channels ≤ 1.2×, file and socket I/O ≤ 2×. A miss is
+// goroutines and channels ≤ 1.2×, file and socket I/O ≤ 2×, time.Now ≤ 1.5×. A miss is
 // reported, not a failure.
 //
 //	go run genodego/test/cmd/benchruntime [-root dir] [-count 5] [-benchtime 1s] [-cpu N] [-native=true] [-genode=true]
