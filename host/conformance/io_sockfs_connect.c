@@ -2,22 +2,7 @@
 //! models: repos/os/src/lib/vfs/ip/vfs.cc, repos/libports/src/lib/libc/socket_fs_plugin.cc
 //! exit: 0
 #include "check.h"
-#include "genode/io.h"
-
-static int sock(char *name, size_t n)
-{
-	int h = open("/socket/tcp/new_socket", O_RDONLY);
-	long r = h >= 0 ? read(h, name, n - 1) : -1;
-	if (r < 2) return -1;
-	name[r - 1] = 0;
-	return h;
-}
-static int file(const char *name, const char *f, int flags)
-{
-	char p[96];
-	snprintf(p, sizeof p, "/socket/%s/%s", name, f);
-	return open(p, flags);
-}
+#include "sockfs.h"
 
 int main(void)
 {
@@ -30,8 +15,8 @@ int main(void)
 	unsigned port = io_htons(a.sin_port);
 
 	char cn[32], buf[64], to[32];
-	int ch = sock(cn, sizeof cn);
-	int c = file(cn, "connect", O_RDWR);
+	int ch = sfs_new("tcp", cn, sizeof cn);
+	int c = sfs_file(cn, "connect", O_RDWR);
 	int tl = snprintf(to, sizeof to, "127.0.0.1:%u", port);
 	CHECK(ch >= 0 && c >= 0 && write(c, to, (size_t)tl) == tl);
 	struct pollfd p = { c, POLLIN, 0 };
@@ -40,7 +25,7 @@ int main(void)
 	CHECK(read(c, buf, sizeof buf) == 9 && !strcmp(buf, "connected"));
 	int acc = accept(s, 0, 0);
 	CHECK(acc >= 0 && write(acc, "hello", 5) == 5);
-	int pk = file(cn, "peek", O_RDONLY), d = file(cn, "data", O_RDWR | O_NONBLOCK);
+	int pk = sfs_file(cn, "peek", O_RDONLY), d = sfs_file(cn, "data", O_RDWR | O_NONBLOCK);
 	struct pollfd pd = { d, POLLIN, 0 };
 	CHECK(pk >= 0 && d >= 0 && poll(&pd, 1, 5000) == 1);
 	memset(buf, 0, sizeof buf);
@@ -56,8 +41,8 @@ int main(void)
 	/* a port nobody listens on */
 	close(s);
 	char rn[32];
-	int rh = sock(rn, sizeof rn);
-	int rc = file(rn, "connect", O_RDWR);
+	int rh = sfs_new("tcp", rn, sizeof rn);
+	int rc = sfs_file(rn, "connect", O_RDWR);
 	CHECK(rh >= 0 && rc >= 0 && write(rc, to, (size_t)tl) == tl);
 	struct pollfd pr = { rc, POLLIN, 0 };
 	CHECK(poll(&pr, 1, 5000) == 1);

@@ -2,47 +2,32 @@
 //! models: repos/os/src/lib/vfs/ip/socket_error.h, repos/os/src/lib/vfs/ip/sockopt.h, repos/os/src/lib/vfs/ip/vfs.cc
 //! exit: 0
 #include "check.h"
-#include "genode/io.h"
-
-static int sock(char *name, size_t n)
-{
-	int h = open("/socket/tcp/new_socket", O_RDONLY);
-	long r = h >= 0 ? read(h, name, n - 1) : -1;
-	if (r < 2) return -1;
-	name[r - 1] = 0;
-	return h;
-}
-static int file(const char *name, const char *f, int flags)
-{
-	char p[96];
-	snprintf(p, sizeof p, "/socket/%s/%s", name, f);
-	return open(p, flags);
-}
+#include "sockfs.h"
 
 int main(void)
 {
 	char n1[32], n2[32], buf[80], line[32];
-	int h1 = sock(n1, sizeof n1), h2 = sock(n2, sizeof n2);
+	int h1 = sfs_new("tcp", n1, sizeof n1), h2 = sfs_new("tcp", n2, sizeof n2);
 	CHECK(h1 >= 0 && h2 >= 0);
-	int e2 = file(n2, "error", O_RDONLY);
+	int e2 = sfs_file(n2, "error", O_RDONLY);
 	memset(buf, 1, sizeof buf);
 	CHECK(e2 >= 0 && read(e2, buf, sizeof buf) == 64 && buf[0] == 0);
-	int b1 = file(n1, "bind", O_WRONLY), l1 = file(n1, "listen", O_WRONLY), lo = file(n1, "local", O_RDONLY);
+	int b1 = sfs_file(n1, "bind", O_WRONLY), l1 = sfs_file(n1, "listen", O_WRONLY), lo = sfs_file(n1, "local", O_RDONLY);
 	CHECK(write(b1, "127.0.0.1:0", 11) == 11 && write(l1, "1", 1) == 1);
 	memset(buf, 0, sizeof buf);
 	CHECK(read(lo, buf, sizeof buf) > 10);
 	buf[strlen(buf) - 1] = 0;
 	snprintf(line, sizeof line, "%s", buf);
-	int b2 = file(n2, "bind", O_WRONLY);
+	int b2 = sfs_file(n2, "bind", O_WRONLY);
 	CHECK(b2 >= 0 && write(b2, line, strlen(line)) == -1 && errno == EIO);
 	memset(buf, 0, sizeof buf);
 	CHECK(read(e2, buf, sizeof buf) == 64 && !strcmp(buf, "error | name: EADDRINUSE | value: 3"));
 
-	int ra = file(n2, "sockopts/so_reuseaddr", O_RDWR);
+	int ra = sfs_file(n2, "sockopts/so_reuseaddr", O_RDWR);
 	long v = 1, got = 0;
 	CHECK(ra >= 0 && write(ra, &v, sizeof v) == sizeof v);
 	CHECK(read(ra, &got, sizeof got) == sizeof(int) && got == 1);
-	int se = file(n2, "sockopts/so_error", O_RDWR);
+	int se = sfs_file(n2, "sockopts/so_error", O_RDWR);
 	CHECK(se >= 0 && write(se, &v, sizeof v) == -1 && errno == EINVAL);
 	DONE();
 }

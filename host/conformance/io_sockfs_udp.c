@@ -2,38 +2,23 @@
 //! models: repos/os/src/lib/vfs/ip/vfs.cc
 //! exit: 0
 #include "check.h"
-#include "genode/io.h"
-
-static int sock(char *name, size_t n)
-{
-	int h = open("/socket/udp/new_socket", O_RDONLY);
-	long r = h >= 0 ? read(h, name, n - 1) : -1;
-	if (r < 2) return -1;
-	name[r - 1] = 0;
-	return h;
-}
-static int file(const char *name, const char *f, int flags)
-{
-	char p[96];
-	snprintf(p, sizeof p, "/socket/%s/%s", name, f);
-	return open(p, flags);
-}
+#include "sockfs.h"
 
 int main(void)
 {
 	char rn[32], sn[32], buf[64], raddr[32], saddr[32];
-	int rh = sock(rn, sizeof rn), sh = sock(sn, sizeof sn);
+	int rh = sfs_new("udp", rn, sizeof rn), sh = sfs_new("udp", sn, sizeof sn);
 	CHECK(rh >= 0 && sh >= 0 && !memcmp(rn, "udp/", 4));
-	int rb = file(rn, "bind", O_WRONLY), sb = file(sn, "bind", O_WRONLY);
+	int rb = sfs_file(rn, "bind", O_WRONLY), sb = sfs_file(sn, "bind", O_WRONLY);
 	CHECK(write(rb, "127.0.0.1:0", 11) == 11 && write(sb, "127.0.0.1:0", 11) == 11);
-	int rl = file(rn, "local", O_RDONLY), sl = file(sn, "local", O_RDONLY);
+	int rl = sfs_file(rn, "local", O_RDONLY), sl = sfs_file(sn, "local", O_RDONLY);
 	memset(raddr, 0, sizeof raddr); memset(saddr, 0, sizeof saddr);
 	CHECK(read(rl, raddr, sizeof raddr) > 10 && read(sl, saddr, sizeof saddr) > 10);
 	raddr[strlen(raddr) - 1] = 0;
-	int sr = file(sn, "remote", O_RDWR), sd = file(sn, "data", O_RDWR);
+	int sr = sfs_file(sn, "remote", O_RDWR), sd = sfs_file(sn, "data", O_RDWR);
 	CHECK(write(sr, raddr, strlen(raddr)) == (long)strlen(raddr));
 	CHECK(write(sd, "dgram", 5) == 5);
-	int rr = file(rn, "remote", O_RDONLY), rd = file(rn, "data", O_RDONLY);
+	int rr = sfs_file(rn, "remote", O_RDONLY), rd = sfs_file(rn, "data", O_RDONLY);
 	memset(buf, 0, sizeof buf);
 	CHECK(read(rr, buf, sizeof buf) > 10 && !strcmp(buf, saddr));
 	memset(buf, 0, sizeof buf);

@@ -29,11 +29,14 @@ import (
 //     16 cookie bytes first; the listener drops every connection that does
 //     not present them within unixHandshakeTimeout.
 //   - The listener takes connections off its port in the background and
-//     reads their cookies concurrently: at most unixMaxHandshakes (16)
-//     connections are unauthenticated at once, and one more evicts the
-//     oldest, so a peer that connects and sends nothing can hold at most
-//     that many of the component's sockets and never stalls Accept. At
-//     most unixMaxQueued (64) connections are taken ahead of Accept.
+//     reads their cookies concurrently. At most unixMaxHandshakes (16)
+//     connections are unauthenticated at once; when there are that many,
+//     the next is taken once one of them is done or the oldest has waited
+//     unixHandshakeGrace (250 ms), which is then dropped. A dialer sends
+//     the cookie right after connecting, so a peer that connects and sends
+//     nothing holds at most 16 of the component's sockets, each for a
+//     quarter of a second while others wait, and Accept goes on. At most
+//     unixMaxQueued (64) connections are taken ahead of Accept.
 //   - Close removes the file if it still names this listener.
 //   - Listen finds an existing file: if it is an endpoint file whose port
 //     refuses connections, it is stale and replaced; anything else gives
@@ -51,6 +54,7 @@ const (
 	unixHandshakeTimeout = 5 * time.Second
 	unixProbeTimeout     = time.Second
 	unixMaxHandshakes    = 16
+	unixHandshakeGrace   = 250 * time.Millisecond
 	unixMaxQueued        = 64
 )
 
@@ -253,8 +257,9 @@ type unixAcceptor struct {
 	done  chan struct{} // closed when the background accept ends
 
 	mu       sync.Mutex
-	pending  []*netFD // unauthenticated, oldest first
-	err      error    // why the background accept ended
+	pending  []unixPending // unauthenticated, oldest first
+	gone     chan struct{} // closed and replaced when one leaves pending
+	err      error         // why the background accept ended
 	deadline time.Time
 	dlChange chan struct{} // closed and replaced when the deadline changes
 }
@@ -262,7 +267,7 @@ type unixAcceptor struct {
 func newUnixAcceptor(fd *netFD, ep *unixEndpoint) *unixAcceptor {
 	a := &unixAcceptor{fd: fd, ep: ep, room: make(chan struct{}, unixMaxQueued),
 		ready: make(chan *netFD, unixMaxQueued), errc: make(chan error, 1),
-		done: make(chan struct{}), dlChange: make(chan struct{})}
+		done: make(chan struct{}), dlChange: make(chan struct{}), gone: make(chan struct{})}
 	go a.run()
 	return a
 }
@@ -272,6 +277,7 @@ func (a *unixAcceptor) run() {
 	backoff := 5 * time.Millisecond
 	for {
 		a.room <- struct{}{}
+		a.admit()
 		fd, err := a.fd.accept()
 		if err != nil {
 			<-a.room
@@ -299,24 +305,58 @@ func (a *unixAcceptor) run() {
 	}
 }
 
-// handshake reads the cookie of a new connection, evicting the oldest
-// unauthenticated one when there are unixMaxHandshakes of them.
+type unixPending struct {
+	fd    *netFD
+	since time.Time
+}
+
+// admit waits until another connection may be authenticated: one of
+// unixMaxHandshakes is done, or the oldest has had unixHandshakeGrace and
+// is dropped.
+func (a *unixAcceptor) admit() {
+	for {
+		a.mu.Lock()
+		if len(a.pending) < unixMaxHandshakes {
+			a.mu.Unlock()
+			return
+		}
+		old := a.pending[0]
+		wait := unixHandshakeGrace - time.Since(old.since)
+		if wait <= 0 {
+			a.leaveLocked(0)
+			a.mu.Unlock()
+			old.fd.Close() // its reader fails and gives the room back
+			continue
+		}
+		gone := a.gone
+		a.mu.Unlock()
+		t := time.NewTimer(wait)
+		select {
+		case <-gone:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+func (a *unixAcceptor) leaveLocked(i int) {
+	a.pending = append(a.pending[:i], a.pending[i+1:]...)
+	close(a.gone)
+	a.gone = make(chan struct{})
+}
+
+// handshake reads the cookie of a new connection.
 func (a *unixAcceptor) handshake(fd *netFD) {
 	a.mu.Lock()
-	if len(a.pending) == unixMaxHandshakes {
-		old := a.pending[0]
-		a.pending = a.pending[1:]
-		old.Close() // its reader fails and gives the room back
-	}
-	a.pending = append(a.pending, fd)
+	a.pending = append(a.pending, unixPending{fd, time.Now()})
 	a.mu.Unlock()
 	go func() {
 		ok := unixCheckCookie(fd, a.ep)
 		a.mu.Lock()
 		mine := false
 		for i, p := range a.pending {
-			if p == fd {
-				a.pending = append(a.pending[:i], a.pending[i+1:]...)
+			if p.fd == fd {
+				a.leaveLocked(i)
 				mine = true
 				break
 			}
@@ -337,7 +377,7 @@ func (a *unixAcceptor) handshake(fd *netFD) {
 func (a *unixAcceptor) drop() {
 	a.mu.Lock()
 	for _, p := range a.pending {
-		p.Close()
+		p.fd.Close()
 	}
 	a.pending = nil
 	a.mu.Unlock()

@@ -244,13 +244,19 @@ func signalChild(pid int, sig Signal) (ok bool, err error) {
 // decimal formats a small non-negative n.
 func decimal(n int) string {
 	var b [20]byte
-	i := len(b)
+	return string(appendDecimal(b[:0], n))
+}
+
+// appendDecimal appends the digits of a non-negative n to b.
+func appendDecimal(b []byte, n int) []byte {
+	var d [20]byte
+	i := len(d)
 	for {
 		i--
-		b[i] = byte('0' + n%10)
+		d[i] = byte('0' + n%10)
 		n /= 10
 		if n == 0 {
-			return string(b[i:])
+			return append(b, d[i:]...)
 		}
 	}
 }

@@ -226,19 +226,7 @@ type inet4Text struct {
 
 func (t *inet4Text) bytes() []byte { return t.b[:t.n] }
 
-func (t *inet4Text) num(v int) {
-	var d [5]byte
-	k := len(d)
-	for {
-		k--
-		d[k] = byte('0' + v%10)
-		v /= 10
-		if v == 0 {
-			break
-		}
-	}
-	t.n += copy(t.b[t.n:], d[k:])
-}
+func (t *inet4Text) num(v int) { t.n += len(appendDecimal(t.b[t.n:t.n], v)) }
 
 func formatInet4(addr [4]byte, port int) (t inet4Text) {
 	for i, a := range addr {
@@ -480,10 +468,14 @@ func (s *sockfsSock) connectStatusLocked() error {
 	switch string(buf[:clen(buf[:n])]) {
 	case "connected":
 		return nil
+	case "not connected":
+		// The file peeks at the data: an end of stream, a connection
+		// that was made and that the peer has closed already (a socket
+		// that never connected reads "unknown error"). The libc makes
+		// this ENOTCONN; here it connected, and a read finds the end.
+		return nil
 	case "connection refused":
 		return ECONNREFUSED
-	case "not connected":
-		return ENOTCONN
 	case "no route to host":
 		return EHOSTUNREACH
 	}
