@@ -94,7 +94,7 @@ func readAll(fd int, buf []byte) (int, error) {
 	}
 }
 
-// sockfsError is the socket's last error from its error file, written by
+// lastError is the socket's last error from its error file, written by
 // the plugin as a node: "error | name: EADDRINUSE | value: 3" (HID) or
 // <error name="EADDRINUSE" value="3"/> (XML, with generate_xml).
 func (s *sockfsSock) lastError(fallback Errno) Errno {
