@@ -85,7 +85,8 @@ func sockfsOpen(path string, mode int) (int, error) {
 	return openCloexec(mode|O_CLOEXEC, func() (int, error) { return libcOpen(path, mode, 0) })
 }
 
-func readAll(fd int, buf []byte) (int, error) {
+// readRetry is one read of fd, repeated while it is interrupted.
+func readRetry(fd int, buf []byte) (int, error) {
 	for {
 		n, err := libcRead(fd, buf)
 		if err != EINTR {
@@ -103,7 +104,7 @@ func (s *sockfsSock) lastError(fallback Errno) Errno {
 		return fallback
 	}
 	var buf [64]byte
-	n, _ := readAll(fd, buf[:])
+	n, _ := readRetry(fd, buf[:])
 	libcClose(fd)
 	if n < 0 {
 		n = 0
@@ -169,7 +170,7 @@ func (s *sockfsSock) address(name string) (*SockaddrInet4, error) {
 		return nil, err
 	}
 	var buf [32]byte
-	n, err := readAll(fd, buf[:])
+	n, err := readRetry(fd, buf[:])
 	libcClose(fd)
 	if err != nil {
 		return nil, err
@@ -264,7 +265,7 @@ func rawInet4(addr unsafe.Pointer, n _Socklen) ([4]byte, int, error) {
 // registers it; the data file's descriptor is the socket's.
 func newSock(h int, nonblock bool) (int, error) {
 	var buf [16]byte
-	n, err := readAll(h, buf[:])
+	n, err := readRetry(h, buf[:])
 	if err != nil || n < 2 || buf[n-1] != '\n' {
 		libcClose(h)
 		if err == nil {
@@ -374,7 +375,7 @@ func (s *sockfsSock) listen(fd, backlog int) error {
 func (s *sockfsSock) accept(fd int) (int, *SockaddrInet4, error) {
 	var buf [8]byte
 	// "1\n" once a connection is pending; O_NONBLOCK without one: EAGAIN
-	if _, err := readAll(fd, buf[:]); err != nil {
+	if _, err := readRetry(fd, buf[:]); err != nil {
 		return -1, nil, err
 	}
 	h, err := sockfsOpen(s.dir+"/accept_socket", O_RDONLY)
@@ -459,7 +460,7 @@ func (s *sockfsSock) connect(fd int, addr unsafe.Pointer, n _Socklen) error {
 func (s *sockfsSock) connectStatusLocked() error {
 	c := s.connfd
 	var buf [32]byte
-	n, err := readAll(c, buf[:])
+	n, err := readRetry(c, buf[:])
 	libcClose(c)
 	s.connfd = -1
 	if err != nil {
@@ -562,7 +563,7 @@ func (s *sockfsSock) recvfrom(fd int, p []byte, from *RawSockaddrAny) (int, erro
 		r := s.rremote
 		s.mu.Unlock()
 		var buf [32]byte
-		k, err := readAll(r, buf[:])
+		k, err := readRetry(r, buf[:])
 		if err != nil {
 			return 0, err
 		}
@@ -650,7 +651,7 @@ func (s *sockfsSock) getsockopt(level, opt int, val unsafe.Pointer, n *_Socklen)
 		return ENOPROTOOPT
 	}
 	var v [8]byte
-	k, err := readAll(fd, v[:])
+	k, err := readRetry(fd, v[:])
 	libcClose(fd)
 	if err != nil || k < 4 {
 		return EINVAL
