@@ -24,7 +24,12 @@ import (
 // (where every configuration of this port mounts it, <libc socket>);
 // without it the libc's socket calls are used. Each protocol directory
 // holds at most 128 sockets (MAX_SOCKETS in vfs.cc); beyond that socket and
-// accept fail with ENFILE.
+// accept fail with ENFILE. The plugin accepts a pending connection before it
+// looks for a free slot and drops the connection when there is none, so
+// accept does not ask while this package's own sockets fill the directory:
+// the connection stays pending (net/http's Serve retries on ENFILE).
+// Sockets made through the libc's socket call in the same component are not
+// counted; with those, an accept at the limit still loses its connection.
 //
 // What the plugin cannot say, the descriptor does without: a failed write
 // of a control file is EIO with the socket's error in its error file; a
@@ -55,6 +60,18 @@ var sockfs struct {
 	// socks holds the sockets by the descriptor socket and accept return;
 	// Genode's libc has 1024 descriptors (internal/fd_alloc.h).
 	socks [1024]atomic.Pointer[sockfsSock]
+
+	// count is the number of sockets of socks in tcp and udp
+	count [2]atomic.Int32
+}
+
+const sockfsMaxSockets = 128 // per protocol directory, MAX_SOCKETS in vfs.cc
+
+func protoIndex(udp bool) int {
+	if udp {
+		return 1
+	}
+	return 0
 }
 
 func sockfsRoot() string {
@@ -290,6 +307,7 @@ func newSock(h int, nonblock bool) (int, error) {
 		return -1, EMFILE
 	}
 	sockfs.socks[fd].Store(s)
+	sockfs.count[protoIndex(s.udp)].Add(1)
 	return fd, nil
 }
 
@@ -319,7 +337,9 @@ func sockfsSocket(domain, typ, proto int) (int, error) {
 }
 
 func (s *sockfsSock) close(fd int) error {
-	sockfs.socks[fd].CompareAndSwap(s, nil)
+	if sockfs.socks[fd].CompareAndSwap(s, nil) {
+		sockfs.count[protoIndex(s.udp)].Add(-1)
+	}
 	s.mu.Lock()
 	for _, f := range []*int{&s.connfd, &s.rremote, &s.wremote} {
 		if *f >= 0 {
@@ -378,9 +398,12 @@ func (s *sockfsSock) accept(fd int) (int, *SockaddrInet4, error) {
 	if _, err := readRetry(fd, buf[:]); err != nil {
 		return -1, nil, err
 	}
+	if sockfs.count[protoIndex(s.udp)].Load() >= sockfsMaxSockets {
+		return -1, nil, ENFILE // pending, and left so until a socket is closed
+	}
 	h, err := sockfsOpen(s.dir+"/accept_socket", O_RDONLY)
 	if err == ENOENT {
-		return -1, nil, ENFILE // pending, but the directory is full
+		return -1, nil, ENFILE // the directory is full: the plugin dropped the connection
 	}
 	if err != nil {
 		return -1, nil, err

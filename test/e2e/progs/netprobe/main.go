@@ -41,7 +41,8 @@ func main() {
 	case "limit-dial":
 		limitDial(os.Args[2])
 	case "limit-accept":
-		limitAccept(os.Args[2])
+		n, _ := strconv.Atoi(os.Args[3])
+		limitAccept(os.Args[2], n)
 	case "deadline":
 		deadline()
 	}
@@ -50,6 +51,9 @@ func main() {
 func handler(served *atomic.Int64, quit chan struct{}) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/hello", func(w http.ResponseWriter, r *http.Request) {
+		if ms, err := strconv.Atoi(r.URL.Query().Get("ms")); err == nil {
+			time.Sleep(time.Duration(ms) * time.Millisecond) // holds the connection
+		}
 		served.Add(1)
 		fmt.Fprintf(w, "hello %s", r.URL.Query().Get("n"))
 	})
@@ -128,8 +132,23 @@ func self() {
 	fmt.Println("self-served:", served.Load())
 }
 
+// enfileCounter counts the accepts that found the socket directory full
+// (net/http's Serve retries them).
+type enfileCounter struct {
+	net.Listener
+	n atomic.Int64
+}
+
+func (l *enfileCounter) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if errors.Is(err, syscall.ENFILE) {
+		l.n.Add(1)
+	}
+	return c, err
+}
+
 func serve(kind, addr string) {
-	l := listen(kind, addr)
+	l := &enfileCounter{Listener: listen(kind, addr)}
 	fmt.Println("listening:", l.Addr().Network())
 	var served atomic.Int64
 	quit := make(chan struct{})
@@ -142,6 +161,7 @@ func serve(kind, addr string) {
 	}
 	srv.Close()
 	fmt.Println("served:", served.Load())
+	fmt.Println("accept-enfile:", l.n.Load())
 	if kind == "unix" {
 		_, err := os.Stat(addr)
 		fmt.Println("socket-file-removed:", errors.Is(err, os.ErrNotExist))
@@ -229,8 +249,12 @@ func limitDial(addr string) {
 }
 
 // limitAccept listens on addr and accepts until the socket fs refuses.
-func limitAccept(addr string) {
-	l := listen("tcp", addr)
+// limitAccept accepts until the socket directory is full, then closes one
+// connection at a time and accepts the next, until total were accepted;
+// each accepted connection is sent one byte, so that the peer can tell a
+// connection served from one dropped.
+func limitAccept(addr string, total int) {
+	l := listen("tcp", addr).(*net.TCPListener)
 	var conns []net.Conn
 	var err error
 	for len(conns) < 2000 {
@@ -238,11 +262,27 @@ func limitAccept(addr string) {
 		if c, err = l.Accept(); err != nil {
 			break
 		}
+		c.Write([]byte{'k'})
 		conns = append(conns, c)
 	}
 	fmt.Println("accepted:", len(conns))
 	fmt.Println("accept-err:", err)
 	fmt.Println("accept-enfile:", errors.Is(err, syscall.ENFILE))
+	n := len(conns)
+	for n < total {
+		conns[0].Close()
+		conns = conns[1:]
+		l.SetDeadline(time.Now().Add(10 * time.Second))
+		c, err := l.Accept()
+		if err != nil {
+			fmt.Println("accept-after-close:", err)
+			break
+		}
+		c.Write([]byte{'k'})
+		conns = append(conns, c)
+		n++
+	}
+	fmt.Println("accepted-total:", n)
 	for _, c := range conns {
 		c.Close()
 	}
