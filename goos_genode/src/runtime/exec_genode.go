@@ -62,9 +62,9 @@ type genodeForkState struct {
 var genodeForkS genodeForkState
 
 // Assembly, C ABI (exec_genode_$GOARCH.s).
-func genodeForkInit()  // called by genodeMain before the runtime starts
-func genodePump()      // the main thread's loop
-func genodeForkAsk()   // libcCall target: DI = *genodeForkArgs
+func genodeForkInit() // called by genodeMain before the runtime starts
+func genodePump()     // the main thread's loop
+func genodeForkAsk()  // libcCall target: DI = *genodeForkArgs
 
 type genodeForkArgs struct {
 	req   uintptr
