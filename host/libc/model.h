@@ -160,8 +160,12 @@ int  model_block_until_fds(int (*ready)(void *), void *arg, long timeout_ms, con
 /* The same for a condition of a synchronisation object (mutex, condition, semaphore, thread exit, sleep), which
  * only model_kick() and model_kick_sync() end. */
 int  model_block_until_sync(int (*ready)(void *), void *arg, long timeout_ms);
+/* The same for a condition of one object (key): only model_kick(), model_kick_sync() and model_kick_key(key)
+ * end it, as Genode's libc blocks a waiter on the object's own applicants (pthread.cc), not on every object. */
+int  model_block_until_key(int (*ready)(void *), void *arg, long timeout_ms, const void *key);
 void model_kick(void);        /* every sleeper */
 void model_kick_sync(void);   /* sleepers on synchronisation objects */
+void model_kick_key(const void *key);   /* sleepers on the object key, and those on no particular object */
 void model_kick_io(void);     /* sleepers on I/O */
 
 #define MODEL_THREAD_MAGIC 0x67656e6fU
@@ -189,6 +193,7 @@ struct model_thread {
 	volatile int wake;            /* the word the thread sleeps on, bumped by a kick */
 	volatile int in_poll;         /* asleep in the host's poll: a kick writes the eventfd */
 	int      wait_cls;            /* what it sleeps for (model_thread.c) */
+	const void *wait_key;         /* the object of a synchronisation wait, or NULL for any */
 };
 #define MODEL_THREAD_PAGE 0x3000UL
 struct model_thread *model_thread_self(void);          /* from the stack pointer; NULL off the stack area */

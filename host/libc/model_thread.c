@@ -258,7 +258,9 @@ static void wake_thread(struct model_thread *t)
 	}
 }
 
-static void kick_class(int cls)
+/* A kick of a synchronisation object (key) wakes its sleepers and those of a synchronisation wait on no
+ * particular object; a kick without key wakes every sleeper of the classes. */
+static void kick_class_key(int cls, const void *key)
 {
 	if (__atomic_load_n(&global_sleepers, __ATOMIC_SEQ_CST)) {
 		__atomic_add_fetch(&event_seq, 1, __ATOMIC_SEQ_CST);
@@ -266,23 +268,33 @@ static void kick_class(int cls)
 	}
 	if (!__atomic_load_n(&any_sleepers, __ATOMIC_SEQ_CST)) return;
 	wlock_take();
-	for (int i = 0; i < n_sleepers; i++)
-		if (sleepers[i]->wait_cls & cls) wake_thread(sleepers[i]);
+	for (int i = 0; i < n_sleepers; i++) {
+		struct model_thread *t = sleepers[i];
+		if (!(t->wait_cls & cls)) continue;
+		if (key && t->wait_key && t->wait_key != key && !(t->wait_cls & cls & ~WAIT_SYNC)) continue;
+		wake_thread(t);
+	}
 	wlock_drop();
 }
 
+static void kick_class(int cls) { kick_class_key(cls, NULL); }
+
 void model_kick(void) { kick_class(WAIT_ANY); }
 void model_kick_sync(void) { kick_class(WAIT_SYNC); }
+void model_kick_key(const void *key) { kick_class_key(WAIT_SYNC, key); }
 void model_kick_io(void) { kick_class(WAIT_IO | WAIT_IOFD); }
 
-static void sleeper_add(struct model_thread *t, int cls)
+static void sleeper_add_key(struct model_thread *t, int cls, const void *key)
 {
 	wlock_take();
 	t->wait_cls = cls;
+	t->wait_key = key;
 	sleepers[n_sleepers++] = t;
 	__atomic_store_n(&any_sleepers, n_sleepers, __ATOMIC_SEQ_CST);
 	wlock_drop();
 }
+
+static void sleeper_add(struct model_thread *t, int cls) { sleeper_add_key(t, cls, NULL); }
 
 static void sleeper_remove(struct model_thread *t)
 {
@@ -344,12 +356,12 @@ static int wake_word(struct model_thread *t)
 #define POLL_IDLE_MS  10
 #define POLL_YOUNG    16
 
-static int block_until(int (*ready)(void *), void *arg, long timeout_ms, int cls)
+static int block_until(int (*ready)(void *), void *arg, long timeout_ms, int cls, const void *key)
 {
 	struct model_thread *t = model_thread_self();
 	int is_main = t && t->is_main;
 	uint64_t start = model_uptime_us();
-	if (t) sleeper_add(t, cls | (is_main ? WAIT_ANY : 0));
+	if (t) sleeper_add_key(t, cls | (is_main ? WAIT_ANY : 0), key);
 	else __atomic_add_fetch(&global_sleepers, 1, __ATOMIC_SEQ_CST);
 	if (is_main) __atomic_add_fetch(&main_blocked, 1, __ATOMIC_SEQ_CST);
 	int result = 0;
@@ -373,12 +385,17 @@ static int block_until(int (*ready)(void *), void *arg, long timeout_ms, int cls
 
 int model_block_until(int (*ready)(void *), void *arg, long timeout_ms)
 {
-	return block_until(ready, arg, timeout_ms, WAIT_IO);
+	return block_until(ready, arg, timeout_ms, WAIT_IO, NULL);
 }
 
 int model_block_until_sync(int (*ready)(void *), void *arg, long timeout_ms)
 {
-	return block_until(ready, arg, timeout_ms, WAIT_SYNC);
+	return block_until(ready, arg, timeout_ms, WAIT_SYNC, NULL);
+}
+
+int model_block_until_key(int (*ready)(void *), void *arg, long timeout_ms, const void *key)
+{
+	return block_until(ready, arg, timeout_ms, WAIT_SYNC, key);
 }
 
 /* Fallback sleep of a wait on host fds, for what neither the fds nor a kick announce (the ITIMER_REAL check is
@@ -502,7 +519,7 @@ static void *thread_trampoline(void *p)
 	}
 	t->retval = ret;
 	__atomic_store_n(&t->exited, 1, __ATOMIC_RELEASE);
-	model_kick_sync();
+	model_kick_key(t);
 	return NULL;
 }
 
@@ -558,7 +575,7 @@ int pthread_join(struct model_thread *t, void **retval)
 {
 	MODEL_ENTER("pthread_join");
 	if (!t) return FB_EINVAL;
-	model_block_until_sync(thread_exited, t, -1);
+	model_block_until_key(thread_exited, t, -1, t);
 	if (retval) *retval = t->retval;
 	reap(t);
 	return 0;
@@ -722,7 +739,7 @@ static int mutex_lock(struct pthread_mutex *m)
 	int r = mutex_try(m, me);
 	if (r != FB_EBUSY) return r;
 	struct mutex_wait w = { m, me };
-	model_block_until_sync(mutex_acquired, &w, -1);
+	model_block_until_key(mutex_acquired, &w, -1, m);
 	return 0;
 }
 
@@ -747,7 +764,7 @@ static int mutex_unlock(struct pthread_mutex *m)
 	if (m->owner != model_thread_self()) return FB_EPERM;
 	if (m->type == MUTEX_RECURSIVE && m->nesting) { m->nesting--; return 0; }
 	__atomic_store_n(&m->owner, NULL, __ATOMIC_RELEASE);
-	model_kick_sync();
+	model_kick_key(m);
 	return 0;
 }
 
@@ -807,7 +824,7 @@ static int sem_try(void *p)
 int sem_wait(struct sem **s)
 {
 	MODEL_ENTER("sem_wait");
-	model_block_until_sync(sem_try, *s, -1);
+	model_block_until_key(sem_try, *s, -1, *s);
 	return 0;
 }
 
@@ -824,7 +841,7 @@ static int sem_down_timed(struct sem *s, const struct timespec *abs)
 	clock_gettime(s->clock, &now);
 	uint64_t ms = relative_timeout_ms(now, *abs);
 	if (!ms) return FB_ETIMEDOUT;
-	return model_block_until_sync(sem_try, s, (long)ms) ? 0 : FB_ETIMEDOUT;
+	return model_block_until_key(sem_try, s, (long)ms, s) ? 0 : FB_ETIMEDOUT;
 }
 
 int sem_timedwait(struct sem **s, const struct timespec *abs)
@@ -838,7 +855,7 @@ int sem_post(struct sem **s)
 {
 	MODEL_ENTER("sem_post");
 	__atomic_add_fetch(&(*s)->count, 1, __ATOMIC_RELEASE);
-	model_kick_sync();
+	model_kick_key(*s);
 	return 0;
 }
 
@@ -913,12 +930,12 @@ static int cond_wait(struct pthread_cond **cp, struct pthread_mutex **m, const s
 	struct cond_wait w = { c, __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE) };
 	if (m && *m) mutex_unlock(*m);
 	int result = 0;
-	if (!abs) model_block_until_sync(cond_signalled, &w, -1);
+	if (!abs) model_block_until_key(cond_signalled, &w, -1, c);
 	else {
 		struct timespec now;
 		clock_gettime(c->clock, &now);
 		uint64_t ms = relative_timeout_ms(now, *abs);
-		if (!ms || !model_block_until_sync(cond_signalled, &w, (long)ms)) result = FB_ETIMEDOUT;
+		if (!ms || !model_block_until_key(cond_signalled, &w, (long)ms, c)) result = FB_ETIMEDOUT;
 	}
 	if (m && *m) mutex_lock(*m);
 	return result;
@@ -941,7 +958,7 @@ static int cond_wake(struct pthread_cond **c)
 	if (!c) return FB_EINVAL;
 	if (!*c) cond_create(c, NULL);
 	__atomic_add_fetch(&(*c)->seq, 1, __ATOMIC_RELEASE);
-	model_kick_sync();
+	model_kick_key(*c);
 	return 0;
 }
 

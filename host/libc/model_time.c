@@ -94,7 +94,8 @@ int gettimeofday(struct f_timeval *tv, void *tz)
 
 void model_millisleep(uint64_t ms)
 {
-	model_block_until_sync(NULL, NULL, (long)ms);
+	static const char nobody;   /* a sleep ends at its time; no object's kick concerns it */
+	model_block_until_key(NULL, NULL, (long)ms, &nobody);
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem)
