@@ -210,7 +210,7 @@ static int host_root(const struct model_vfs_node *n)
 		for (size_t k = 0; k < model_cfg.n_vfs; k++) host_roots[k] = -1;
 	}
 	if (host_roots[i] < 0 && n->host) {
-		long r = model_sys(SYS_openat, -100L, (long)n->host,
+		long r = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)n->host,
 		                   (long)(LX_O_PATH | LX_O_DIRECTORY | LX_O_CLOEXEC), 0L);
 		if (r < 0) {
 			model_error("fs: host directory %s not accessible", n->host);
@@ -374,7 +374,7 @@ static char *slurp_host(const char *host, size_t *len)
 {
 	*len = 0;
 	if (!host) return 0;
-	long fd = model_sys(SYS_open, (long)host, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)host, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
 	if (fd < 0) { model_error("cannot read %s", host); return 0; }
 	struct lx_stat st;
 	model_sys(SYS_fstat, fd, (long)&st);
@@ -525,7 +525,7 @@ static void term_size(const struct model_vfs_node *n, struct term *t, unsigned *
 	if (!hp || strlen(hp) + 6 > VFS_PATH_MAX) return;
 	char sp[VFS_PATH_MAX], text[32];
 	snprintf_int(sp, sizeof sp, "%s.size", hp);
-	long fd = model_sys(SYS_openat, -100L /* AT_FDCWD */, (long)sp, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)sp, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
 	if (fd < 0) return;
 	long len = model_sys(SYS_read, fd, (long)text, (long)sizeof text - 1);
 	model_sys(SYS_close, fd);
@@ -1384,7 +1384,8 @@ static void ram_save_node(struct wbuf *w, const struct ram_node *r)
 int model_vfs_ram_save(const char *path)
 {
 	if (!ram_roots) return -1;
-	long fd = model_sys(SYS_open, (long)path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC), 0600L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC),
+	                    0600L);
 	if (fd < 0) return -1;
 	struct wbuf w = { (int)fd, 0 };
 	uint64_t inodes = ram_inodes;
@@ -1436,7 +1437,7 @@ static struct ram_node *ram_load_node(struct rbuf *b, struct ram_node *parent, i
 /* reads what model_vfs_ram_save wrote, then removes the host file */
 void model_vfs_ram_restore(const char *path)
 {
-	long fd = model_sys(SYS_open, (long)path, 0L, 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)path, 0L, 0L);
 	if (fd < 0) { model_error("model: execve: RAM file systems lost (%s)", path); return; }
 	struct lx_stat st;
 	model_sys(SYS_fstat, fd, (long)&st);
@@ -1450,7 +1451,7 @@ void model_vfs_ram_restore(const char *path)
 		got += (size_t)r;
 	}
 	model_sys(SYS_close, fd);
-	model_sys(SYS_unlink, (long)path);
+	model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)path, 0L);
 	struct rbuf b = { buf, buf + got, 0 };
 	uint64_t inodes; r_get(&b, &inodes, 8);
 	if (!ram_roots) {
