@@ -6,6 +6,10 @@
 #define MODEL_LINUX_H
 
 #define LX_EAGAIN 11
+#define LX_EXDEV 18
+#define LX_ENOTDIR 20
+#define LX_ENOSYS 38
+#define LX_ELOOP 40
 #define LX_EINPROGRESS 115
 #define LX_F_SETFD 2
 #define LX_F_GETFL 3

@@ -221,16 +221,60 @@ static int host_root(const struct model_vfs_node *n)
 	return host_roots[i];
 }
 
+/*
+ * openat2's resolution for a kernel without it (Linux before 5.6, qemu-user before 9.0): one component at a
+ * time, none followed; the same results (a symlink anywhere: ELOOP, a path above the root: EXDEV).
+ */
+static long host_walk(int root, const char *rel, int lxflags, int mode)
+{
+	char path[VFS_PATH_MAX];
+	model_strlcpy(path, rel, sizeof path);
+	if (path[0] == '/') return -LX_EXDEV;
+	long cur = root;
+	int depth = 0;
+	char *p = path;
+	for (;;) {
+		char *e = strchr(p, '/');
+		while (e && e[1] == '/') *e++ = 0;
+		if (e) *e = 0;
+		int last = !e || !e[1];
+		const char *c = *p ? p : ".";
+		if (!strcmp(c, "..") && depth == 0) { if (cur != root) model_sys(SYS_close, cur); return -LX_EXDEV; }
+		depth += !strcmp(c, "..") ? -1 : strcmp(c, ".") ? 1 : 0;
+		long fl = (last ? lxflags : LX_O_PATH | LX_O_DIRECTORY) | LX_O_NOFOLLOW | LX_O_CLOEXEC;
+		long fd = model_sys(SYS_openat, cur, (long)c, fl, last ? (long)mode : 0L);
+		struct lx_stat st;
+		/* an O_PATH open with O_NOFOLLOW yields the link itself; openat2 refuses it unless asked */
+		int link = (fd >= 0 && (fl & LX_O_PATH) && (!last || !(lxflags & LX_O_NOFOLLOW)) &&
+		            model_sys(SYS_fstat, fd, (long)&st) == 0 && (st.st_mode & 0170000) == 0120000) ||
+		           (fd == -LX_ENOTDIR && model_sys(SYS_newfstatat, cur, (long)c, (long)&st,
+		                                           (long)LX_AT_SYMLINK_NOFOLLOW) == 0 &&
+		            (st.st_mode & 0170000) == 0120000);
+		if (link && fd >= 0) model_sys(SYS_close, fd);
+		if (cur != root) model_sys(SYS_close, cur);
+		if (link) return -LX_ELOOP;
+		if (fd < 0 || last) return fd;
+		cur = fd;
+		p = e + 1;
+	}
+}
+
 static long host_openat(const struct model_vfs_node *n, const char *rel, int lxflags, int mode)
 {
+	static int no_openat2;
 	int root = host_root(n);
 	if (root < 0) return -FB_ENOENT;
 	struct lx_open_how how = { (uint64_t)(lxflags | LX_O_CLOEXEC), (uint64_t)mode,
 	                           LX_RESOLVE_BENEATH | LX_RESOLVE_NO_SYMLINKS | LX_RESOLVE_NO_MAGICLINKS };
 	if (lxflags & LX_O_PATH) how.mode = 0;
 	if (!(lxflags & LX_O_CREAT)) how.mode = 0;
-	return model_sys_result(model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
-	                               (long)sizeof how));
+	long r = no_openat2 ? -LX_ENOSYS : model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
+	                                             (long)sizeof how);
+	if (r == -LX_ENOSYS) {
+		no_openat2 = 1;
+		r = host_walk(root, rel, lxflags, (int)how.mode);
+	}
+	return model_sys_result(r);
 }
 
 /* the parent directory of rel as an O_PATH fd, and the last element */
