@@ -693,8 +693,14 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	                    (long)sizeof loader - 1);
 	if (ln < 0) return model_errno(FB_EACCES);
 	loader[ln] = 0;
-	char *largv[] = { loader, (char *)"--library-path", lib_dir, host, NULL };
-	long r = model_sys(SYS_execve, (long)loader, (long)largv, (long)lenv);
+	/* under qemu-user (GENODE_MODEL_EMULATOR, host/launch/arch.go) the kernel cannot run the loader itself */
+	char *emu = NULL;
+	for (size_t i = 0; i < ne; i++)
+		if (!strncmp(model_host_envp[i], "GENODE_MODEL_EMULATOR=", 22) && model_host_envp[i][22])
+			emu = model_host_envp[i] + 22;
+	char *largv[] = { emu, loader, (char *)"--library-path", lib_dir, host, NULL };
+	char **lv = emu ? largv : largv + 1;
+	long r = model_sys(SYS_execve, (long)lv[0], (long)lv, (long)lenv);
 	model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)cfg_path, 0L);
 	model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)ram_path, 0L);
 	model_error("model: execve of the loader failed (%ld)", r);
