@@ -91,9 +91,9 @@ test-model: model host-tools elfcheck  ## conformance suite: one C program per m
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host genodego/host/initmodel/...
 	go run genodego/host/cmd/genode-conformance-table -check
 
-test-model-arm64: model-arm64 host-tools  ## conformance suite on the arm64 model under qemu-aarch64 (host/README.md)
+test-model-arm64: model-arm64 host-tools  ## test-model's suites on the arm64 model under qemu-aarch64 (host/README.md)
 	GENODE_ARCH=arm64 GENODE_MODEL_DIR=$(TOP)/_build/model-arm64 GENODE_MODEL_REQUIRED=1 \
-		go test -count=1 -timeout 30m -run TestConformance genodego/host
+		go test -count=1 -timeout 30m genodego/host genodego/host/initmodel/...
 
 dist-list: toolchain
 	@$(GENODE_ENV) go tool dist list | grep -x 'genode/amd64' && $(GENODE_ENV) go tool dist list | grep -x 'genode/arm64'
