@@ -463,19 +463,20 @@ int fork(void)
 	int r = glibc.fork();
 	if (r < 0) { if (mfd >= 0) model_sys(SYS_close, mfd); return model_errno(model_errno_from_linux(-r)); }
 	if (r == 0) {
-		/* hosted by the component: ends with it (PR_SET_PDEATHSIG) */
-		model_sys(SYS_prctl, 1L, 9L);
 		child_exit_slot = slot;
 		child_exit_fd = (int)mfd;
 		model_pid = pid;
 		children = NULL;
 		pid_cnt = 0;
+		/* before PR_SET_PDEATHSIG, which follows the forking thread: this one may end before the line is out */
 		if (!me->is_main) {
 			model_error("model: fork called on thread '%s': the forked child resumes the main thread's "
 			            "context with another thread's stack (libc/fork.cc, kernel.cc); ending the child", me->name);
 			model_exit_hook(139);
 			model_sys(SYS_exit_group, 139L);
 		}
+		/* hosted by the component: ends with it (PR_SET_PDEATHSIG; the main thread lives as long) */
+		model_sys(SYS_prctl, 1L, 9L);
 		model_mem_after_fork_child();
 		model_threads_after_fork_child();
 		model_fd_after_fork_child();
