@@ -17,7 +17,7 @@
 /*
  * arm64 has no x86 error code: the kernel's ESR record in the signal frame says instruction fetch (EC 0x20/0x21)
  * or the data abort's WnR bit. qemu-user writes no ESR record; then the faulting instruction says it: a store of
- * the load/store group (register: opc 00; pair: L clear).
+ * the load/store group (one register: opc 00, or opc x0 for SIMD&FP; otherwise L clear).
  */
 static unsigned long fault_err(ucontext_t *uc, unsigned long ip, unsigned long addr)
 {
@@ -36,7 +36,8 @@ static unsigned long fault_err(ucontext_t *uc, unsigned long ip, unsigned long a
 	if (addr == ip) return 16;
 	unsigned insn = *(unsigned *)ip;
 	if ((insn & 0x0a000000) != 0x08000000) return 0;                       /* not a load or store */
-	if ((insn & 0x38000000) == 0x38000000) return (insn & 0x00c00000) ? 0 : 2;   /* one register */
+	if ((insn & 0x38000000) == 0x38000000)                                   /* one register */
+		return (insn & ((insn & 0x04000000) ? 0x00400000 : 0x00c00000)) ? 0 : 2;
 	return (insn & 0x00400000) ? 0 : 2;                                      /* pair, exclusive, vector */
 }
 #endif
