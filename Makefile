@@ -77,7 +77,7 @@ model:                ## the model of Genode's libc: _build/model/libc.lib.so, p
 
 # arm64: the same sources with the cross compiler; its suite runs under qemu-user (host/README.md)
 model-arm64:          ## the model for genode/arm64: _build/model-arm64/libc.lib.so, posix.lib.so (aarch64-linux-gnu-gcc)
-	$(MAKE) -f host/libc/model.mk OUT=$(TOP)/_build/model-arm64 CC=aarch64-linux-gnu-gcc
+	$(MAKE) -f host/libc/model.mk OUT=$(TOP)/_build/model-arm64 CC=aarch64-linux-gnu-gcc NM=aarch64-linux-gnu-nm
 
 host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init, genode-nic-router
 	@mkdir -p _build/bin
