@@ -13,7 +13,7 @@ HOST_TEST_PKGS := runtime syscall os net cmd/internal/obj/x86
 # patched compiler and linker packages whose native tests take minutes: host-tests-all
 HOST_TEST_PKGS_LONG := cmd/compile/internal/ssa cmd/link
 
-.PHONY: model host-tools test-model all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
+.PHONY: model model-arm64 host-tools test-model test-model-arm64 all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
 	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd bench-docker containerd-client-report
@@ -75,6 +75,10 @@ unit-tests: modules model  ## our own Go code, natively (the model's conformance
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
 	$(MAKE) -f host/libc/model.mk
 
+# arm64: the same sources with the cross compiler; its suite runs under qemu-user (host/README.md)
+model-arm64:          ## the model for genode/arm64: _build/model-arm64/libc.lib.so, posix.lib.so (aarch64-linux-gnu-gcc)
+	$(MAKE) -f host/libc/model.mk OUT=$(TOP)/_build/model-arm64 CC=aarch64-linux-gnu-gcc NM=aarch64-linux-gnu-nm
+
 host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init, genode-nic-router
 	@mkdir -p _build/bin
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
@@ -86,6 +90,10 @@ host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init, genode-n
 test-model: model host-tools elfcheck  ## conformance suite: one C program per modeled Genode behaviour
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/host genodego/host/initmodel/...
 	go run genodego/host/cmd/genode-conformance-table -check
+
+test-model-arm64: model-arm64 host-tools  ## test-model's suites on the arm64 model under qemu-aarch64 (host/README.md)
+	GENODE_ARCH=arm64 GENODE_MODEL_DIR=$(TOP)/_build/model-arm64 GENODE_MODEL_REQUIRED=1 \
+		go test -count=1 -timeout 30m genodego/host genodego/host/initmodel/...
 
 dist-list: toolchain
 	@$(GENODE_ENV) go tool dist list | grep -x 'genode/amd64' && $(GENODE_ENV) go tool dist list | grep -x 'genode/arm64'

@@ -26,6 +26,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -184,13 +185,25 @@ func UpdateREADME(readme []byte, table string) ([]byte, error) {
 	return []byte(s[:i] + tableBegin + "\n" + table + s[j:]), nil
 }
 
+// CC is the C compiler for genode-like programs of $GENODE_ARCH (launch/arch.go): $GENODE_CC, else gcc, or
+// aarch64-linux-gnu-gcc for arm64 on another host.
+func CC() string {
+	if cc := os.Getenv("GENODE_CC"); cc != "" {
+		return cc
+	}
+	if a := os.Getenv("GENODE_ARCH"); a == "arm64" && runtime.GOARCH != "arm64" {
+		return "aarch64-linux-gnu-gcc"
+	}
+	return "gcc"
+}
+
 // CompileCommand is the gcc command (host/README.md) that builds the C program src into a genode-like binary out,
 // linked against the model's libc.lib.so and posix.lib.so in modelDir. --no-as-needed: nothing in a program refers
 // to posix.lib.so, and a distribution gcc links as needed. -z noseparate-code, -z norelro and --build-id=none keep
 // the image within what ld.lib.so loads (R+X and R+W segments only, at most 10 program headers), so a test may
 // execve its own binary.
 func CompileCommand(root, modelDir, src, out string) *exec.Cmd {
-	return exec.Command("gcc", "-O1", "-fno-pie", "-no-pie", "-fno-stack-protector", "-nostdlib", "-nostartfiles",
+	return exec.Command(CC(), "-O1", "-fno-pie", "-no-pie", "-fno-stack-protector", "-nostdlib", "-nostartfiles",
 		"-I", filepath.Join(root, "host", "include"), src,
 		"-L", modelDir, "-Wl,--no-as-needed", "-l:libc.lib.so", "-l:posix.lib.so", "-lgcc", "-Wl,--dynamic-linker=ld.lib.so",
 		"-Wl,-Ttext-segment=0x1000000", "-Wl,--hash-style=sysv", "-Wl,--export-dynamic-symbol=main",

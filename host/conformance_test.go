@@ -49,7 +49,7 @@ func modelDir(t *testing.T, root string) string {
 	if d := os.Getenv("GENODE_MODEL_DIR"); d != "" {
 		return d
 	}
-	return filepath.Join(root, "_build", "model")
+	return filepath.Join(root, "_build", launch.ModelDirName())
 }
 
 // TestConformance compiles and runs every test.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -515,6 +516,37 @@ func TestRun(t *testing.T) {
 				t.Errorf("run directory %s left behind", p)
 			}
 		}
+	}
+}
+
+// An arm64 binary on another host starts under qemu-user (GENODE_QEMU, here a
+// script) with the sysroot's loader; the model learns the emulator for execve.
+func TestRunEmulated(t *testing.T) {
+	if runtime.GOARCH == "arm64" {
+		t.Skip("arm64 runs natively here")
+	}
+	d := fixture(t)
+	c, err := load(t, d, hidConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	qemu := fakeLoader(t, `echo "args: $*"; env | sort; exit 7`)
+	t.Setenv("GENODE_QEMU", qemu)
+	t.Setenv("GENODE_SYSROOT", "/sysroot")
+	md := modelDir(t)
+	var out bytes.Buffer
+	st, err := c.Run(context.Background(), RunOptions{ModelDir: md, Arch: "arm64", Stdout: &out, Stderr: &out})
+	if err != nil || st != 7 {
+		t.Fatalf("status %d, %v\n%s", st, err, out.String())
+	}
+	for _, want := range []string{"args: /sysroot/lib/ld-linux-aarch64.so.1 --library-path " + md + " " + d + "/hello\n",
+		"QEMU_LD_PREFIX=/sysroot\n", "GENODE_MODEL_EMULATOR=" + qemu + "\n"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if _, err := TargetFor("riscv64"); err == nil {
+		t.Error("TargetFor accepted riscv64")
 	}
 }
 

@@ -34,7 +34,8 @@ const (
 // RunOptions control one run.
 type RunOptions struct {
 	ModelDir string        // directory holding libc.lib.so and posix.lib.so
-	Loader   string        // default /lib64/ld-linux-x86-64.so.2
+	Arch     string        // amd64 or arm64 (arch.go); default $GENODE_ARCH, else the host's
+	Loader   string        // default the target's system loader; run as is, without an emulator
 	Timeout  time.Duration // 0: none
 	Stdin    io.Reader     // default os.Stdin
 	Stdout   io.Writer     // default os.Stdout
@@ -70,9 +71,15 @@ func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
 	if _, err := os.Stat(filepath.Join(md, modelLibrary)); err != nil {
 		return StatusLauncherError, fmt.Errorf("model directory %s has no %s (run `make model`)", md, modelLibrary)
 	}
+	target, err := TargetFor(o.Arch)
+	if err != nil {
+		return StatusLauncherError, err
+	}
 	loader := o.Loader
 	if loader == "" {
-		loader = defaultLoader
+		loader = target.Loader
+	} else {
+		target.Emulator, target.Env = nil, nil
 	}
 
 	runDir, err := os.MkdirTemp("", "genode-run-"+c.Name+"-")
@@ -106,9 +113,10 @@ func (c *Component) Run(ctx context.Context, o RunOptions) (int, error) {
 		}
 	}()
 
-	cmd := exec.Command(loader, "--library-path", md, c.Binary)
+	args := append(append([]string{}, target.Emulator...), loader, "--library-path", md, c.Binary)
+	cmd := exec.Command(args[0], args[1:]...)
 	cmd.ExtraFiles = terms
-	cmd.Env = []string{envModelConfig + "=" + flat}
+	cmd.Env = append([]string{envModelConfig + "=" + flat}, target.Env...)
 	// The model resolves every path in the VFS view; a host-relative path
 	// would land in this empty directory.
 	cmd.Dir = runDir
@@ -223,8 +231,8 @@ func exitStatus(err error) (int, error) {
 }
 
 // FindModelDir finds the model libraries: $GENODE_MODEL_DIR, else
-// _build/model of the repository holding the running executable (it lives
-// in _build/bin) or the current directory.
+// _build/model (ModelDirName) of the repository holding the running
+// executable (it lives in _build/bin) or the current directory.
 func FindModelDir() (string, error) {
 	if d := os.Getenv(envModelDir); d != "" {
 		return d, nil
@@ -242,11 +250,11 @@ func FindModelDir() (string, error) {
 	for _, s := range starts {
 		for d := s; ; d = filepath.Dir(d) {
 			if filepath.Base(d) == "_build" {
-				if fi, err := os.Stat(filepath.Join(d, "model")); err == nil && fi.IsDir() {
-					return filepath.Join(d, "model"), nil
+				if fi, err := os.Stat(filepath.Join(d, ModelDirName())); err == nil && fi.IsDir() {
+					return filepath.Join(d, ModelDirName()), nil
 				}
 			}
-			m := filepath.Join(d, "_build", "model")
+			m := filepath.Join(d, "_build", ModelDirName())
 			if _, err := os.Stat(filepath.Join(d, "go.work")); err == nil {
 				return m, nil
 			}

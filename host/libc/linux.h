@@ -6,6 +6,10 @@
 #define MODEL_LINUX_H
 
 #define LX_EAGAIN 11
+#define LX_EXDEV 18
+#define LX_ENOTDIR 20
+#define LX_ENOSYS 38
+#define LX_ELOOP 40
 #define LX_EINPROGRESS 115
 #define LX_F_SETFD 2
 #define LX_F_GETFL 3
@@ -33,10 +37,17 @@
 #define LX_O_TRUNC 01000
 #define LX_O_APPEND 02000
 #define LX_O_NONBLOCK 04000
+/* arm64 (asm-generic) swaps the O_DIRECTORY/O_NOFOLLOW bits with O_DIRECT/O_LARGEFILE */
+#if defined(__aarch64__)
+#define LX_O_DIRECTORY 040000
+#define LX_O_NOFOLLOW 0100000
+#else
 #define LX_O_DIRECTORY 0200000
 #define LX_O_NOFOLLOW 0400000
+#endif
 #define LX_O_CLOEXEC 02000000
 #define LX_O_PATH 010000000
+#define LX_AT_FDCWD (-100)
 #define LX_AT_SYMLINK_NOFOLLOW 0x100
 #define LX_AT_REMOVEDIR 0x200
 #define LX_AT_EMPTY_PATH 0x1000
@@ -47,6 +58,16 @@
 #define LX_POLLNVAL 0x20
 struct lx_pollfd { int fd; short events, revents; };
 struct lx_timespec { long tv_sec, tv_nsec; };
+/* fstat/newfstatat: x86_64 has its own layout (144 bytes); arm64 the asm-generic one (128 bytes) */
+#if defined(__aarch64__)
+struct lx_stat {
+	unsigned long st_dev, st_ino;
+	unsigned st_mode, st_nlink, st_uid, st_gid;
+	unsigned long st_rdev, pad1; long st_size; int st_blksize, pad2; long st_blocks;
+	struct lx_timespec st_atim, st_mtim, st_ctim;
+	unsigned unused[2];
+};
+#else
 struct lx_stat {
 	unsigned long st_dev, st_ino, st_nlink;
 	unsigned st_mode, st_uid, st_gid, pad0;
@@ -54,5 +75,6 @@ struct lx_stat {
 	struct lx_timespec st_atim, st_mtim, st_ctim;
 	long unused[3];
 };
+#endif
 
 #endif

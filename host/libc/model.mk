@@ -11,6 +11,7 @@ SRC     := $(TOP)/host/libc
 OUT     := $(TOP)/_build/model
 OBJ     := $(OUT)/obj
 CC      ?= gcc
+NM      ?= nm
 GO      ?= go
 CFLAGS  := -O2 -g -fPIC -Wall -Wextra -Wno-unused-parameter -Wno-builtin-declaration-mismatch -D_GNU_SOURCE \
            -fno-stack-protector -I$(SRC) -I$(TOP)/host/include
@@ -34,7 +35,7 @@ CFLAGS_model_mem := -fno-builtin
 
 # strong global definitions only: a weak fallback does not count as an implementation
 $(OUT)/libc.defined: $(OBJS)
-	nm -g --defined-only --format=posix $(OBJS) | awk 'NF >= 2 && $$2 ~ /^[TDBR]$$/ { print $$1 }' | sort -u > $@
+	$(NM) -g --defined-only --format=posix $(OBJS) | awk 'NF >= 2 && $$2 ~ /^[TDBR]$$/ { print $$1 }' | sort -u > $@
 
 $(OUT)/libc.ver: $(OUT)/libc.defined $(TOP)/syscalls/table.tsv $(SRC)/abi-neutral.txt $(SRC)/not-modeled.txt \
                  $(wildcard $(TOP)/syscalls/*.go $(TOP)/syscalls/cmd/mkversion/*.go)

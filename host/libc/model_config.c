@@ -2,6 +2,7 @@
  * GENODE_MODEL_CONFIG (host/MODEL-CONFIG.md): the launcher's resolved component config, read before main.
  */
 #include "model.h"
+#include "linux.h"
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -94,7 +95,7 @@ void model_config_load(char **envp)
 	if (!path || !*path)
 		model_die(125, "model: GENODE_MODEL_CONFIG is not set: run genode binaries with genode-run");
 
-	long fd = model_sys(SYS_open, (long)path, (long)O_RDONLY, 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)path, (long)O_RDONLY, 0L);
 	if (fd < 0) model_die(125, "model: cannot open GENODE_MODEL_CONFIG file '%s'", path);
 	size_t cap = 4096, len = 0;
 	char *text = malloc(cap);
@@ -110,7 +111,7 @@ void model_config_load(char **envp)
 	text[len] = 0;
 	/* an execve's config (model_proc.c) is this image's alone: it is kept in memory, not on the host */
 	if (!strncmp(path, MODEL_EXEC_CONFIG_PREFIX, strlen(MODEL_EXEC_CONFIG_PREFIX)))
-		model_sys(SYS_unlink, (long)path);
+		model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)path, 0L);
 	model_config_text = strndup(text, len);
 	model_config_text_len = len;
 

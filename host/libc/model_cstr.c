@@ -1,7 +1,8 @@
 /*
  * ABI-neutral C-library functions Genode's libc exports too (FreeBSD string, stdlib and stdio code) and that the
  * conformance tests use; the list of exported ones is host/libc/abi-neutral.txt. Formatting is glibc's vsnprintf
- * (the same for every ABI on x86_64); output goes through the model's write(), i.e. the component's VFS.
+ * (the same for every ABI on x86_64, and on arm64: AAPCS64 va_list, quad long double); output goes through the
+ * model's write(), i.e. the component's VFS.
  * The model's units use these string functions themselves, and the two byte helpers at the end.
  * Compiled with -fno-builtin -fno-tree-loop-distribute-patterns so the loops stay loops.
  */

@@ -13,12 +13,47 @@
 #include <sys/mman.h>
 #include <string.h>
 
+#if defined(__aarch64__)
+/*
+ * arm64 has no x86 error code: the kernel's ESR record in the signal frame says instruction fetch (EC 0x20/0x21)
+ * or the data abort's WnR bit. qemu-user writes no ESR record; then the faulting instruction says it: a store of
+ * the load/store group (one register: opc 00, or opc x0 for SIMD&FP; otherwise L clear).
+ */
+static unsigned long fault_err(ucontext_t *uc, unsigned long ip, unsigned long addr)
+{
+	unsigned char *p = (unsigned char *)uc->uc_mcontext.__reserved;
+	unsigned char *end = p + sizeof uc->uc_mcontext.__reserved;
+	while (p + 8 <= end) {
+		unsigned magic = *(unsigned *)p, size = *(unsigned *)(p + 4);
+		if (!magic || size < 8) break;
+		if (magic == 0x45535201 && size >= 16) {   /* ESR_MAGIC */
+			unsigned long esr = *(unsigned long *)(p + 8), ec = esr >> 26;
+			if (ec == 0x20 || ec == 0x21) return 16;
+			return (ec == 0x24 || ec == 0x25) && (esr & 64) ? 2 : 0;
+		}
+		p += size;
+	}
+	if (addr == ip) return 16;
+	unsigned insn = *(unsigned *)ip;
+	if ((insn & 0x0a000000) != 0x08000000) return 0;                       /* not a load or store */
+	if ((insn & 0x38000000) == 0x38000000)                                   /* one register */
+		return (insn & ((insn & 0x04000000) ? 0x00400000 : 0x00c00000)) ? 0 : 2;
+	return (insn & 0x00400000) ? 0 : 2;                                      /* pair, exclusive, vector */
+}
+#endif
+
 static void fault(int sig, siginfo_t *info, void *ctx)
 {
 	ucontext_t *uc = ctx;
+	/* the x86 error code's bits: 2 a write, 16 an instruction fetch */
+#if defined(__aarch64__)
+	unsigned long ip = (unsigned long)uc->uc_mcontext.pc;
+	unsigned long err = sig == SIGSEGV || sig == SIGBUS ? fault_err(uc, ip, (unsigned long)info->si_addr) : 0;
+#else
 	unsigned long ip = (unsigned long)uc->uc_mcontext.gregs[REG_RIP];
-	unsigned long addr = (unsigned long)info->si_addr;
 	unsigned long err = (unsigned long)uc->uc_mcontext.gregs[REG_ERR];
+#endif
+	unsigned long addr = (unsigned long)info->si_addr;
 	const char *thread = model_cur ? model_cur->name : "ep";
 	char buf[512];
 	int n;

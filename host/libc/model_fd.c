@@ -857,7 +857,7 @@ static long do_fstatfs(void *p)
 	if (!f) return err;
 	if (!a->buf) return -FB_EFAULT;
 	if (f->kind == MODEL_FD_SOCKET || f->kind == MODEL_FD_KQUEUE) return -IO_FAIL_NOERRNO;
-	mset(a->buf, 0, 2344);                         /* sizeof(struct statfs), FreeBSD 12 amd64 */
+	mset(a->buf, 0, 2344);                         /* sizeof(struct statfs), FreeBSD 12 (amd64, arm64) */
 	*(uint64_t *)((char *)a->buf + 8) = 0x20;      /* f_flags = MNT_UNION */
 	return 0;
 }

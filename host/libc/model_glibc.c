@@ -2,7 +2,8 @@
  * The host's glibc underneath the model: the functions the model builds on (real threads, the host's fork,
  * waitpid and posix_spawn for the launcher's tools, number parsing, formatting), found with dlsym(RTLD_NEXT)
  * because the model's exported names shadow glibc's; and the model's own formatting (snprintf_int) over
- * glibc's vsnprintf, which formats the same for every ABI on x86_64.
+ * glibc's vsnprintf, which formats the same for every ABI on x86_64, and on arm64 (AAPCS64 va_list, quad long
+ * double on Linux and FreeBSD alike).
  */
 #include "model.h"
 #include <dlfcn.h>

@@ -463,19 +463,20 @@ int fork(void)
 	int r = glibc.fork();
 	if (r < 0) { if (mfd >= 0) model_sys(SYS_close, mfd); return model_errno(model_errno_from_linux(-r)); }
 	if (r == 0) {
-		/* hosted by the component: ends with it (PR_SET_PDEATHSIG) */
-		model_sys(SYS_prctl, 1L, 9L);
 		child_exit_slot = slot;
 		child_exit_fd = (int)mfd;
 		model_pid = pid;
 		children = NULL;
 		pid_cnt = 0;
+		/* before PR_SET_PDEATHSIG, which follows the forking thread: this one may end before the line is out */
 		if (!me->is_main) {
 			model_error("model: fork called on thread '%s': the forked child resumes the main thread's "
 			            "context with another thread's stack (libc/fork.cc, kernel.cc); ending the child", me->name);
 			model_exit_hook(139);
 			model_sys(SYS_exit_group, 139L);
 		}
+		/* hosted by the component: ends with it (PR_SET_PDEATHSIG; the main thread lives as long) */
+		model_sys(SYS_prctl, 1L, 9L);
 		model_mem_after_fork_child();
 		model_threads_after_fork_child();
 		model_fd_after_fork_child();
@@ -589,7 +590,7 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 			model_warning("execve: executable binary '%s' does not exist", filename);
 			return model_errno(FB_ENOENT);
 		}
-		long fd = model_sys(SYS_open, (long)host, 0L, 0L);
+		long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)host, 0L, 0L);
 		char head[256];
 		long n = fd >= 0 ? model_sys(SYS_read, fd, (long)head, (long)sizeof head - 1) : -1;
 		if (fd >= 0) model_sys(SYS_close, fd);
@@ -672,7 +673,8 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	char cfg_path[128];
 	snprintf_int(cfg_path, sizeof cfg_path, MODEL_EXEC_CONFIG_PREFIX "%ld.%lu", model_sys(SYS_getpid),
 	             (unsigned long)model_uptime_us());
-	long fd = model_sys(SYS_open, (long)cfg_path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC), 0600L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)cfg_path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC),
+	                    0600L);
 	if (fd < 0) { model_error("model: execve: cannot write %s", cfg_path); return model_errno(FB_EACCES); }
 	model_sys(SYS_write, fd, (long)cfg.p, (long)cfg.len);
 	model_sys(SYS_close, fd);
@@ -688,13 +690,20 @@ int execve(const char *filename, char *const argv[], char *const envp[])
 	snprintf_int(cv, strlen(cfg_path) + 32, "GENODE_MODEL_CONFIG=%s", cfg_path);
 	lenv[k++] = cv;
 	char loader[4096];
-	long ln = model_sys(SYS_readlink, (long)"/proc/self/exe", (long)loader, (long)sizeof loader - 1);
+	long ln = model_sys(SYS_readlinkat, (long)LX_AT_FDCWD, (long)"/proc/self/exe", (long)loader,
+	                    (long)sizeof loader - 1);
 	if (ln < 0) return model_errno(FB_EACCES);
 	loader[ln] = 0;
-	char *largv[] = { loader, (char *)"--library-path", lib_dir, host, NULL };
-	long r = model_sys(SYS_execve, (long)loader, (long)largv, (long)lenv);
-	model_sys(SYS_unlink, (long)cfg_path);
-	model_sys(SYS_unlink, (long)ram_path);
+	/* under qemu-user (GENODE_MODEL_EMULATOR, host/launch/arch.go) the kernel cannot run the loader itself */
+	char *emu = NULL;
+	for (size_t i = 0; i < ne; i++)
+		if (!strncmp(model_host_envp[i], "GENODE_MODEL_EMULATOR=", 22) && model_host_envp[i][22])
+			emu = model_host_envp[i] + 22;
+	char *largv[] = { emu, loader, (char *)"--library-path", lib_dir, host, NULL };
+	char **lv = emu ? largv : largv + 1;
+	long r = model_sys(SYS_execve, (long)lv[0], (long)lv, (long)lenv);
+	model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)cfg_path, 0L);
+	model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)ram_path, 0L);
 	model_error("model: execve of the loader failed (%ld)", r);
 	return model_errno(FB_EACCES);
 }

@@ -12,6 +12,21 @@ long model_sys(long nr, ...)
 	long a1 = va_arg(ap, long), a2 = va_arg(ap, long), a3 = va_arg(ap, long);
 	long a4 = va_arg(ap, long), a5 = va_arg(ap, long), a6 = va_arg(ap, long);
 	va_end(ap);
+#if defined(__aarch64__)
+	/* arm64: number in x8, arguments in x0-x5, result in x0 */
+	register long x8 __asm__("x8") = nr;
+	register long x0 __asm__("x0") = a1;
+	register long x1 __asm__("x1") = a2;
+	register long x2 __asm__("x2") = a3;
+	register long x3 __asm__("x3") = a4;
+	register long x4 __asm__("x4") = a5;
+	register long x5 __asm__("x5") = a6;
+	__asm__ volatile("svc #0"
+	                 : "+r"(x0)
+	                 : "r"(x8), "r"(x1), "r"(x2), "r"(x3), "r"(x4), "r"(x5)
+	                 : "memory", "cc");
+	return x0;
+#else
 	register long r10 __asm__("r10") = a4;
 	register long r8  __asm__("r8")  = a5;
 	register long r9  __asm__("r9")  = a6;
@@ -21,6 +36,7 @@ long model_sys(long nr, ...)
 	                 : "a"(nr), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8), "r"(r9)
 	                 : "rcx", "r11", "memory");
 	return ret;
+#endif
 }
 
 /* Linux errno values EPERM..ERANGE (1-34) equal FreeBSD's, except 11: Linux EAGAIN, FreeBSD EDEADLK. */

@@ -35,6 +35,12 @@
 #define DEFAULT_STACK (32UL * 1024 * sizeof(long))        /* Libc::Component::stack_size() */
 #define MAX_ATTR_STACK (MODEL_STACK_SLOT_SIZE - 4 * 4096)  /* pthread_attr_setstacksize's limit */
 #define GLIBC_EXTRA (64UL * 1024)                          /* glibc's TCB/TLS at the top of a user stack */
+/* glibc's PTHREAD_STACK_MIN for a user stack: arm64 allows 64 KiB pages */
+#if defined(__aarch64__)
+#define GLIBC_STACK_MIN (128UL * 1024)
+#else
+#define GLIBC_STACK_MIN (16UL * 1024)
+#endif
 
 __thread struct model_thread *model_cur;
 
@@ -159,6 +165,22 @@ uintptr_t model_alloc_secondary_stack(const char *name, size_t size)
 void model_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg)
 {
 	top &= ~15UL;
+#if defined(__aarch64__)
+	/* arm64: the old sp lives in callee-saved x19; fn(arg) may clobber every caller-saved register */
+	register uintptr_t x0 __asm__("x0") = (uintptr_t)arg;
+	__asm__ volatile(
+		"mov x19, sp\n\t"
+		"mov sp, %1\n\t"
+		"blr %2\n\t"
+		"mov sp, x19\n\t"
+		: "+r"(x0)
+		: "r"(top), "r"(fn)
+		: "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+		  "x16", "x17", "x18", "x19", "x30", "memory", "cc",
+		  "v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15",
+		  "v16", "v17", "v18", "v19", "v20", "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29",
+		  "v30", "v31");
+#else
 	__asm__ volatile(
 		"mov %%rsp, %%rbx\n\t"
 		"mov %0, %%rsp\n\t"
@@ -170,6 +192,7 @@ void model_call_on_stack(uintptr_t top, void (*fn)(void *), void *arg)
 		: "rbx", "rax", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory", "cc",
 		  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
 		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+#endif
 }
 
 void model_threads_init(void)
@@ -556,7 +579,9 @@ int pthread_create(struct model_thread **thread, struct pthread_attr *const *att
 
 	long glibc_attr[8];
 	glibc.pthread_attr_init(glibc_attr);
-	glibc.pthread_attr_setstack(glibc_attr, (void *)t->map_lo, t->map_hi - t->map_lo);
+	/* a smaller stack is refused; glibc is told of more, whose lower part stays the slot's unmapped reservation */
+	uintptr_t lo = t->map_hi - t->map_lo < GLIBC_STACK_MIN ? t->map_hi - GLIBC_STACK_MIN : t->map_lo;
+	glibc.pthread_attr_setstack(glibc_attr, (void *)lo, t->map_hi - lo);
 	int r = glibc.pthread_create(&t->real, glibc_attr, thread_trampoline, t);
 	glibc.pthread_attr_destroy(glibc_attr);
 	if (r != 0) {

@@ -210,7 +210,7 @@ static int host_root(const struct model_vfs_node *n)
 		for (size_t k = 0; k < model_cfg.n_vfs; k++) host_roots[k] = -1;
 	}
 	if (host_roots[i] < 0 && n->host) {
-		long r = model_sys(SYS_openat, -100L, (long)n->host,
+		long r = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)n->host,
 		                   (long)(LX_O_PATH | LX_O_DIRECTORY | LX_O_CLOEXEC), 0L);
 		if (r < 0) {
 			model_error("fs: host directory %s not accessible", n->host);
@@ -221,16 +221,60 @@ static int host_root(const struct model_vfs_node *n)
 	return host_roots[i];
 }
 
+/*
+ * openat2's resolution for a kernel without it (Linux before 5.6, qemu-user before 9.0): one component at a
+ * time, none followed; the same results (a symlink anywhere: ELOOP, a path above the root: EXDEV).
+ */
+static long host_walk(int root, const char *rel, int lxflags, int mode)
+{
+	char path[VFS_PATH_MAX];
+	model_strlcpy(path, rel, sizeof path);
+	if (path[0] == '/') return -LX_EXDEV;
+	long cur = root;
+	int depth = 0;
+	char *p = path;
+	for (;;) {
+		char *e = strchr(p, '/');
+		while (e && e[1] == '/') *e++ = 0;
+		if (e) *e = 0;
+		int last = !e || !e[1];
+		const char *c = *p ? p : ".";
+		if (!strcmp(c, "..") && depth == 0) { if (cur != root) model_sys(SYS_close, cur); return -LX_EXDEV; }
+		depth += !strcmp(c, "..") ? -1 : strcmp(c, ".") ? 1 : 0;
+		long fl = (last ? lxflags : LX_O_PATH | LX_O_DIRECTORY) | LX_O_NOFOLLOW | LX_O_CLOEXEC;
+		long fd = model_sys(SYS_openat, cur, (long)c, fl, last ? (long)mode : 0L);
+		struct lx_stat st;
+		/* an O_PATH open with O_NOFOLLOW yields the link itself; openat2 refuses it unless asked */
+		int link = (fd >= 0 && (fl & LX_O_PATH) && (!last || !(lxflags & LX_O_NOFOLLOW)) &&
+		            model_sys(SYS_fstat, fd, (long)&st) == 0 && (st.st_mode & 0170000) == 0120000) ||
+		           (fd == -LX_ENOTDIR && model_sys(SYS_newfstatat, cur, (long)c, (long)&st,
+		                                           (long)LX_AT_SYMLINK_NOFOLLOW) == 0 &&
+		            (st.st_mode & 0170000) == 0120000);
+		if (link && fd >= 0) model_sys(SYS_close, fd);
+		if (cur != root) model_sys(SYS_close, cur);
+		if (link) return -LX_ELOOP;
+		if (fd < 0 || last) return fd;
+		cur = fd;
+		p = e + 1;
+	}
+}
+
 static long host_openat(const struct model_vfs_node *n, const char *rel, int lxflags, int mode)
 {
+	static int no_openat2;
 	int root = host_root(n);
 	if (root < 0) return -FB_ENOENT;
 	struct lx_open_how how = { (uint64_t)(lxflags | LX_O_CLOEXEC), (uint64_t)mode,
 	                           LX_RESOLVE_BENEATH | LX_RESOLVE_NO_SYMLINKS | LX_RESOLVE_NO_MAGICLINKS };
 	if (lxflags & LX_O_PATH) how.mode = 0;
 	if (!(lxflags & LX_O_CREAT)) how.mode = 0;
-	return model_sys_result(model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
-	                               (long)sizeof how));
+	long r = no_openat2 ? -LX_ENOSYS : model_sys(SYS_openat2, (long)root, (long)(rel[0] ? rel : "."), (long)&how,
+	                                             (long)sizeof how);
+	if (r == -LX_ENOSYS) {
+		no_openat2 = 1;
+		r = host_walk(root, rel, lxflags, (int)how.mode);
+	}
+	return model_sys_result(r);
 }
 
 /* the parent directory of rel as an O_PATH fd, and the last element */
@@ -374,7 +418,7 @@ static char *slurp_host(const char *host, size_t *len)
 {
 	*len = 0;
 	if (!host) return 0;
-	long fd = model_sys(SYS_open, (long)host, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)host, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
 	if (fd < 0) { model_error("cannot read %s", host); return 0; }
 	struct lx_stat st;
 	model_sys(SYS_fstat, fd, (long)&st);
@@ -525,7 +569,7 @@ static void term_size(const struct model_vfs_node *n, struct term *t, unsigned *
 	if (!hp || strlen(hp) + 6 > VFS_PATH_MAX) return;
 	char sp[VFS_PATH_MAX], text[32];
 	snprintf_int(sp, sizeof sp, "%s.size", hp);
-	long fd = model_sys(SYS_openat, -100L /* AT_FDCWD */, (long)sp, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)sp, (long)(LX_O_RDONLY | LX_O_CLOEXEC), 0L);
 	if (fd < 0) return;
 	long len = model_sys(SYS_read, fd, (long)text, (long)sizeof text - 1);
 	model_sys(SYS_close, fd);
@@ -1384,7 +1428,8 @@ static void ram_save_node(struct wbuf *w, const struct ram_node *r)
 int model_vfs_ram_save(const char *path)
 {
 	if (!ram_roots) return -1;
-	long fd = model_sys(SYS_open, (long)path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC), 0600L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)path, (long)(LX_O_WRONLY | LX_O_CREAT | LX_O_TRUNC),
+	                    0600L);
 	if (fd < 0) return -1;
 	struct wbuf w = { (int)fd, 0 };
 	uint64_t inodes = ram_inodes;
@@ -1436,7 +1481,7 @@ static struct ram_node *ram_load_node(struct rbuf *b, struct ram_node *parent, i
 /* reads what model_vfs_ram_save wrote, then removes the host file */
 void model_vfs_ram_restore(const char *path)
 {
-	long fd = model_sys(SYS_open, (long)path, 0L, 0L);
+	long fd = model_sys(SYS_openat, (long)LX_AT_FDCWD, (long)path, 0L, 0L);
 	if (fd < 0) { model_error("model: execve: RAM file systems lost (%s)", path); return; }
 	struct lx_stat st;
 	model_sys(SYS_fstat, fd, (long)&st);
@@ -1450,7 +1495,7 @@ void model_vfs_ram_restore(const char *path)
 		got += (size_t)r;
 	}
 	model_sys(SYS_close, fd);
-	model_sys(SYS_unlink, (long)path);
+	model_sys(SYS_unlinkat, (long)LX_AT_FDCWD, (long)path, 0L);
 	struct rbuf b = { buf, buf + got, 0 };
 	uint64_t inodes; r_get(&b, &inodes, 8);
 	if (!ram_roots) {

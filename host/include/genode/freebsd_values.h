@@ -1,7 +1,8 @@
 /*
- * FreeBSD 12 (amd64) values of Genode's libc ABI (repos/libports/include/libc), written once for both sides:
- * the conformance programs get them under their own names (genode/libc.h, io.h, db.h), the model of the libc
- * (host/libc/freebsd.h) with an FB_ prefix, beside the host's headers that give the same names Linux values.
+ * FreeBSD 12 values of Genode's libc ABI (repos/libports/include/libc; the same on amd64 and arm64), written once
+ * for both sides: the conformance programs get them under their own names (genode/libc.h, io.h, db.h), the model
+ * of the libc (host/libc/freebsd.h) with an FB_ prefix, beside the host's headers that give the same names Linux
+ * values.
  * Each list is X(NAME, VALUE); FREEBSD_NAME and FREEBSD_FB_NAME make enumerators of it.
  */
 #ifndef GENODE_FREEBSD_VALUES_H

@@ -1,7 +1,7 @@
 /*
- * FreeBSD 12.0 (amd64) file, directory, pipe, socket and readiness interface of Genode's libc, for the model's
- * conformance tests (the part genode/libc.h does not carry). Values from FreeBSD 12's sys/{fcntl,poll,event,
- * socket,filio,ttycom}.h and netinet/{in,tcp}.h as Genode ships them.
+ * FreeBSD 12.0 (amd64 and arm64 alike) file, directory, pipe, socket and readiness interface of Genode's libc, for
+ * the model's conformance tests (the part genode/libc.h does not carry). Values from FreeBSD 12's
+ * sys/{fcntl,poll,event,socket,filio,ttycom}.h and netinet/{in,tcp}.h as Genode ships them.
  */
 #ifndef GENODE_IO_H
 #define GENODE_IO_H

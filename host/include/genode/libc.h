@@ -1,7 +1,8 @@
 /*
- * FreeBSD 12.0 (amd64) ABI as seen by programs linked against Genode's libc.lib.so: the constants, types and
- * prototypes the model's conformance tests use. Values follow FreeBSD 12's headers as Genode ships them
- * (repos/libports/include/libc, lib/symbols/libc); pthread types are pointers as in Genode's libc.
+ * FreeBSD 12.0 (amd64, arm64) ABI as seen by programs linked against Genode's libc.lib.so: the constants, types
+ * and prototypes the model's conformance tests use (the two 64-bit ABIs differ only where marked). Values follow
+ * FreeBSD 12's headers as Genode ships them (repos/libports/include/libc, lib/symbols/libc); pthread types are
+ * pointers as in Genode's libc.
  * Tests are built with -nostdlib and include only this header (and genode/io.h, genode/db.h); the values are
  * those of freebsd_values.h, which the model uses too.
  */
@@ -66,7 +67,7 @@ struct timespec { time_t tv_sec; long tv_nsec; };
 struct timeval  { time_t tv_sec; suseconds_t tv_usec; };
 struct timezone { int tz_minuteswest; int tz_dsttime; };
 
-/* FreeBSD 12 "ino64" layout, 224 bytes on amd64 */
+/* FreeBSD 12 "ino64" layout, 224 bytes on amd64 and arm64 */
 struct stat {
 	dev_t     st_dev;
 	ino_t     st_ino;
@@ -134,7 +135,12 @@ struct sigaction {
 #define SIG_UNBLOCK 2
 #define SIG_SETMASK 3
 typedef struct { void *ss_sp; size_t ss_size; int ss_flags; } stack_t;
+/* machine/_limits.h: arm64's signal frame is larger */
+#if defined(__aarch64__)
+#define MINSIGSTKSZ 4096
+#else
 #define MINSIGSTKSZ 2048
+#endif
 #define SIGSTKSZ (MINSIGSTKSZ + 32768)
 
 /* ---- sys/wait.h ---- */
