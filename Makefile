@@ -268,7 +268,7 @@ e2e: model host-tools toolchain  ## genode programs on the model: os, time, cryp
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: modules syscalls-check toolchain unit-tests test-model dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test
+test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test
 
 demo:  ## the product's first impression: builds what it needs, then docker push, docker run of a genode hello and a server queried over HTTP, on the model (DEMO_KEEP=1 keeps the stack)
 	@build/demo.sh
