@@ -220,6 +220,8 @@ void model_funnel_serve(void);
 void model_ram_charge(size_t bytes, const char *what);
 void model_ram_release(size_t bytes);
 void model_mem_init_quota(void);
+void model_mem_prefork(void);           /* around fork: the heap and mmap registry held */
+void model_mem_postfork(void);
 void model_mem_after_fork_child(void);
 void *model_raw_alloc(size_t size);   /* Linux pages for the model's own bookkeeping (not charged) */
 

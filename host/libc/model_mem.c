@@ -231,6 +231,8 @@ static volatile int rlock;
 
 static void lock(void) { while (__atomic_exchange_n(&rlock, 1, __ATOMIC_ACQUIRE)) model_sys(SYS_sched_yield); }
 static void unlock(void) { __atomic_store_n(&rlock, 0, __ATOMIC_RELEASE); }
+static void mlock_take(void);   /* malloc's, below */
+static void mlock_give(void);
 
 static struct region *region_take(uintptr_t start)
 {
@@ -340,10 +342,16 @@ int madvise(void *addr, size_t len, int advice)
 	return model_errno(FB_ENOSYS);
 }
 
+/* fork copies the heap and the mmap registry: the forking thread holds both locks across it, so that the copy
+ * is not caught half-way through another thread's malloc or mmap and the child does not wait for a lock whose
+ * holder does not exist there */
+void model_mem_prefork(void) { lock(); mlock_take(); }
+void model_mem_postfork(void) { mlock_give(); unlock(); }
+
 /* The forked child does not get anonymous mmap memory (libc/fork.cc copies heap, data and the caller's stack). */
 void model_mem_after_fork_child(void)
 {
-	lock();
+	mlock_give();   /* taken by model_mem_prefork, in the parent */
 	struct region *r = regions, *keep = NULL;
 	regions = NULL;
 	while (r) {

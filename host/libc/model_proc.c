@@ -460,7 +460,9 @@ int fork(void)
 	                                               mfd >= 0 ? (long)MAP_SHARED : (long)(MAP_SHARED | MAP_ANONYMOUS),
 	                                               mfd, 0L);
 	int pid = ++pid_cnt;
+	model_mem_prefork();
 	int r = glibc.fork();
+	if (r != 0) model_mem_postfork();
 	if (r < 0) { if (mfd >= 0) model_sys(SYS_close, mfd); return model_errno(model_errno_from_linux(-r)); }
 	if (r == 0) {
 		child_exit_slot = slot;
@@ -470,6 +472,7 @@ int fork(void)
 		pid_cnt = 0;
 		/* before PR_SET_PDEATHSIG, which follows the forking thread: this one may end before the line is out */
 		if (!me->is_main) {
+			model_mem_postfork();
 			model_error("model: fork called on thread '%s': the forked child resumes the main thread's "
 			            "context with another thread's stack (libc/fork.cc, kernel.cc); ending the child", me->name);
 			model_exit_hook(139);
