@@ -79,10 +79,11 @@ model:                ## the model of Genode's libc: _build/model/libc.lib.so, p
 model-arm64:          ## the model for genode/arm64: _build/model-arm64/libc.lib.so, posix.lib.so (aarch64-linux-gnu-gcc)
 	$(MAKE) -f host/libc/model.mk OUT=$(TOP)/_build/model-arm64 CC=aarch64-linux-gnu-gcc NM=aarch64-linux-gnu-nm
 
-host-tools: modules   ## genode-run, go_genode_amd64_exec, genode-init, genode-nic-router
+host-tools: modules   ## genode-run, go_genode_amd64_exec and go_genode_arm64_exec, genode-init, genode-nic-router
 	@mkdir -p _build/bin
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
 	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
+	go build -o _build/bin/go_genode_arm64_exec genodego/host/cmd/go_genode_arm64_exec
 	go build -o _build/bin/genode-init genodego/host/cmd/genode-init
 	go build -o _build/bin/genode-nic-router genodego/host/cmd/genode-nic-router
 	go build -o _build/bin/genode-ldcheck genodego/host/cmd/genode-ldcheck

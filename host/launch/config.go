@@ -3,7 +3,7 @@
 // (host/MODEL-CONFIG.md) and runs the component's binary on the model
 // libraries through the host's dynamic loader.
 //
-// genode-run and go_genode_amd64_exec are thin commands over this package.
+// genode-run and go_genode_$GOARCH_exec are thin commands over this package.
 package launch
 
 import (

@@ -12,7 +12,7 @@ import (
 )
 
 // GoExec describes a run of `go test`/`go run` output through
-// go_genode_amd64_exec: a binary, its arguments, the package directory it
+// go_genode_$GOARCH_exec: a binary, its arguments, the package directory it
 // runs in, the GOROOT its tests read testdata from, and the host environment
 // to take GO* and friends from.
 type GoExec struct {
@@ -226,7 +226,7 @@ func GoExecComponent(g GoExec, strict bool) (*Component, error) {
 		return nil, err
 	}
 	start := g.Config()
-	c, err := Resolve(start, Options{File: "(go_genode_amd64_exec)", Dir: g.PkgDir, Strict: strict})
+	c, err := Resolve(start, Options{File: "(go_genode_" + Arch() + "_exec)", Dir: g.PkgDir, Strict: strict})
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 
 // The skip list (test/genode-skips.txt, parsed by package genodego/host/skips)
 // names the tests that cannot pass on Genode, each with its Genode reason.
-// go_genode_amd64_exec applies it to every test binary it runs (a run whose
+// go_genode_$GOARCH_exec applies it to every test binary it runs (a run whose
 // arguments hold a -test.* flag): the package's names become a -test.skip
 // pattern, joined with a -test.skip the go command passed on, so `go test`
 // honours the list without any test being edited.

@@ -6,7 +6,6 @@ package runtime
 
 import (
 	"internal/abi"
-	"internal/goarch"
 	"unsafe"
 )
 
@@ -64,7 +63,7 @@ var genodeForkS genodeForkState
 // Assembly, C ABI (exec_genode_$GOARCH.s).
 func genodeForkInit() // called by genodeMain before the runtime starts
 func genodePump()     // the main thread's loop
-func genodeForkAsk()  // libcCall target: DI = *genodeForkArgs
+func genodeForkAsk()  // libcCall target: the first argument is *genodeForkArgs
 
 type genodeForkArgs struct {
 	req   uintptr
@@ -72,18 +71,12 @@ type genodeForkArgs struct {
 	errno int64
 }
 
-// genodeForkServed: the main-thread side exists on amd64 only so far.
-const genodeForkServed = goarch.IsAmd64 == 1
-
 // syscall_genodeFork forks on the main thread for package syscall's
 // forkExec (which holds ForkLock) and returns the child's pid, or -1
 // and fork's errno. req points at a genodeForkReq in malloc'd memory.
 //
 //go:linkname syscall_genodeFork syscall.runtime_genodeFork
 func syscall_genodeFork(req unsafe.Pointer) (pid int, errno uintptr) {
-	if !genodeForkServed {
-		return -1, _ENOSYS
-	}
 	args := genodeForkArgs{req: uintptr(req)}
 	entersyscallblock()
 	libcCall(unsafe.Pointer(abi.FuncPCABI0(genodeForkAsk)), unsafe.Pointer(&args))

@@ -89,14 +89,30 @@ forked:
 	// The forked child: only libc calls on the request, which lies in
 	// the malloc heap the child got a copy of. BX = the request,
 	// R12 = its nfd, R13 = the error pipe, R15 = the next free fd above
-	// the plan (as exec_libc2.go does it). 16(SP) is the loop index.
+	// every fd of the plan (as exec_libc2.go computes it). 16(SP) is
+	// the loop index.
 child:
 	MOVQ	runtime·genodeForkS+genodeForkState_req(SB), BX
 	MOVQ	genodeForkReq_nfd(BX), R12
 	MOVQ	genodeForkReq_errfd(BX), R13
+	// R15 = max(nfd, every fd of the plan + 1): pass 1's copies land
+	// there and must not overwrite a descriptor pass 2 still needs.
 	MOVQ	R12, R15
+	MOVQ	genodeForkReq_fds(BX), DX
+	XORL	CX, CX
+maxloop:
+	CMPQ	CX, R12
+	JGE	maxdone
+	MOVLQSX	(DX)(CX*4), AX
+	CMPQ	AX, R15
+	JLT	maxnext
+	LEAQ	1(AX), R15
+maxnext:
+	INCQ	CX
+	JMP	maxloop
+maxdone:
 	// Move the error pipe above the plan.
-	CMPQ	R13, R12
+	CMPQ	R13, R15
 	JGE	pass1
 	MOVL	R13, DI
 	MOVL	R15, SI

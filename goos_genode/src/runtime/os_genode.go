@@ -19,9 +19,8 @@ import (
 // (sys_genode_$GOARCH.s), not asm_$GOARCH.s's main: it saves argc/argv,
 // starts genodeRt0 on a new pthread, which enters rt0_go there as if C
 // had called main, and then keeps the main thread waiting inside the
-// libc: in pthread_cond_wait on amd64 (genodePump, exec_genode_amd64.s),
-// where it also forks on request, and in poll() on arm64, where fork is
-// not served yet. It also forwards emulated signals, see sigtramp.
+// libc, in pthread_cond_wait (genodePump, exec_genode_$GOARCH.s), where
+// it also forks on request. It also forwards emulated signals, see sigtramp.
 // The program ends through exit() from a Go thread.
 
 // genodeMain is not declared in Go: a cgo-exported function must not

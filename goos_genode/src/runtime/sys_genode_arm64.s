@@ -22,8 +22,9 @@ TEXT runtime·genodeMain(SB),NOSPLIT|NOFRAME,$0
 	MOVD	R3, runtime·genodeArgc(SB)
 	MOVD	R1, runtime·genodeArgv(SB)
 	MOVD	R2, runtime·genodeEnvp(SB)
-	// Locals: 0(RSP) pthread_attr_t, 8(RSP) pthread_t, 16(RSP) a byte.
+	// Locals: 0(RSP) pthread_attr_t, 8(RSP) pthread_t.
 	SUB	$32, RSP
+	BL	runtime·genodeForkInit(SB)
 	MOVD	RSP, R0
 	BL	runtime·libc_pthread_attr_init_trampoline(SB)
 	CBNZW	R0, fail
@@ -37,25 +38,9 @@ TEXT runtime·genodeMain(SB),NOSPLIT|NOFRAME,$0
 	MOVD	ZR, R3
 	BL	runtime·libc_pthread_create_trampoline(SB)
 	CBNZW	R0, fail
-pump:
-	// poll(NULL, 0, -1) blocks in the libc kernel, serving the other
-	// threads' I/O, and returns EINTR once an emulated signal ran
-	// its handler (sigtramp) on this thread.
-	MOVD	ZR, R0
-	MOVD	ZR, R1
-	MOVW	$-1, R2
-	BL	runtime·libc_poll_trampoline(SB)
-	MOVD	runtime·sigPending(SB), R3
-	CBZ	R3, pump
-	// Wake the netpoller, which delivers pending signals.
-	MOVW	runtime·sigKickFd(SB), R0
-	CMP	$0, R0
-	BLT	pump
-	ADD	$16, RSP, R1
-	MOVB	ZR, (R1)
-	MOVD	$1, R2
-	BL	runtime·libc_write_trampoline(SB)
-	B	pump
+	// From here on the main thread serves the process from inside the
+	// libc (exec_genode_arm64.s).
+	B	runtime·genodePump(SB)
 fail:
 	MOVD	$1, R0
 	BL	runtime·libc_exit_trampoline(SB)

@@ -130,7 +130,7 @@ var causes = []*regexp.Regexp{
 	regexp.MustCompile(`^(fatal error: .*)`),
 	regexp.MustCompile(`^(panic: .*)`),
 	regexp.MustCompile(`^(SIG[A-Z]+: .*)`),
-	regexp.MustCompile(`go_genode_amd64_exec: (.*)`),
+	regexp.MustCompile(`go_genode_(?:amd64|arm64)_exec: (.*)`),
 	regexp.MustCompile(`^(signal: .*)`),
 	regexp.MustCompile(`^(exit status \d+)`),
 }
