@@ -8,6 +8,9 @@ GENODE_ENV := PATH=$(GOROOT_GENODE)/bin:$$PATH GOWORK=off GOTOOLCHAIN=local GOFL
 # The patched toolchain in our go.work: genode programs built from the pinned, patched modules.
 GENODE_WS_ENV := PATH=$(GOROOT_GENODE)/bin:$$PATH GOWORK=$(TOP)/go.work GOTOOLCHAIN=local GOFLAGS=
 export GOTOOLCHAIN := local
+# GOARCH selects the arm64 side of bench-runtime (make bench-runtime GOARCH=arm64); a variable given on the command
+# line would otherwise reach every go command of every recipe, the toolchain's make.bash included.
+unexport GOARCH GOOS
 ELFCHECK := $(TOP)/_build/bin/genode-elfcheck
 HOST_TEST_PKGS := runtime syscall os net cmd/internal/obj/x86
 # patched compiler and linker packages whose native tests take minutes: host-tests-all
@@ -15,7 +18,7 @@ HOST_TEST_PKGS_LONG := cmd/compile/internal/ssa cmd/link
 
 .PHONY: model model-arm64 host-tools test-model test-model-arm64 all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
+	std-report std-report-arm64 std-core-arm64 e2e-arm64 vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
 	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd bench-docker containerd-client-report
 
 all: toolchain
@@ -79,11 +82,12 @@ model:                ## the model of Genode's libc: _build/model/libc.lib.so, p
 model-arm64:          ## the model for genode/arm64: _build/model-arm64/libc.lib.so, posix.lib.so (aarch64-linux-gnu-gcc)
 	$(MAKE) -f host/libc/model.mk OUT=$(TOP)/_build/model-arm64 CC=aarch64-linux-gnu-gcc NM=aarch64-linux-gnu-nm
 
-host-tools: modules   ## genode-run, go_genode_amd64_exec and go_genode_arm64_exec, genode-init, genode-nic-router
+host-tools: modules   ## genode-run, go_genode_amd64_exec and go_genode_arm64_exec, go_linux_arm64_exec (qemu-user), genode-init, genode-nic-router
 	@mkdir -p _build/bin
 	go build -o _build/bin/genode-run genodego/host/cmd/genode-run
 	go build -o _build/bin/go_genode_amd64_exec genodego/host/cmd/go_genode_amd64_exec
 	go build -o _build/bin/go_genode_arm64_exec genodego/host/cmd/go_genode_arm64_exec
+	go build -o _build/bin/go_linux_arm64_exec genodego/host/cmd/go_linux_arm64_exec
 	go build -o _build/bin/genode-init genodego/host/cmd/genode-init
 	go build -o _build/bin/genode-nic-router genodego/host/cmd/genode-nic-router
 	go build -o _build/bin/genode-ldcheck genodego/host/cmd/genode-ldcheck
@@ -148,13 +152,19 @@ soak-model: modules toolchain model host-tools  ## std's os/exec, net and net/ht
 testdir-report: modules toolchain model host-tools  ## Go's GOROOT/test (cmd/internal/testdir) for genode/amd64 on the model and natively: test/results/testdir-genode-amd64.md (TESTDIR_FLAGS, e.g. -run 'TestGo/[a-c]')
 	go run genodego/test/cmd/testdirreport -root $(TOP) $(TESTDIR_FLAGS)
 
-bench-runtime: modules toolchain model host-tools  ## genode/native benchmark ratios against the port's goals
+bench-runtime: modules toolchain model $(if $(filter arm64,$(GOARCH)),model-arm64) host-tools  ## genode/native benchmark ratios against the port's goals (GOARCH=arm64: both under qemu-user; needs make model-arm64)
 	@[ -x _build/bin/benchstat ] || GOBIN=$(TOP)/_build/bin GOWORK=off GOFLAGS= go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) \
 		|| echo "bench-runtime: no benchstat; ratios computed without it"
-	go run genodego/test/cmd/benchruntime -root $(TOP) $(BENCH_FLAGS)
+	go run genodego/test/cmd/benchruntime -root $(TOP) -arch $(or $(GOARCH),amd64) $(BENCH_FLAGS)
 
 std-core: modules toolchain model host-tools  ## the core std packages on genode/amd64 (test/std-core.txt): each passes (at most 2 flaky) or is marked open
 	go run genodego/test/cmd/stdreport -root $(TOP) -native=false -retries 1 -core test/std-core.txt -o _build/reports/std-core.md
+
+std-core-arm64: modules toolchain model-arm64 host-tools  ## CI's small core list on genode/arm64 under qemu-user (test/std-core-arm64.txt), the same gate as std-core
+	go run genodego/test/cmd/stdreport -root $(TOP) -arch arm64 -native=false -retries 1 -core test/std-core-arm64.txt -o _build/reports/std-core-arm64.md
+
+std-report-arm64: modules toolchain model-arm64 host-tools  ## std tests on genode/arm64 (arm64 model) and linux/arm64, both under qemu-user: test/results/std-genode-arm64.md (hours)
+	go run genodego/test/cmd/stdreport -root $(TOP) -arch arm64 -timeout 15m $(STDREPORT_FLAGS)
 
 modules-report: modules toolchain model host-tools  ## the pinned modules' own tests (test/modules.txt) on genode/amd64 and linux/amd64: test/results/modules-genode-amd64.md
 	go run genodego/test/cmd/stdreport -root $(TOP) -modules test/modules.txt $(STDREPORT_FLAGS)
@@ -266,10 +276,15 @@ images-test: toolchain elfcheck  ## the images pushed to a real docker-registry 
 e2e: model host-tools toolchain  ## genode programs on the model: os, time, crypto/rand, signals, memory (test/e2e)
 	GENODE_MODEL_REQUIRED=1 go test -count=1 genodego/test/e2e/...
 
+E2E_ARM64_RUN ?= .
+e2e-arm64: model-arm64 host-tools toolchain  ## test/e2e with genode/arm64 programs on the arm64 model under qemu-user (E2E_ARM64_RUN: a -run pattern; CI runs TestHello)
+	GENODE_ARCH=arm64 GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m -run '$(E2E_ARM64_RUN)' genodego/test/e2e/...
+
 # In `make test` a test that needs a built artefact (toolchain, model, tools) fails instead of skipping: the
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
-test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test
+test: E2E_ARM64_RUN := ^TestHello
+test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test e2e-arm64 std-core-arm64
 
 demo:  ## the product's first impression: builds what it needs, then docker push, docker run of a genode hello and a server queried over HTTP, on the model (DEMO_KEEP=1 keeps the stack)
 	@build/demo.sh

@@ -1,4 +1,6 @@
-// Package e2e runs genode/amd64 programs on the model of Genode's libc.
+// Package e2e runs genode/amd64 programs on the model of Genode's libc; with
+// GENODE_ARCH=arm64, genode/arm64 programs on the arm64 model under qemu-user
+// (make e2e-arm64).
 //
 // Each program under progs/ is built with the patched toolchain
 // (_build/goroot/bin/go) and started by genode-run with a <start> node the
@@ -36,6 +38,7 @@ var (
 	goGenode  string // the patched go command
 	genodeRun string
 	modelDir  string
+	arch      = genodeArch() // GOARCH of the genode programs
 	binDir    string // built programs, shared by all tests of one run
 )
 
@@ -47,6 +50,9 @@ func TestMain(m *testing.M) {
 	goGenode = filepath.Join(top, "_build", "goroot", "bin", "go")
 	genodeRun = filepath.Join(top, "_build", "bin", "genode-run")
 	modelDir = filepath.Join(top, "_build", "model")
+	if arch == "arm64" {
+		modelDir = filepath.Join(top, "_build", "model-arm64")
+	}
 	dir, err := os.MkdirTemp("", "genode-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -56,6 +62,15 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// genodeArch is $GENODE_ARCH (amd64 or arm64; genode-run reads it too),
+// amd64 by default.
+func genodeArch() string {
+	if a := os.Getenv("GENODE_ARCH"); a != "" {
+		return a
+	}
+	return "amd64"
 }
 
 // need skips (or, with GENODE_MODEL_REQUIRED=1, fails) the test when the
@@ -68,7 +83,7 @@ func need(t *testing.T) {
 	for _, f := range []string{goGenode, genodeRun, filepath.Join(modelDir, "libc.lib.so"), filepath.Join(modelDir, "posix.lib.so")} {
 		if _, err := os.Stat(f); err != nil {
 			if os.Getenv("GENODE_MODEL_REQUIRED") == "1" {
-				t.Fatalf("%s is missing (make toolchain model host-tools)", f)
+				t.Fatalf("%s is missing (make toolchain model model-arm64 host-tools)", f)
 			}
 			t.Skipf("%s is missing (make toolchain model host-tools; GENODE_MODEL_REQUIRED=1 makes this a failure)", f)
 		}
@@ -80,7 +95,7 @@ var (
 	built   = map[string]error{}
 )
 
-// build compiles progs/<name> for genode/amd64 once per run and returns the
+// build compiles progs/<name> for genode/$arch once per run and returns the
 // binary's path.
 func build(t *testing.T, name string) string {
 	t.Helper()
@@ -88,7 +103,7 @@ func build(t *testing.T, name string) string {
 }
 
 // buildProg compiles the main package in dir (relative to the repository
-// root) for goos/amd64 once per run and returns the binary's path. Programs
+// root) for goos (genode/$arch, or linux/amd64) once per run and returns the binary's path. Programs
 // under test/e2e/progs need nothing but std and are built alone
 // (GOWORK=off); any other is built in the repository's workspace, so that
 // it gets the patched upstream modules of _build/modules (make modules).
@@ -101,14 +116,19 @@ func buildProg(t *testing.T, dir, goos string) string {
 		gowork = filepath.Join(top, "go.work")
 		out = filepath.Join(binDir, goos, strings.ReplaceAll(dir, string(filepath.Separator), "_"))
 	}
-	key := goos + " " + dir
+	goarch := "amd64"
+	if goos == "genode" {
+		goarch = arch
+		out += "." + arch
+	}
+	key := goos + " " + goarch + " " + dir
 	buildMu.Lock()
 	defer buildMu.Unlock()
 	err, done := built[key]
 	if !done {
 		cmd := exec.Command(goGenode, "build", "-o", out, ".")
 		cmd.Dir = filepath.Join(top, dir)
-		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH=amd64", "GOWORK="+gowork, "GOTOOLCHAIN=local", "GOFLAGS=",
+		cmd.Env = append(os.Environ(), "GOOS="+goos, "GOARCH="+goarch, "GOWORK="+gowork, "GOTOOLCHAIN=local", "GOFLAGS=",
 			"CGO_ENABLED=0", "PATH="+filepath.Dir(goGenode)+string(os.PathListSeparator)+os.Getenv("PATH"))
 		if msg, e := cmd.CombinedOutput(); e != nil {
 			err = fmt.Errorf("go build %s for %s: %v\n%s", dir, goos, e, msg)

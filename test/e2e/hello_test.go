@@ -18,7 +18,7 @@ func TestHello(t *testing.T) {
 			c.libc = map[string]string{"stdout": "/dev/terminal", "stderr": "/dev/log"}
 			r := run(t, c)
 			r.status0(t)
-			if r.stdout != "hello from genode/amd64\n" {
+			if r.stdout != "hello from genode/"+arch+"\n" {
 				t.Errorf("stdout %q\n%s", r.stdout, r)
 			}
 			// The runtime's start-up entropy comes from getentropy: without

@@ -13,7 +13,7 @@ func TestHelloQuota(t *testing.T) {
 	c.ram = "8M"
 	r := run(t, c)
 	r.status0(t)
-	if !strings.Contains(r.stdout, "hello from genode/amd64\n") {
+	if !strings.Contains(r.stdout, "hello from genode/"+arch+"\n") {
 		t.Errorf("no greeting\n%s", r)
 	}
 

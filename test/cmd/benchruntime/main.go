@@ -5,10 +5,14 @@
 // goroutines and channels ≤ 1.2×, file and socket I/O ≤ 2×, time.Now ≤ 1.5×. A miss is
 // reported, not a failure.
 //
-//	go run genodego/test/cmd/benchruntime [-root dir] [-count 5] [-benchtime 1s] [-cpu N] [-native=true] [-genode=true]
+//	go run genodego/test/cmd/benchruntime [-root dir] [-count 5] [-benchtime 1s] [-cpu N] [-native=true] [-genode=true] [-arch arm64]
 //
-// The raw outputs go to _build/bench/{native,genode}.txt; when benchstat is
-// on PATH or in _build/bin it also compares them.
+// With -arch arm64 (make bench-runtime GOARCH=arm64) both sides are arm64
+// under qemu-user on this host: genode/arm64 on the arm64 model against
+// linux/arm64 (go_linux_arm64_exec), so that the emulator's cost is in both.
+//
+// The raw outputs go to _build/bench/{native,genode}.txt (bench-arm64 for
+// arm64); when benchstat is on PATH or in _build/bin it also compares them.
 package main
 
 import (
@@ -35,14 +39,22 @@ func main() {
 	native := flag.Bool("native", true, "run natively")
 	genode := flag.Bool("genode", true, "run on genode/amd64 (the model)")
 	timeout := flag.Duration("timeout", 10*time.Minute, "per go test run")
+	arch := flag.String("arch", "amd64", "GOARCH of both sides: amd64, or arm64 under qemu-user")
 	flag.Parse()
+	if *arch != "amd64" && *arch != "arm64" {
+		fatal(fmt.Errorf("-arch %s: amd64 or arm64", *arch))
+	}
 
 	tool, err := gotool.New(*root)
 	if err != nil {
 		fatal(err)
 	}
+	tool.Arch = *arch
 	top, goroot := tool.Root, tool.GOROOT
 	outDir := filepath.Join(top, "_build", "bench")
+	if *arch != "amd64" {
+		outDir += "-" + *arch
+	}
 	os.MkdirAll(outDir, 0o777)
 
 	run := func(platform string, s Spec) ([]byte, error) {
@@ -105,7 +117,12 @@ func main() {
 	for i, s := range specs {
 		lines = append(lines, Compare(s.Class, bytes.NewReader(results[i].native), bytes.NewReader(results[i].genode))...)
 	}
-	fmt.Printf("\ngenode/amd64 (model) vs linux/amd64, same toolchain: median ns/op of -count %d, -cpu %d; ratio = genode/native\n\n", *count, *cpu)
+	fmt.Printf("\n%s (model) vs %s, same toolchain: median ns/op of -count %d, -cpu %d; ratio = genode/native\n",
+		tool.Target("genode"), tool.Target("native"), *count, *cpu)
+	if *arch != runtime.GOARCH {
+		fmt.Printf("both under qemu-user (%s, %s) on a %s host\n", tool.ExecWrapper("genode"), tool.ExecWrapper("native"), runtime.GOARCH)
+	}
+	fmt.Println()
 	misses := WriteTable(os.Stdout, lines)
 	fmt.Printf("\n%d of %d classes miss their goal (reported, not a failure). Raw output: %s/{native,genode}.txt\n",
 		misses, countClasses(), outDir)

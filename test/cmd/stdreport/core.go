@@ -74,7 +74,7 @@ func (c *Core) Check(rows []Row, maxFlaky int) []string {
 		reason, open := c.Open[r.Package]
 		switch {
 		case !r.Genode.Passed() && !open:
-			bad = append(bad, fmt.Sprintf("%s: fails on genode/amd64: %s", r.Package, verdict(r.Genode)))
+			bad = append(bad, fmt.Sprintf("%s: fails on genode: %s", r.Package, verdict(r.Genode)))
 		case r.Genode.Passed() && open:
 			bad = append(bad, fmt.Sprintf("%s: passes now; drop its open mark (%s)", r.Package, reason))
 		}

@@ -1,11 +1,13 @@
 // Command stdreport runs the tests of every std package that has tests on
 // genode/amd64 (through the exec wrapper, on the model of Genode's libc) and
 // natively on linux/amd64 with the same patched toolchain, and writes a
-// Markdown table of the results.
+// Markdown table of the results. With -arch arm64 both platforms are arm64
+// under qemu-user on an amd64 host: genode/arm64 on the arm64 model
+// (go_genode_arm64_exec) against linux/arm64 (go_linux_arm64_exec).
 //
 //	go run genodego/test/cmd/stdreport [-root dir] [-pkgs a,b] [-native=false] [-timeout 5m] [-p 2] [-o file]
 //	                                   [-retries n] [-core test/std-core.txt] [-max-flaky 2]
-//	                                   [-modules test/modules.txt [-compile amd64,arm64]]
+//	                                   [-modules test/modules.txt [-compile amd64,arm64]] [-arch arm64]
 //
 // Each package is one `go test -short -json -count=1 -timeout T pkg` run
 // from _build/goroot/src with GOWORK=off and PATH starting with _build/bin
@@ -75,9 +77,9 @@ const maxFlaky = 2
 
 func main() {
 	root := flag.String("root", "", "repository root (default: found from the working directory)")
-	pkgList := flag.String("pkgs", "", "comma-separated std packages (default: all with tests on genode/amd64)")
-	native := flag.Bool("native", true, "also run natively on linux/amd64")
-	genode := flag.Bool("genode", true, "run on genode/amd64 (the model)")
+	pkgList := flag.String("pkgs", "", "comma-separated std packages (default: all with tests on genode)")
+	native := flag.Bool("native", true, "also run natively (linux/ARCH)")
+	genode := flag.Bool("genode", true, "run on genode/ARCH (the model)")
 	timeout := flag.Duration("timeout", 5*time.Minute, "per-package test timeout (go test -timeout)")
 	grace := flag.Duration("grace", 3*time.Minute, "extra time per run for building before a run counts as hung")
 	par := flag.Int("p", 2, "runs at a time")
@@ -88,6 +90,7 @@ func main() {
 	flakyMax := flag.Int("max-flaky", maxFlaky, "with -core: fail when more packages than this are flaky")
 	modFile := flag.String("modules", "", "run the pinned modules' packages of this list (test/modules.txt) in the repository's workspace instead of std")
 	compile := flag.String("compile", "", "with -modules: first build and vet every pinned module for genode on these comma-separated architectures")
+	arch := flag.String("arch", "amd64", "GOARCH of both platforms: amd64, or arm64 under qemu-user")
 	flag.Parse()
 
 	tool, err := gotool.New(*root)
@@ -95,10 +98,14 @@ func main() {
 		fatal(err)
 	}
 	*root = tool.Root
+	if *arch != "amd64" && *arch != "arm64" {
+		fatal(fmt.Errorf("-arch %s: amd64 or arm64", *arch))
+	}
+	tool.Arch = *arch
 	if *outFile == "" {
-		*outFile = filepath.Join(*root, "test", "results", "std-genode-amd64.md")
+		*outFile = filepath.Join(*root, "test", "results", "std-genode-"+*arch+".md")
 		if *modFile != "" {
-			*outFile = filepath.Join(*root, "test", "results", "modules-genode-amd64.md")
+			*outFile = filepath.Join(*root, "test", "results", "modules-genode-"+*arch+".md")
 		}
 	}
 	list, err := skips.Load(filepath.Join(*root, skips.FileName))
@@ -166,9 +173,14 @@ func main() {
 	if *compile != "" {
 		compiled = compileModules(tool, pinned, strings.Split(*compile, ","))
 	}
-	if *genode {
-		if _, err := os.Stat(filepath.Join(*root, "_build", "bin", "go_genode_amd64_exec")); err != nil {
-			fatal(fmt.Errorf("no exec wrapper: %v (make model host-tools)", err))
+	for _, p := range []struct {
+		name string
+		run  bool
+	}{{"genode", *genode}, {"native", *native}} {
+		if w := tool.ExecWrapper(p.name); p.run && w != "" {
+			if _, err := os.Stat(filepath.Join(*root, "_build", "bin", w)); err != nil {
+				fatal(fmt.Errorf("no exec wrapper for %s: %v (make host-tools)", tool.Target(p.name), err))
+			}
 		}
 	}
 
@@ -240,7 +252,8 @@ func main() {
 	wg.Wait()
 
 	rp := &Report{
-		Title:    "Go std tests on genode/amd64",
+		Title:    "Go std tests on " + tool.Target("genode"),
+		Arch:     *arch,
 		Rows:     rows,
 		Native:   *native,
 		Selected: *pkgList != "" || core != nil,
@@ -254,9 +267,9 @@ func main() {
 			rp.Skips = append(rp.Skips, [3]string{e.Package, e.Test, e.Reason})
 		}
 	}
-	set := "every std package with tests on genode/amd64"
+	set := "every std package with tests on " + tool.Target("genode")
 	if mods != nil {
-		set = "the packages with tests of " + filepath.Base(*modFile) + "'s patterns on genode/amd64"
+		set = "the packages with tests of " + filepath.Base(*modFile) + "'s patterns on " + tool.Target("genode")
 	}
 	if core != nil {
 		set = "the core list " + filepath.Base(*coreFile)
@@ -268,7 +281,7 @@ func main() {
 		genode: *genode, native: *native, timeout: *timeout, took: time.Since(start),
 	}
 	if mods != nil {
-		rp.Title = "Tests of the pinned Go modules on genode/amd64"
+		rp.Title = "Tests of the pinned Go modules on " + tool.Target("genode")
 		rp.Noun = "module packages"
 		rp.Goal = true
 		rp.Compiled = compiled
@@ -367,7 +380,7 @@ func fatal(err error) {
 	os.Exit(2)
 }
 
-// testPackages lists the std packages with test files as genode/amd64 sees them.
+// testPackages lists the std packages with test files as genode sees them.
 func testPackages(tool *gotool.Tool) ([]string, error) {
 	cmd := exec.Command(tool.Go, "list", "-e",
 		"-f", "{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}}{{end}}", "std")
@@ -480,10 +493,14 @@ func header(tool *gotool.Tool, r run) []string {
 	}
 	var where []string
 	if r.genode {
-		where = append(where, "on genode/amd64 on the model of Genode's libc (go_genode_amd64_exec)")
+		where = append(where, fmt.Sprintf("on %s on the model of Genode's libc (%s)", tool.Target("genode"), tool.ExecWrapper("genode")))
 	}
 	if r.native {
-		where = append(where, "natively on linux/amd64")
+		n := "natively on " + tool.Target("native")
+		if w := tool.ExecWrapper("native"); w != "" {
+			n += " (" + w + ": under qemu-user, which cannot run an arm64 child the program executes)"
+		}
+		where = append(where, n)
 	}
 	lines := []string{
 		fmt.Sprintf("Generated by `%s` from the repository root; regenerate it that way instead of editing (notes on a run go in README.md beside this file).", r.command),

@@ -241,6 +241,15 @@ type Report struct {
 	Goal bool
 	// Compiled are the build and vet steps run before the tests (-compile).
 	Compiled []Compiled
+	// Arch is the GOARCH of both platforms ("" is amd64).
+	Arch string
+}
+
+func (rp *Report) arch() string {
+	if rp.Arch == "" {
+		return "amd64"
+	}
+	return rp.Arch
 }
 
 func (rp *Report) noun() string {
@@ -258,7 +267,7 @@ func (rp *Report) Summary() string {
 			n++
 		}
 	}
-	s := fmt.Sprintf("%d of %d %s with tests pass on genode/amd64", n, len(rp.Rows), rp.noun())
+	s := fmt.Sprintf("%d of %d %s with tests pass on genode/%s", n, len(rp.Rows), rp.noun(), rp.arch())
 	if f := flakyCount(rp.Rows); f > 0 {
 		s += fmt.Sprintf(", %d of them flaky (failed, then passed on a retry)", f)
 	}
@@ -284,7 +293,7 @@ func (rp *Report) NativeSummary() string {
 			n++
 		}
 	}
-	return fmt.Sprintf("%d of %d pass natively on linux/amd64 with the same toolchain", n, len(rp.Rows))
+	return fmt.Sprintf("%d of %d pass natively on linux/%s with the same toolchain", n, len(rp.Rows), rp.arch())
 }
 
 func counts(r *Result) (string, string, string, string) {

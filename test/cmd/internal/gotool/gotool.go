@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +21,7 @@ type Tool struct {
 	GOROOT string   // Root/_build/goroot
 	Go     string   // its go command
 	Env    []string // environment for Go, without GOOS and GOARCH
+	Arch   string   // GOARCH of both platforms: amd64 (New's default) or arm64 (under qemu-user)
 }
 
 // New finds the toolchain under root; an empty root is found upward from
@@ -36,7 +38,7 @@ func New(root string) (*Tool, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Tool{Root: root, GOROOT: filepath.Join(root, "_build", "goroot")}
+	t := &Tool{Root: root, GOROOT: filepath.Join(root, "_build", "goroot"), Arch: "amd64"}
 	t.Go = filepath.Join(t.GOROOT, "bin", "go")
 	if _, err := os.Stat(t.Go); err != nil {
 		return nil, fmt.Errorf("no patched toolchain: %v (make toolchain)", err)
@@ -83,15 +85,35 @@ func env(root, goroot string) []string {
 		"GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=")
 }
 
-// Platform returns Env for a run on platform "genode" (genode/amd64 through
-// go_genode_amd64_exec, whose component ends after execTimeout) or "native"
-// (linux/amd64).
+// Platform returns Env for a run on platform "genode" (genode/Arch through
+// go_genode_Arch_exec, whose component ends after execTimeout) or "native"
+// (linux/Arch; go_linux_arm64_exec runs arm64 under qemu-user).
 func (t *Tool) Platform(platform string, execTimeout time.Duration) []string {
 	env := append([]string(nil), t.Env...)
 	if platform == "genode" {
-		return append(env, "GOOS=genode", "GOARCH=amd64", "GENODE_EXEC_TIMEOUT="+execTimeout.String())
+		return append(env, "GOOS=genode", "GOARCH="+t.Arch, "GENODE_EXEC_TIMEOUT="+execTimeout.String())
 	}
-	return append(env, "GOOS=linux", "GOARCH=amd64")
+	return append(env, "GOOS=linux", "GOARCH="+t.Arch)
+}
+
+// Target names a platform as GOOS/GOARCH: "genode/arm64", "linux/amd64".
+func (t *Tool) Target(platform string) string {
+	if platform == "genode" {
+		return "genode/" + t.Arch
+	}
+	return "linux/" + t.Arch
+}
+
+// ExecWrapper is the command the go command runs platform's binaries with,
+// or "" when they run directly.
+func (t *Tool) ExecWrapper(platform string) string {
+	if platform == "genode" {
+		return "go_genode_" + t.Arch + "_exec"
+	}
+	if t.Arch != runtime.GOARCH {
+		return "go_linux_" + t.Arch + "_exec"
+	}
+	return ""
 }
 
 // Command is the go command with args in dir, in its own process group:
