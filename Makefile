@@ -19,7 +19,7 @@ HOST_TEST_PKGS_LONG := cmd/compile/internal/ssa cmd/link
 .PHONY: model model-arm64 host-tools test-model test-model-arm64 all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report std-report-arm64 std-core-arm64 e2e-arm64 vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd bench-containerd bench-docker containerd-client-report
+	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd e2e-containerd-arm64 bench-containerd bench-docker containerd-client-report
 
 all: toolchain
 
@@ -241,6 +241,10 @@ stack-down:  ## stop what stack-up started
 
 e2e-containerd: containerd images  ## containerd on the model end to end (test/containerd): a real registry, pull, platforms, import/export, GC, leases, ctr run/exec/kill, mounts, refusals, RAM limit, SIGKILL and restart (the run-cycle sweep is e2e-containerd-cycles)
 	GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 20m -skip TestNoLeaksRunCycles genodego/test/containerd/...
+
+E2E_CONTAINERD_ARM64_RUN ?= ^(TestPull|TestPlatformMatching|TestImportExportTagRm|TestRunExitAndOutput|TestContainerdLog)$$
+e2e-containerd-arm64: containerd images model-arm64  ## test/containerd with genode/arm64 containerd, shim, runc and ctr on the arm64 model under qemu-user (E2E_CONTAINERD_ARM64_RUN: a -run pattern; default pull, platforms, import/export, run)
+	GENODE_ARCH=arm64 GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 40m -run '$(E2E_CONTAINERD_ARM64_RUN)' genodego/test/containerd/...
 
 E2E_CYCLES ?= 200
 e2e-containerd-cycles: containerd images  ## the run-cycle sweep: E2E_CYCLES (200) ctr run --rm cycles, counting fds, processes, init children, snapshots, content, bundles, runc state, stream and shim sockets before and after

@@ -76,14 +76,14 @@ func TestVersionAndNamespaces(t *testing.T) {
 
 // Pulling hello from the registry: the image is listed with both platforms, the content store
 // holds the index, the manifests and configs of both platforms (ctr keeps all metadata) and the
-// layer of genode/amd64 only, every blob on disk matches its digest, and the layer is unpacked into
-// one committed snapshot whose key is the layer's chain ID. --platform genode/arm64 fetches and
-// unpacks the arm64 layer instead (the native snapshotter only writes files, so any platform's
-// layer unpacks).
+// layer of genode/amd64 (the stack's platform) only, every blob on disk matches its digest, and the
+// layer is unpacked into one committed snapshot whose key is the layer's chain ID. --platform
+// genode/arm64 (the other) fetches and unpacks the arm64 layer instead (the native snapshotter only
+// writes files, so any platform's layer unpacks).
 func TestPull(t *testing.T) {
 	needRegistry(t)
 	hello := images["hello"]
-	amd, arm := hello.manifests["genode/amd64"], hello.manifests["genode/arm64"]
+	amd, arm := hello.manifests[platform], hello.manifests[other]
 
 	const ns = "e2e-pull"
 	pull(t, ns, "hello")
@@ -104,48 +104,48 @@ func TestPull(t *testing.T) {
 
 	const nsArm = "e2e-pull-arm64"
 	dirs := snapshotDirs(t)
-	pull(t, nsArm, "hello", "--platform", "genode/arm64")
+	pull(t, nsArm, "hello", "--platform", other)
 	if line := rowOf(ctr(t, nsArm, "image", "ls"), ref("hello")); !strings.Contains(line, "genode/amd64,genode/arm64") {
-		t.Errorf("image ls after the arm64 pull: %q", line)
+		t.Errorf("image ls after the %s pull: %q", other, line)
 	}
 	checkContent(t, nsArm, []string{hello.index, amd.digest, amd.config, arm.digest, arm.config, arm.layers[0]})
 	checkSnapshots(t, nsArm, map[string]string{diffID(t, hello, arm.layers[0]): "Committed"})
 	f := unpackedBinary(t, newDirs(t, dirs), "hello")
-	if f.machine != elf.EM_AARCH64 || f.interp != "ld.lib.so" {
-		t.Errorf("the arm64 pull unpacked %s: machine %v, interpreter %q; want EM_AARCH64 and ld.lib.so", f.path, f.machine, f.interp)
+	if want := machine[strings.TrimPrefix(other, "genode/")]; f.machine != want || f.interp != "ld.lib.so" {
+		t.Errorf("the %s pull unpacked %s: machine %v, interpreter %q; want %v and ld.lib.so", other, f.path, f.machine, f.interp, want)
 	}
-	// The default platform (genode/amd64) lacks its layer in this namespace.
+	// The default platform lacks its layer in this namespace.
 	if r := ctrTry(t, nsArm, "image", "check"); r.code != 0 || !strings.Contains(rowOf(r.stdout, ref("hello")), "incomplete") {
-		t.Errorf("image check of the arm64-only pull, for genode/amd64: want incomplete\n%s", r)
+		t.Errorf("image check of the %s-only pull, for %s: want incomplete\n%s", other, platform, r)
 	}
 }
 
-// A multi-platform index with linux/amd64, genode/amd64 and genode/arm64 resolves to genode/amd64:
+// A multi-platform index with linux/amd64, genode/amd64 and genode/arm64 resolves to the stack's:
 // only that layer is fetched, and what is unpacked is a genode binary (interpreter ld.lib.so,
 // libc.lib.so needed, passes genode-elfcheck), not the linux one (static, no interpreter).
 // An index without a genode entry unpacks nothing.
 func TestPlatformMatching(t *testing.T) {
 	needRegistry(t)
 	mixed := images["mixed"]
-	gen, lin, arm := mixed.manifests["genode/amd64"], mixed.manifests["linux/amd64"], mixed.manifests["genode/arm64"]
+	gen, lin, arm := mixed.manifests[platform], mixed.manifests["linux/amd64"], mixed.manifests[other]
 
 	const ns = "e2e-mixed"
 	dirs := snapshotDirs(t)
 	pull(t, ns, "mixed")
 	have := contentDigests(t, ns)
 	if !slices.Contains(have, gen.layers[0]) {
-		t.Errorf("content lacks the genode/amd64 layer %s: %v", gen.layers[0], have)
+		t.Errorf("content lacks the %s layer %s: %v", platform, gen.layers[0], have)
 	}
-	for p, l := range map[string]string{"linux/amd64": lin.layers[0], "genode/arm64": arm.layers[0]} {
+	for p, l := range map[string]string{"linux/amd64": lin.layers[0], other: arm.layers[0]} {
 		if slices.Contains(have, l) {
 			t.Errorf("the %s layer %s was fetched", p, l)
 		}
 	}
 	checkSnapshots(t, ns, map[string]string{diffID(t, mixed, gen.layers[0]): "Committed"})
 	f := unpackedBinary(t, newDirs(t, dirs), "hello")
-	if f.machine != elf.EM_X86_64 || f.interp != "ld.lib.so" || !slices.Contains(f.needed, "libc.lib.so") {
-		t.Errorf("unpacked %s: machine %v, interpreter %q, needed %v; want a genode/amd64 binary (ld.lib.so, libc.lib.so)",
-			f.path, f.machine, f.interp, f.needed)
+	if f.machine != machine[arch] || f.interp != "ld.lib.so" || !slices.Contains(f.needed, "libc.lib.so") {
+		t.Errorf("unpacked %s: machine %v, interpreter %q, needed %v; want a %s binary (ld.lib.so, libc.lib.so)",
+			f.path, f.machine, f.interp, f.needed, platform)
 	}
 	if out, err := exec.Command(filepath.Join(bin, "genode-elfcheck"), f.path).CombinedOutput(); err != nil {
 		t.Errorf("genode-elfcheck %s: %v\n%s", f.path, err, out)
@@ -157,14 +157,14 @@ func TestPlatformMatching(t *testing.T) {
 	}
 	checkImage(t, ns, ref("mixed"))
 
-	// linux-only: nothing for genode/amd64 in the index.
+	// linux-only: nothing for genode in the index.
 	only := images["linux-only"]
 	lm := only.manifests["linux/amd64"]
 	const nsLinux = "e2e-linux-only"
 	dirs = snapshotDirs(t)
 	r := ctrTry(t, nsLinux, "image", "pull", "--plain-http", ref("linux-only"))
 	if r.code != 0 {
-		if !strings.Contains(r.stderr, "genode/amd64") && !strings.Contains(r.stderr, "no match for platform") {
+		if !strings.Contains(r.stderr, platform) && !strings.Contains(r.stderr, "no match for platform") {
 			t.Errorf("the pull of an index without genode entry failed without naming the platform\n%s", r)
 		}
 	} else {
@@ -190,7 +190,7 @@ func TestPlatformMatching(t *testing.T) {
 	if want := "ctr: no match for platform in manifest " + only.index + ": not found"; r.code == 0 || !strings.Contains(r.stderr, want) {
 		t.Errorf("pull --local of an index without genode entry: want exit 1 with %q\n%s", want, r)
 	}
-	if want := "unpacking genode/amd64 " + only.index; !strings.Contains(r.stdout, want) {
+	if want := "unpacking " + platform + " " + only.index; !strings.Contains(r.stdout, want) {
 		t.Errorf("pull --local: want %q in its output\n%s", want, r)
 	}
 	checkSnapshots(t, nsLocal, map[string]string{})
@@ -205,7 +205,7 @@ func TestPlatformMatching(t *testing.T) {
 func TestImportExportTagRm(t *testing.T) {
 	needStack(t)
 	hello := images["hello"]
-	amd := hello.manifests["genode/amd64"]
+	amd := hello.manifests[platform]
 	const ns, local, tagged = "e2e-import", "genode.local/hello:latest", "genode.local/hello:e2e"
 
 	out := ctr(t, ns, "image", "import", hello.archive)

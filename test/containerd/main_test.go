@@ -19,6 +19,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"debug/elf"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -56,6 +57,24 @@ var (
 	failReg   bool   // a missing registry is a failure (GENODE_REGISTRY_REQUIRED)
 )
 
+// The stack's architecture: $GENODE_ARCH (genode-stack and ctr read it too), amd64 by default. With
+// arm64 the stack runs genode/arm64 binaries on the arm64 model under qemu-user (make
+// e2e-containerd-arm64); platform is then what containerd pulls and unpacks by default, and other
+// the genode platform it leaves alone unless asked for.
+var (
+	arch     = genodeArch()
+	platform = "genode/" + arch
+	other    = map[string]string{"amd64": "genode/arm64", "arm64": "genode/amd64"}[arch]
+	machine  = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}
+)
+
+func genodeArch() string {
+	if a := os.Getenv("GENODE_ARCH"); a != "" {
+		return a
+	}
+	return "amd64"
+}
+
 // An image as its archive holds it: the index and, per platform ("genode/amd64"), its manifest.
 type image struct {
 	name, index string
@@ -83,7 +102,7 @@ func testMain(m *testing.M) (code int) {
 	}
 	bin = filepath.Join(top, "_build", "bin")
 	var missing []string
-	for _, f := range []string{"genode-stack", "ctr", "containerd.genode-amd64", "ctr.genode-amd64", "genode-elfcheck"} {
+	for _, f := range []string{"genode-stack", "ctr", "containerd.genode-" + arch, "ctr.genode-" + arch, "genode-elfcheck"} {
 		if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
 			missing = append(missing, "_build/bin/"+f)
 		}

@@ -49,8 +49,8 @@ func TestRunExitAndOutput(t *testing.T) {
 	// ... within 30 s", with the shims' init.lock held for seconds), which is not this test's subject.
 	t.Run("hello", func(t *testing.T) {
 		r := ctrTry(t, ns, "run", "--rm", helloRef, "e2e-hello")
-		if r.code != 0 || r.stdout != "hello from genode/amd64\n" {
-			t.Errorf("want exit 0 and %q on stdout\n%s", "hello from genode/amd64\n", r)
+		if r.code != 0 || r.stdout != "hello from "+platform+"\n" {
+			t.Errorf("want exit 0 and %q on stdout\n%s", "hello from "+platform+"\n", r)
 		}
 	})
 	t.Run("stdout-stderr-status", func(t *testing.T) {

@@ -43,7 +43,7 @@ func main() {
 		die("%v", err)
 	}
 	bin := filepath.Dir(self)
-	ctrBin := filepath.Join(bin, "ctr.genode-amd64")
+	ctrBin := filepath.Join(bin, "ctr.genode-"+launch.Arch()) // $GENODE_ARCH picks arm64, under qemu-user
 	if p := os.Getenv("GENODE_CTR_PROGRAM"); p != "" {
 		ctrBin = p
 	}

@@ -39,7 +39,7 @@ func main() {
 		die("%v", err)
 	}
 	bin := filepath.Dir(self)
-	cli := filepath.Join(bin, "docker.genode-amd64")
+	cli := filepath.Join(bin, "docker.genode-"+launch.Arch()) // $GENODE_ARCH picks arm64, under qemu-user
 	if _, err := os.Stat(cli); err != nil {
 		die("%s is missing (make docker)", cli)
 	}

@@ -77,13 +77,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", 
   address = "{{DIR}}/run/containerd.sock.ttrpc"
 `
 
-// binaries are the genode programs the stack's components load as ROMs.
-var binaries = []struct{ rom, file string }{
-	{"containerd", "containerd.genode-amd64"},
-	{"ctr", "ctr.genode-amd64"},
-	{"containerd-shim-runc-v2", "containerd-shim-runc-v2.genode-amd64"},
-	{"runc", "runc.genode-amd64"},
-}
+// binaries are the genode programs the stack's components load as ROMs:
+// NAME.genode-ARCH, ARCH being $GENODE_ARCH (arm64 runs under qemu-user,
+// host/launch) or amd64.
+var binaries = []string{"containerd", "ctr", "containerd-shim-runc-v2", "runc"}
 
 func main() {
 	dir := flag.String("dir", "", "the stack's directory (default: _build/stack beside the bin directory)")
@@ -146,7 +143,7 @@ func (s Stack) Up() error {
 		}
 	}
 	for _, b := range binaries {
-		if err := copyFile(filepath.Join(s.Bin, b.file), s.path("rom", b.rom)); err != nil {
+		if err := copyFile(filepath.Join(s.Bin, b+".genode-"+launch.Arch()), s.path("rom", b)); err != nil {
 			return fmt.Errorf("%v (make containerd)", err)
 		}
 	}
@@ -154,7 +151,7 @@ func (s Stack) Up() error {
 		if err := os.MkdirAll(s.path("engine"), 0o711); err != nil {
 			return err
 		}
-		if err := copyFile(filepath.Join(s.Bin, "engine.genode-amd64"), s.path("rom", "engine")); err != nil {
+		if err := copyFile(filepath.Join(s.Bin, "engine.genode-"+launch.Arch()), s.path("rom", "engine")); err != nil {
 			return fmt.Errorf("%v (make docker)", err)
 		}
 		os.Remove(s.DockerSocket())
