@@ -190,7 +190,7 @@ func TestPlatformMatching(t *testing.T) {
 	if want := "ctr: no match for platform in manifest " + only.index + ": not found"; r.code == 0 || !strings.Contains(r.stderr, want) {
 		t.Errorf("pull --local of an index without genode entry: want exit 1 with %q\n%s", want, r)
 	}
-	if want := "unpacking " + platform + " " + only.index; !strings.Contains(r.stdout, want) {
+	if want := "unpacking " + printed + " " + only.index; !strings.Contains(r.stdout, want) {
 		t.Errorf("pull --local: want %q in its output\n%s", want, r)
 	}
 	checkSnapshots(t, nsLocal, map[string]string{})

@@ -66,6 +66,8 @@ var (
 	platform = "genode/" + arch
 	other    = map[string]string{"amd64": "genode/arm64", "arm64": "genode/amd64"}[arch]
 	machine  = map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}
+	// printed is the default platform as containerd prints it: with the CPU variant on arm64
+	printed = map[string]string{"amd64": "genode/amd64", "arm64": "genode/arm64/v8"}[arch]
 )
 
 func genodeArch() string {
