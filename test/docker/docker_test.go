@@ -14,8 +14,8 @@ import (
 func TestVersionAndInfo(t *testing.T) {
 	needStack(t)
 	out := docker(t, "version", "--format", "{{.Server.Os}}/{{.Server.Arch}} {{.Server.APIVersion}} {{.Client.Os}}")
-	if f := strings.Fields(out); len(f) != 3 || f[0] != "genode/amd64" || f[1] != "1.57" || f[2] != "genode" {
-		t.Errorf("docker version: %q, want the engine on genode/amd64 with API 1.57, the CLI on genode", out)
+	if f := strings.Fields(out); len(f) != 3 || f[0] != platform || f[1] != "1.57" || f[2] != "genode" {
+		t.Errorf("docker version: %q, want the engine on %s with API 1.57, the CLI on genode", out, platform)
 	}
 	out = docker(t, "info", "--format", "{{.OSType}} {{.Driver}} {{.LoggingDriver}}")
 	if strings.TrimSpace(out) != "genode native json-file" {
@@ -33,7 +33,7 @@ func TestImages(t *testing.T) {
 	if !strings.HasPrefix(id, "sha256:") {
 		t.Fatalf("image id %q", id)
 	}
-	if p := inspect(t, "{{.Os}}/{{.Architecture}}", ref("toolbox")); p != "genode/amd64" {
+	if p := inspect(t, "{{.Os}}/{{.Architecture}}", ref("toolbox")); p != platform {
 		t.Errorf("image inspect: platform %s", p)
 	}
 	// by digest: the repo digest inspect gives
@@ -63,8 +63,8 @@ func TestImages(t *testing.T) {
 	}
 
 	r := try(t, "pull", ref("linux-only"))
-	if r.code == 0 || !strings.Contains(r.stderr, "genode/amd64") {
-		t.Errorf("pull of an image without a genode entry: want a refusal naming genode/amd64\n%s", r)
+	if r.code == 0 || !strings.Contains(r.stderr, platform) {
+		t.Errorf("pull of an image without a genode entry: want a refusal naming %s\n%s", platform, r)
 	}
 	r = try(t, "pull", "--platform", "linux/amd64", ref("mixed"))
 	if r.code == 0 || !strings.Contains(r.stderr, "genode binaries") {
@@ -79,7 +79,7 @@ func TestImages(t *testing.T) {
 func TestRun(t *testing.T) {
 	needStack(t)
 	r := try(t, "run", "--rm", ref("hello"))
-	if r.code != 0 || !strings.Contains(r.stdout, "hello from genode/amd64") {
+	if r.code != 0 || !strings.Contains(r.stdout, "hello from "+platform) {
 		t.Errorf("docker run --rm hello:\n%s", r)
 	}
 	docker(t, "pull", ref("toolbox")) // so that no pull progress joins the run's stderr

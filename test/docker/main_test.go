@@ -41,6 +41,21 @@ func TestMain(m *testing.M) {
 	os.Exit(testMain(m))
 }
 
+// The stack's architecture: $GENODE_ARCH (genode-stack and docker read it too), amd64 by default;
+// arm64 runs the genode/arm64 engine, CLI, containerd, shim and runc on the arm64 model under
+// qemu-user (make e2e-docker-arm64), and platform is what the engine pulls and runs.
+var (
+	arch     = genodeArch()
+	platform = "genode/" + arch
+)
+
+func genodeArch() string {
+	if a := os.Getenv("GENODE_ARCH"); a != "" {
+		return a
+	}
+	return "amd64"
+}
+
 func testMain(m *testing.M) (code int) {
 	var err error
 	if top, err = filepath.Abs(filepath.Join("..", "..")); err != nil {
@@ -49,7 +64,7 @@ func testMain(m *testing.M) (code int) {
 	}
 	bin = filepath.Join(top, "_build", "bin")
 	var missing []string
-	for _, f := range []string{"genode-stack", "docker", "docker.genode-amd64", "engine.genode-amd64", "containerd.genode-amd64", "genode-images"} {
+	for _, f := range []string{"genode-stack", "docker", "docker.genode-" + arch, "engine.genode-" + arch, "containerd.genode-" + arch, "genode-images"} {
 		if _, err := os.Stat(filepath.Join(bin, f)); err != nil {
 			missing = append(missing, "_build/bin/"+f)
 		}
