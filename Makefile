@@ -18,7 +18,7 @@ HOST_TEST_PKGS_LONG := cmd/compile/internal/ssa cmd/link
 
 .PHONY: model model-arm64 host-tools test-model test-model-arm64 all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
-	std-report std-report-arm64 std-core-arm64 e2e-arm64 vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
+	std-report std-report-arm64 std-core-arm64 e2e-arm64 vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runc-test-arm64 runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
 	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd e2e-containerd-arm64 bench-containerd bench-docker containerd-client-report
 
 all: toolchain
@@ -252,6 +252,9 @@ e2e-containerd-cycles: containerd images  ## the run-cycle sweep: E2E_CYCLES (20
 
 runc-test: runc  ## runc on genode end to end on the model (test/runc): commands, lifecycle, hooks, stdio, hostile bundles
 	GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m genodego/test/runc/...
+
+runc-test-arm64: runc model-arm64  ## runc-test with the genode/arm64 runc and probes on the arm64 model under qemu-user (a report: slow, not in make test)
+	GENODE_ARCH=arm64 GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 60m genodego/test/runc/...
 
 runtime-tools-report: runc  ## the OCI runtime validation suite against genode's runc on the model: test/results/runtime-tools-genode.md
 	go run genodego/test/runtime-tools -root $(TOP)

@@ -14,6 +14,11 @@
 // GENODE_MODEL_REQUIRED=1, which makes that a failure. RUNC_TEST_BIN names
 // another directory holding runc, runc.genode-amd64, genode-init and
 // genode-run (a private build); the default is _build/bin.
+//
+// With GENODE_ARCH=arm64 (make runc-test-arm64) the genode runc is
+// runc.genode-arm64, the probe programs are built for genode/arm64 and the
+// model is _build/model-arm64: runc, init's children and the hooks run under
+// qemu-user (the host command, genode-init and genode-run read GENODE_ARCH).
 package runc
 
 import (
@@ -39,10 +44,27 @@ import (
 var (
 	top      string // the repository root
 	goGenode string // the patched go command
-	binDir   string // runc, runc.genode-amd64, genode-init, genode-run
+	binDir   string // runc, runc.genode-$arch, genode-init, genode-run
 	modelDir string // the model's libc.lib.so and posix.lib.so
 	progDir  string // programs built by this run
 )
+
+var arch = genodeArch() // GOARCH of the genode runc and programs
+
+// genodeArch is $GENODE_ARCH (amd64 or arm64; the host command and
+// genode-run read it too), amd64 by default.
+func genodeArch() string {
+	if a := os.Getenv("GENODE_ARCH"); a != "" {
+		return a
+	}
+	return "amd64"
+}
+
+// runcGenode is the file name of the genode runc in binDir.
+func runcGenode() string { return "runc.genode-" + arch }
+
+// emulated: the genode programs run under qemu-user (launch.TargetFor).
+func emulated() bool { return arch != runtime.GOARCH }
 
 func TestMain(m *testing.M) {
 	wd, err := os.Getwd()
@@ -55,6 +77,9 @@ func TestMain(m *testing.M) {
 		binDir = d
 	}
 	modelDir = filepath.Join(top, "_build", "model")
+	if arch == "arm64" {
+		modelDir = filepath.Join(top, "_build", "model-arm64")
+	}
 	if d := os.Getenv("GENODE_MODEL_DIR"); d != "" {
 		modelDir = d
 	}
@@ -117,17 +142,38 @@ func Need(t testing.TB) {
 		t.Skip("the model runs on linux/amd64 only")
 	}
 	for _, f := range []string{
-		filepath.Join(binDir, "runc"), filepath.Join(binDir, "runc.genode-amd64"),
+		filepath.Join(binDir, "runc"), filepath.Join(binDir, runcGenode()),
 		filepath.Join(binDir, "genode-init"), filepath.Join(binDir, "genode-run"), goGenode,
 		filepath.Join(modelDir, "libc.lib.so"), filepath.Join(modelDir, "posix.lib.so"),
 	} {
 		if _, err := os.Stat(f); err != nil {
 			if os.Getenv("GENODE_MODEL_REQUIRED") == "1" {
-				t.Fatalf("%s is missing (make runc)", f)
+				t.Fatalf("%s is missing (make runc%s)", f, modelTarget())
 			}
-			t.Skipf("%s is missing (make runc; GENODE_MODEL_REQUIRED=1 makes this a failure)", f)
+			t.Skipf("%s is missing (make runc%s; GENODE_MODEL_REQUIRED=1 makes this a failure)", f, modelTarget())
 		}
 	}
+	if emulated() {
+		qemu := os.Getenv("GENODE_QEMU")
+		if qemu == "" {
+			qemu = "qemu-aarch64" // launch.TargetFor's default
+		}
+		if _, err := exec.LookPath(qemu); err != nil {
+			if os.Getenv("GENODE_MODEL_REQUIRED") == "1" {
+				t.Fatalf("GENODE_ARCH=%s needs qemu-user: %v", arch, err)
+			}
+			t.Skipf("GENODE_ARCH=%s needs qemu-user: %v", arch, err)
+		}
+	}
+}
+
+// modelTarget is the make target of the arm64 model, which make runc does
+// not build.
+func modelTarget() string {
+	if arch == "arm64" {
+		return " model-arm64"
+	}
+	return ""
 }
 
 var (
@@ -136,7 +182,7 @@ var (
 )
 
 // BuildProg compiles the genode program in progs/<name> (package main,
-// std only) for genode/amd64 once per run and returns the binary's path.
+// std only) for genode/$arch once per run and returns the binary's path.
 func BuildProg(t testing.TB, name string) string {
 	t.Helper()
 	Need(t)
@@ -147,10 +193,10 @@ func BuildProg(t testing.TB, name string) string {
 	if !done {
 		cmd := exec.Command(goGenode, "build", "-o", out, ".")
 		cmd.Dir = filepath.Join(top, "test", "runc", "progs", name)
-		cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH=amd64", "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=",
+		cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH="+arch, "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=",
 			"CGO_ENABLED=0", "PATH="+filepath.Dir(goGenode)+string(os.PathListSeparator)+os.Getenv("PATH"))
 		if msg, e := cmd.CombinedOutput(); e != nil {
-			err = fmt.Errorf("go build progs/%s for genode/amd64: %v\n%s", name, e, msg)
+			err = fmt.Errorf("go build progs/%s for genode/%s: %v\n%s", name, arch, e, msg)
 		}
 		built[name] = err
 	}
@@ -160,7 +206,7 @@ func BuildProg(t testing.TB, name string) string {
 	return out
 }
 
-// Probe returns the probe (progs/probe) built for genode/amd64. It is also
+// Probe returns the probe (progs/probe) built for genode/$arch. It is also
 // the hook program of the tests: hooks run in runc's own view, which holds
 // the directory of each hook program (read-only).
 func Probe(t testing.TB) string { return BuildProg(t, "probe") }

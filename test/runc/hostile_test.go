@@ -455,7 +455,7 @@ func TestHostileRuncInvisible(t *testing.T) {
 	Need(t)
 	// runc from a private copy, so that an escape damages nothing but it
 	priv := t.TempDir()
-	for _, f := range []string{"runc", "runc.genode-amd64", "genode-init", "genode-run"} {
+	for _, f := range []string{"runc", runcGenode(), "genode-init", "genode-run"} {
 		data, err := os.ReadFile(filepath.Join(binDir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -472,7 +472,7 @@ func TestHostileRuncInvisible(t *testing.T) {
 	b := NewBundle(t)
 	noMounts(b)
 	b.Spec.Set("root.readonly", false)
-	runcBin := filepath.Join(binDir, "runc.genode-amd64")
+	runcBin := filepath.Join(binDir, runcGenode())
 	sum := func(p string) string {
 		data, err := os.ReadFile(p)
 		if err != nil {

@@ -33,14 +33,14 @@ func openPty(t *testing.T) (*os.File, string) {
 	return m, fmt.Sprintf("/dev/pts/%d", n)
 }
 
-// buildToolbox builds test/rootfs's multi-call toolbox for genode/amd64.
+// buildToolbox builds test/rootfs's multi-call toolbox for genode/$arch.
 func buildToolbox(t *testing.T) string {
 	t.Helper()
 	Need(t)
 	out := filepath.Join(t.TempDir(), "toolbox")
 	cmd := exec.Command(goGenode, "build", "-o", out, ".")
 	cmd.Dir = filepath.Join(top, "test", "rootfs", "toolbox")
-	cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH=amd64", "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=",
+	cmd.Env = append(os.Environ(), "GOOS=genode", "GOARCH="+arch, "GOWORK=off", "GOTOOLCHAIN=local", "GOFLAGS=",
 		"CGO_ENABLED=0", "PATH="+filepath.Dir(goGenode)+string(os.PathListSeparator)+os.Getenv("PATH"))
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build test/rootfs/toolbox for genode: %v\n%s", err, msg)

@@ -3,7 +3,8 @@
 //
 //	runc [global options] command [command options] [arguments...]
 //
-// It starts the genode runc binary (runc.genode-amd64 next to this command)
+// It starts the genode runc binary (runc.genode-amd64 next to this command;
+// runc.genode-arm64 on the arm64 model under qemu-user with GENODE_ARCH=arm64)
 // as a component whose view holds what runc needs at the paths the caller
 // uses: its --root, the bundle, the working directory, the --pid-file,
 // --log and --process files and the programs the bundle's hooks name. The
@@ -137,7 +138,10 @@ func main() {
 		die("%v", err)
 	}
 	bin := filepath.Dir(self)
-	runcBin := filepath.Join(bin, "runc.genode-amd64")
+	if _, err := launch.TargetFor(""); err != nil {
+		die("%v", err)
+	}
+	runcBin := filepath.Join(bin, "runc.genode-"+launch.Arch())
 	if _, err := os.Stat(runcBin); err != nil {
 		die("%s is missing (make runc)", runcBin)
 	}
