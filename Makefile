@@ -19,7 +19,7 @@ HOST_TEST_PKGS_LONG := cmd/compile/internal/ssa cmd/link
 .PHONY: model model-arm64 host-tools test-model test-model-arm64 all toolchain sync go-prepare go-patches go-reset syscalls syscalls-check elfcheck unit-tests \
 	dist-list build-std vet-std compile-tests hello check-elf host-tests test demo clean \
 	std-report std-report-arm64 std-core-arm64 e2e-arm64 vet-std-all host-tests-all mem-report soak-model bench-runtime e2e runc runc-test runc-test-arm64 runtime-tools-report runtime-tools-test bench-runc std-core modules-report modules-test modules mod-list mod-prepare mod-patches mod-reset mod-upgrade \
-	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd e2e-containerd-arm64 bench-containerd bench-docker containerd-client-report
+	images images-test containerd docker debian-docker fuzz-engine e2e-docker e2e-docker-cycles stack-up stack-down demo-down e2e-containerd-cycles e2e-containerd e2e-containerd-arm64 e2e-docker-arm64 bench-containerd bench-docker containerd-client-report
 
 all: toolchain
 
@@ -215,6 +215,11 @@ debian-docker:  ## Debian's docker client (docker.io, for linux/amd64), extracte
 e2e-docker: containerd docker images debian-docker  ## docker on the model end to end (test/docker): the CLI against the engine over containerd, a real registry, pull/push, run/exec/logs/stop/rm, mounts, networks and published ports, refusals, events, prune, save/load, TCP with Debian's client, the engine's restart, and the leak count (e2e-docker-cycles alone)
 	go build -o _build/bin/genode-images genodego/build/cmd/genode-images
 	GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 30m genodego/test/docker/...
+
+E2E_DOCKER_ARM64_RUN ?= ^(TestVersionAndInfo|TestImages|TestRun|TestDetachedLifecycle|TestPublish)$$
+e2e-docker-arm64: containerd docker images model-arm64  ## test/docker with the genode/arm64 CLI, engine and containerd on the arm64 model under qemu-user (E2E_DOCKER_ARM64_RUN: a -run pattern; default version, images, run, the detached lifecycle, -p; 5 min)
+	go build -o _build/bin/genode-images genodego/build/cmd/genode-images
+	GENODE_ARCH=arm64 GENODE_MODEL_REQUIRED=1 go test -count=1 -timeout 40m -run '$(E2E_DOCKER_ARM64_RUN)' genodego/test/docker/...
 
 e2e-docker-cycles: containerd docker images  ## only the leak count of e2e-docker: 25 docker runs in sequence and 10 at once, counting processes, stream directories, snapshots, bundles and containers before and after
 	go build -o _build/bin/genode-images genodego/build/cmd/genode-images
