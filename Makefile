@@ -152,6 +152,9 @@ soak-model: modules toolchain model host-tools  ## std's os/exec, net and net/ht
 testdir-report: modules toolchain model host-tools  ## Go's GOROOT/test (cmd/internal/testdir) for genode/amd64 on the model and natively: test/results/testdir-genode-amd64.md (TESTDIR_FLAGS, e.g. -run 'TestGo/[a-c]')
 	go run genodego/test/cmd/testdirreport -root $(TOP) $(TESTDIR_FLAGS)
 
+testdir-report-arm64: modules toolchain model-arm64 host-tools  ## the same for genode/arm64 on the arm64 model and linux/arm64, both under qemu-user: test/results/testdir-genode-arm64.md
+	go run genodego/test/cmd/testdirreport -root $(TOP) -arch arm64 $(TESTDIR_FLAGS)
+
 bench-runtime: modules toolchain model $(if $(filter arm64,$(GOARCH)),model-arm64) host-tools  ## genode/native benchmark ratios against the port's goals (GOARCH=arm64: both under qemu-user; needs make model-arm64)
 	@[ -x _build/bin/benchstat ] || GOBIN=$(TOP)/_build/bin GOWORK=off GOFLAGS= go install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION) \
 		|| echo "bench-runtime: no benchstat; ratios computed without it"
