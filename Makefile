@@ -149,7 +149,7 @@ mem-report: modules toolchain model host-tools  ## the smallest RAM quota (128 K
 soak-model: modules toolchain model host-tools  ## std's os/exec, net and net/http on genode/amd64 in a loop for SOAK_SECONDS (1800) beside one busy process per core: a lost wake-up of the model hangs or fails a round
 	build/soak-model.sh
 
-testdir-report: modules toolchain model host-tools  ## Go's GOROOT/test (cmd/internal/testdir) for genode/amd64 on the model and natively: test/results/testdir-genode-amd64.md (TESTDIR_FLAGS, e.g. -run 'TestGo/[a-c]')
+testdir-report: modules toolchain model host-tools  ## Go's GOROOT/test (cmd/internal/testdir) for genode/amd64 on the model and natively: test/results/testdir-genode-amd64.md (TESTDIR_FLAGS, e.g. -run 'Test/[a-c]')
 	go run genodego/test/cmd/testdirreport -root $(TOP) $(TESTDIR_FLAGS)
 
 testdir-report-arm64: modules toolchain model-arm64 host-tools  ## the same for genode/arm64 on the arm64 model and linux/arm64, both under qemu-user: test/results/testdir-genode-arm64.md

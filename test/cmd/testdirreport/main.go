@@ -41,7 +41,7 @@ type result struct {
 
 func main() {
 	root := flag.String("root", ".", "repository root")
-	run := flag.String("run", "", "-run pattern for testdir's tests (TestGo/...)")
+	run := flag.String("run", "", "-run pattern for testdir's tests (Test/FILE.go)")
 	timeout := flag.Duration("timeout", 3*time.Hour, "go test -timeout per side")
 	out := flag.String("o", "", "report file, relative to -root (default test/results/testdir-genode-ARCH.md)")
 	native := flag.Bool("native", true, "also run natively (else the last native run in _build/testdir is read)")
