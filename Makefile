@@ -166,7 +166,7 @@ std-core: modules toolchain model host-tools  ## the core std packages on genode
 std-core-arm64: modules toolchain model-arm64 host-tools  ## CI's small core list on genode/arm64 under qemu-user (test/std-core-arm64.txt), the same gate as std-core
 	go run genodego/test/cmd/stdreport -root $(TOP) -arch arm64 -native=false -retries 1 -core test/std-core-arm64.txt -o _build/reports/std-core-arm64.md
 
-std-report-arm64: modules toolchain model-arm64 host-tools  ## std tests on genode/arm64 (arm64 model) and linux/arm64, both under qemu-user: test/results/std-genode-arm64.md (hours)
+std-report-arm64: modules toolchain model-arm64 host-tools  ## std tests on genode/arm64 (arm64 model) and linux/arm64, both under qemu-user: test/results/std-genode-arm64.md (hours; STDREPORT_FLAGS=-resume continues an interrupted run)
 	go run genodego/test/cmd/stdreport -root $(TOP) -arch arm64 -timeout 15m $(STDREPORT_FLAGS)
 
 modules-report: modules toolchain model host-tools  ## the pinned modules' own tests (test/modules.txt) on genode/amd64 and linux/amd64: test/results/modules-genode-amd64.md

@@ -91,6 +91,7 @@ func main() {
 	modFile := flag.String("modules", "", "run the pinned modules' packages of this list (test/modules.txt) in the repository's workspace instead of std")
 	compile := flag.String("compile", "", "with -modules: first build and vet every pinned module for genode on these comma-separated architectures")
 	arch := flag.String("arch", "amd64", "GOARCH of both platforms: amd64, or arm64 under qemu-user")
+	resume := flag.Bool("resume", false, "keep each package result an interrupted run of the same tree left in _build/stdreport/ARCH; run only the rest")
 	flag.Parse()
 
 	tool, err := gotool.New(*root)
@@ -184,22 +185,39 @@ func main() {
 		}
 	}
 
-	rawDir := filepath.Join(*root, "_build", "stdreport")
+	rawDir := filepath.Join(*root, "_build", "stdreport", *arch)
 	rows := make([]Row, len(pkgs))
 	type job struct {
 		i        int
 		platform string
 	}
 	var jobs []job
+	carried := 0
+	keep := func(i int, platform string) bool {
+		if !*resume {
+			return false
+		}
+		r := readRaw(rawDir, platform, pkgs[i])
+		if r == nil {
+			return false
+		}
+		if platform == "genode" {
+			rows[i].Genode = r
+		} else {
+			rows[i].Native = r
+		}
+		carried++
+		return true
+	}
 	for i, p := range pkgs {
 		rows[i] = Row{Package: p, Listed: len(list.For(p))}
 		for _, e := range list.For(p) {
 			rows[i].ListedTests = append(rows[i].ListedTests, e.Test)
 		}
-		if *genode {
+		if *genode && !keep(i, "genode") {
 			jobs = append(jobs, job{i, "genode"})
 		}
-		if *native && !(mods != nil && isHarness(p)) {
+		if *native && !(mods != nil && isHarness(p)) && !keep(i, "native") {
 			jobs = append(jobs, job{i, "native"})
 		}
 	}
@@ -279,6 +297,7 @@ func main() {
 	r := run{
 		command: commandLine(*root), set: set, n: len(pkgs), par: *par, short: *short,
 		genode: *genode, native: *native, timeout: *timeout, took: time.Since(start),
+		carried: carried,
 	}
 	if mods != nil {
 		rp.Title = "Tests of the pinned Go modules on " + tool.Target("genode")
@@ -462,6 +481,23 @@ func runPackage(s runSpec) *Result {
 	return r
 }
 
+// readRaw is a package's result from the raw output an earlier run left, or
+// nil when there is none or the test binary never reported the package's end
+// (a run that was killed, or cut short by an interrupted report).
+func readRaw(rawDir, platform, pkg string) *Result {
+	f, err := os.Open(filepath.Join(rawDir, platform, strings.ReplaceAll(pkg, "/", "_")+".json"))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	r := Parse(f, pkg)
+	if r.Status == "" {
+		return nil
+	}
+	r.Runs = 1
+	return r
+}
+
 // run describes a report's run for its header.
 type run struct {
 	command        string // regenerates the report
@@ -470,6 +506,7 @@ type run struct {
 	short          bool
 	genode, native bool
 	timeout, took  time.Duration
+	carried        int      // results kept from an interrupted run (-resume)
 	modules        []string // for module packages: how they ran
 }
 
@@ -508,6 +545,9 @@ func header(tool *gotool.Tool, r run) []string {
 			time.Now().UTC().Format("2006-01-02 15:04 UTC"), runtime.GOOS, runtime.GOARCH, commit, version),
 		fmt.Sprintf("Packages: %s (%d). Each ran as `go test %s` %s, %d runs at a time; took %v.",
 			r.set, r.n, flags, strings.Join(where, " and "), r.par, r.took.Round(time.Second)),
+	}
+	if r.carried > 0 {
+		lines = append(lines, fmt.Sprintf("%d package runs were kept from an interrupted run of the same tree (-resume; their time is not in the total).", r.carried))
 	}
 	return append(lines, r.modules...)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -263,5 +264,34 @@ func TestCommandLine(t *testing.T) {
 	want := "go run genodego/test/cmd/stdreport -core='/elsewhere/a b.txt' -native=false -o=test/results/x.md -pkgs=os,net"
 	if got := commandLine(root); got != want {
 		t.Errorf("commandLine = %q, want %q", got, want)
+	}
+}
+
+func TestReadRawKeepsOnlyFinishedRuns(t *testing.T) {
+	dir := t.TempDir()
+	write := func(pkg, text string) {
+		d := filepath.Join(dir, "genode")
+		if err := os.MkdirAll(d, 0o777); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, strings.ReplaceAll(pkg, "/", "_")+".json"), []byte(text), 0o666); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a/done", `{"Action":"run","Package":"a/done","Test":"TestX"}
+{"Action":"pass","Package":"a/done","Test":"TestX","Elapsed":0.1}
+{"Action":"pass","Package":"a/done","Elapsed":1.5}
+`)
+	write("a/cut", `{"Action":"run","Package":"a/cut","Test":"TestX"}
+{"Action":"output","Package":"a/cut","Test":"TestX","Output":"still running\n"}
+`)
+	if r := readRaw(dir, "genode", "a/done"); r == nil || r.Status != "pass" || r.Elapsed != 1500*time.Millisecond {
+		t.Errorf("finished run: got %+v, want a pass of 1.5s", r)
+	}
+	if r := readRaw(dir, "genode", "a/cut"); r != nil {
+		t.Errorf("run without the package's end: got %+v, want nil (run it again)", r)
+	}
+	if r := readRaw(dir, "genode", "a/none"); r != nil {
+		t.Errorf("no raw output: got %+v, want nil", r)
 	}
 }
