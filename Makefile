@@ -193,6 +193,14 @@ containerd: runc  ## genode containerd, ctr and the runc shim (amd64, arm64), ch
 	go build -o _build/bin/ctr genodego/host/cmd/ctr
 	go build -o _build/bin/genode-stack genodego/host/cmd/genode-stack
 
+cri: containerd  ## cri-tools' crictl and critest (go test -c) for genode (amd64, arm64), checked; _build/bin/crictl runs crictl on the model against genode-stack -cri
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go build -o _build/bin/crictl.genode-amd64 sigs.k8s.io/cri-tools/cmd/crictl
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go build -o _build/bin/crictl.genode-arm64 sigs.k8s.io/cri-tools/cmd/crictl
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=amd64 go test -c -o _build/bin/critest.genode-amd64 sigs.k8s.io/cri-tools/cmd/critest
+	$(GENODE_WS_ENV) GOOS=genode GOARCH=arm64 go test -c -o _build/bin/critest.genode-arm64 sigs.k8s.io/cri-tools/cmd/critest
+	$(ELFCHECK) _build/bin/crictl.genode-amd64 _build/bin/crictl.genode-arm64 _build/bin/critest.genode-amd64 _build/bin/critest.genode-arm64
+	go build -o _build/bin/crictl genodego/host/cmd/crictl
+
 DOCKER_CLI_VERSION := 29.10.0
 DOCKER_CLI_LDFLAGS := -X github.com/docker/cli/cli/version.Version=$(DOCKER_CLI_VERSION) -X github.com/docker/cli/cli/version.GitCommit=v$(DOCKER_CLI_VERSION)
 

@@ -49,6 +49,11 @@ type Stack struct {
 	// DIR/run/docker.sock and, when EngineTCP is set, that loopback address.
 	Engine    bool
 	EngineTCP string
+	// CRI: containerd serves the CRI on its socket. Mirror, when set, is
+	// the HOST:PORT of a plain-HTTP registry every image name is pulled
+	// from (certs.d/_default/hosts.toml), so that names stay as given.
+	CRI    bool
+	Mirror string
 }
 
 // RouterConfig is the NIC router's config, which the engine writes.
@@ -66,15 +71,26 @@ func (s Stack) Socket() string { return s.path("run", "containerd.sock") }
 const config = `version = 3
 root = "{{DIR}}/root"
 state = "{{DIR}}/run"
-
-# The CRI plugin is built in but not used yet (no kubelet here).
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox"]
-
+{{CRI}}
 [grpc]
   address = "{{DIR}}/run/containerd.sock"
 
 [ttrpc]
   address = "{{DIR}}/run/containerd.sock.ttrpc"
+`
+
+// noCRI leaves containerd's CRI plugin out: a stack that serves no kubelet.
+const noCRI = `
+disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.cri.v1.images", "io.containerd.cri.v1.runtime", "io.containerd.podsandbox.controller.v1.podsandbox"]
+`
+
+// criConfig is the CRI plugin's config: images on the native snapshotter,
+// registries configured by hosts.toml files in DIR/etc/certs.d.
+const criConfig = `
+[plugins.'io.containerd.cri.v1.images']
+  snapshotter = "native"
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = "{{DIR}}/etc/certs.d"
 `
 
 // binaries are the genode programs the stack's components load as ROMs:
@@ -87,8 +103,10 @@ func main() {
 	debug := flag.Bool("debug", false, "containerd and the shims log at debug level")
 	engine := flag.Bool("engine", false, "up: start the Docker engine too (DIR/run/docker.sock)")
 	engineTCP := flag.String("engine-tcp", "", "up: the engine also serves this loopback `HOST:PORT` (as dockerd -H tcp://)")
+	cri := flag.Bool("cri", false, "up: containerd serves the CRI (crictl, a kubelet) on its socket")
+	mirror := flag.String("mirror", "", "up, with -cri: pull every image from this plain-HTTP registry `HOST:PORT`, keeping the image names")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] [-debug] [-engine] [-engine-tcp HOST:PORT] up|down|status|restart-containerd|restart-engine")
+		fmt.Fprintln(os.Stderr, "usage: genode-stack [-dir DIR] [-debug] [-engine] [-engine-tcp HOST:PORT] [-cri [-mirror HOST:PORT]] up|down|status|restart-containerd|restart-engine")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -96,7 +114,8 @@ func main() {
 	if err != nil {
 		die("%v", err)
 	}
-	s := Stack{Dir: *dir, Bin: filepath.Dir(self), Debug: *debug, Engine: *engine || *engineTCP != "", EngineTCP: *engineTCP}
+	s := Stack{Dir: *dir, Bin: filepath.Dir(self), Debug: *debug, Engine: *engine || *engineTCP != "", EngineTCP: *engineTCP,
+		CRI: *cri, Mirror: *mirror}
 	if s.Dir == "" {
 		s.Dir = filepath.Join(filepath.Dir(s.Bin), "stack")
 	}
@@ -161,7 +180,14 @@ func (s Stack) Up() error {
 			return err
 		}
 	}
-	cfgText := strings.ReplaceAll(config, "{{DIR}}", s.Dir)
+	cri := noCRI
+	if s.CRI {
+		cri = criConfig
+		if err := s.writeHosts(); err != nil {
+			return err
+		}
+	}
+	cfgText := strings.ReplaceAll(strings.ReplaceAll(config, "{{CRI}}", cri), "{{DIR}}", s.Dir)
 	if s.Debug {
 		cfgText += "\n[debug]\n  level = \"debug\"\n"
 	}
@@ -217,6 +243,21 @@ func (s Stack) Up() error {
 		what = "containerd or the engine"
 	}
 	return fmt.Errorf("%s did not come up; init's log (%s):\n%s", what, in.Log, tail(string(log), 30))
+}
+
+// writeHosts writes the registry hosts of the CRI's image service: with a
+// mirror, every registry's default host file names it.
+func (s Stack) writeHosts() error {
+	d := s.path("etc", "certs.d", "_default")
+	if s.Mirror == "" {
+		os.RemoveAll(d)
+		return os.MkdirAll(s.path("etc", "certs.d"), 0o755)
+	}
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return err
+	}
+	hosts := fmt.Sprintf("[host.%q]\n  capabilities = [\"pull\", \"resolve\"]\n", "http://"+s.Mirror)
+	return os.WriteFile(filepath.Join(d, "hosts.toml"), []byte(hosts), 0o644)
 }
 
 // Restart has init restart its child name (containerd or the engine), as

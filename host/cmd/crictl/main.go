@@ -1,0 +1,90 @@
+// Command crictl runs cri-tools' genode crictl on the Linux model of Genode
+// against the CRI of the stack's containerd (genode-stack -cri up), so that
+// crictl is used from a host shell as on a Kubernetes node:
+//
+//	crictl [global options] command [command options] [arguments...]
+//
+// Its view holds the stack's run directory (where containerd's "unix" socket
+// file is; CONTAINER_RUNTIME_ENDPOINT and IMAGE_SERVICE_ENDPOINT name it
+// unless the caller did), the working directory and the directory of every
+// absolute path on the command line, at their own paths, and the loopback
+// network (containerd's streaming server for exec, attach and port-forward).
+// Arguments, stdin, stdout, stderr and the exit status pass through.
+// GENODE_STACK names the stack's directory (default: _build/stack beside the
+// bin directory); GENODE_CRICTL_PROGRAM names another genode CRI client to
+// run with this view (cri-tools' critest).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"genodego/host/launch"
+	"genodego/sandbox/node"
+)
+
+const statusLauncher = 125
+
+func die(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "crictl: "+format+"\n", args...)
+	os.Exit(statusLauncher)
+}
+
+func main() {
+	launch.KeepDescriptors()
+	self, err := os.Executable()
+	if err != nil {
+		die("%v", err)
+	}
+	bin := filepath.Dir(self)
+	prog := filepath.Join(bin, "crictl.genode-"+launch.Arch())
+	if p := os.Getenv("GENODE_CRICTL_PROGRAM"); p != "" {
+		prog = p
+	}
+	if _, err := os.Stat(prog); err != nil {
+		die("%s is missing (make cri)", prog)
+	}
+	stack := os.Getenv("GENODE_STACK")
+	if stack == "" {
+		stack = filepath.Join(filepath.Dir(bin), "stack")
+	}
+	if stack, err = filepath.Abs(stack); err != nil {
+		die("%v", err)
+	}
+	run := filepath.Join(stack, "run")
+	cwd, err := os.Getwd()
+	if err != nil {
+		die("%v", err)
+	}
+	rw := append([]string{cwd, run}, launch.ArgDirs(os.Args[1:])...)
+	var env []launch.KV
+	for _, e := range os.Environ() {
+		k, v, _ := strings.Cut(e, "=")
+		switch k {
+		case "CONTAINER_RUNTIME_ENDPOINT", "IMAGE_SERVICE_ENDPOINT", "CRI_CONFIG_FILE", "HOME", "TERM", "LANG",
+			"GODEBUG", "GOTRACEBACK", "NO_COLOR", "TMPDIR":
+			env = append(env, launch.KV{Name: k, Value: v})
+		}
+	}
+	for _, k := range []string{"CONTAINER_RUNTIME_ENDPOINT", "IMAGE_SERVICE_ENDPOINT"} {
+		if _, ok := os.LookupEnv(k); !ok {
+			env = append(env, launch.KV{Name: k, Value: "unix://" + filepath.Join(run, "containerd.sock")})
+		}
+	}
+	// crictl looks for itself (os.Executable: argv[0] along PATH) to find
+	// a crictl.yaml beside it; the binary is a ROM, seen as /bin/crictl.
+	env = append(env, launch.KV{Name: "PATH", Value: "/bin"})
+	bins := launch.HostMount{Path: "/bin", Nodes: []*node.Node{node.New("rom", "name", "crictl", "host", prog)}}
+	status, err := launch.HostCommand{Name: "crictl", Binary: prog, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
+		Mounts: []launch.HostMount{bins}, Socket: true, Caps: "1000", RAM: "512M"}.Run(context.Background())
+	if status < 0 {
+		die("%v", err)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "crictl: %v\n", err)
+	}
+	os.Exit(status)
+}
