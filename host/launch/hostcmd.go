@@ -82,7 +82,10 @@ func (h HostCommand) Start() *node.Node {
 	group.Content = "root:x:0:\n"
 	tree.Mount("/etc", passwd, group)
 	tree.Mount("/pipe", node.New("pipe"))
-	tree.Mount("/tmp", node.New("ram"))
+	if !Covered("/tmp", append(append([]string{}, h.RW...), h.RO...)) {
+		// a scratch /tmp, unless the caller's own /tmp is in the view
+		tree.Mount("/tmp", node.New("ram"))
+	}
 	libc := []string{"stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", stderr,
 		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "cwd", h.Cwd}
 	if h.Socket {

@@ -618,3 +618,23 @@ func TestFifoServer(t *testing.T) {
 		}
 	}
 }
+
+// A host command whose arguments name a file in /tmp sees the host's /tmp,
+// not a scratch one hiding it.
+func TestHostCommandTmp(t *testing.T) {
+	tmpOf := func(h HostCommand) string {
+		vfs := h.Start().Child("config").Child("vfs")
+		for _, d := range vfs.All("dir") {
+			if n, _ := d.Attr("name"); n == "tmp" && len(d.Children) > 0 {
+				return d.Children[0].Type
+			}
+		}
+		return ""
+	}
+	if got := tmpOf(HostCommand{Name: "c", Cwd: "/work", RW: []string{"/work"}}); got != "ram" {
+		t.Errorf("no /tmp in the view: /tmp is %q, want a ram file system", got)
+	}
+	if got := tmpOf(HostCommand{Name: "c", Cwd: "/work", RW: []string{"/work", "/tmp"}}); got != "fs" {
+		t.Errorf("the caller's /tmp in the view: /tmp is %q, want the host's (fs)", got)
+	}
+}

@@ -74,9 +74,10 @@ var kernelFS = map[string]string{
 	"mqueue": "POSIX message queues",
 }
 
-func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS bool, rootfs string, rootRO bool, terminals []*node.Node) (*node.Node, []bind) {
+func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS bool, rootfs string, rootRO bool, terminals []*node.Node) (*node.Node, []bind, []initcfg.Rule) {
 	root := &vdir{}
 	var binds []bind
+	var fileROMs []initcfg.Rule // the routes of read-only files (Genode mode)
 	seen := map[string]int{}
 	devIsRAM := false
 	for i, m := range mounts {
@@ -147,8 +148,36 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 				c.refuse(f+".source", "%v", err)
 				continue
 			}
+			if fi.Mode().IsRegular() {
+				// A read-only file is a ROM module of the image's ROM server;
+				// a writable one has no equivalent (a file system is a
+				// directory's session).
+				if !readonly {
+					c.refuse(f+".options", "%s is a file: only a read-only (\"ro\") single-file bind mount is supported, as a ROM module; mount its directory for writing", src)
+					continue
+				}
+				if len(refusedOpts) > 0 {
+					c.refuse(f+".options", "unsupported option(s) %s", strings.Join(refusedOpts, ", "))
+					continue
+				}
+				if bad := attrProblem(src); bad != "" {
+					c.refuse(f+".source", "%s", bad)
+					continue
+				}
+				label := fmt.Sprintf("m%d", i)
+				rom := node.New("rom", "name", path.Base(dst), "label", label)
+				if o.Mode == Host {
+					rom.Set("host", src)
+				} else {
+					fileROMs = append(fileROMs, initcfg.Rule{Service: "ROM", LabelLast: label,
+						Targets: []initcfg.Target{{Kind: initcfg.Child, Name: o.ROMServer, Resource: src}}})
+				}
+				root.at(path.Dir(dst)).content = append(root.at(path.Dir(dst)).content, rom)
+				seen[dst] = i
+				continue
+			}
 			if !fi.IsDir() {
-				c.refuse(f+".source", "%s is not a directory: single-file bind mounts are not supported (file systems are mounted as File_system sessions)", src)
+				c.refuse(f+".source", "%s is neither a directory nor a regular file", src)
 				continue
 			}
 			if why := dirProblem(src, o.Bundle, relative); why != "" {
@@ -226,7 +255,7 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 			vfs.Add(initcfg.FSLabel("rootfs", !rootRO))
 		}
 	}
-	return vfs, binds
+	return vfs, binds, fileROMs
 }
 
 // deepestBind is the bind mount that holds the container path p.

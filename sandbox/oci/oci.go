@@ -565,7 +565,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	// file systems: mounts, /dev, rootfs
 	stdio := planStdio(c, terminal, o.Stdio, o)
 	res.Terminals = stdio.sessions
-	vfs, binds := translateMounts(c, s.Mounts, o, skipKernelFS, rootfs, rootReadonly, stdio.dev)
+	vfs, binds, fileROMs := translateMounts(c, s.Mounts, o, skipKernelFS, rootfs, rootReadonly, stdio.dev)
 	cfg.VFS = vfs
 	cfg.Libc.Set("stdin", stdio.libc[0])
 	cfg.Libc.Set("stdout", stdio.libc[1])
@@ -583,7 +583,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	}
 	sortLibc(cfg.Libc)
 
-	st.Route = buildRoute(o, res.Binary, res.HostBinary, rootReadonly, binds, stdio.routes(o), extraRoutes)
+	st.Route = buildRoute(o, res.Binary, res.HostBinary, rootReadonly, binds, stdio.routes(o), append(fileROMs, extraRoutes...))
 	if network != nil {
 		st.Route.Rules = append(st.Route.Rules, initcfg.Rule{Service: "Nic", Targets: []initcfg.Target{{Kind: initcfg.Parent}}})
 	}

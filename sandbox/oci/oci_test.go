@@ -320,7 +320,7 @@ func TestRefusals(t *testing.T) {
 		{"root.path", func(s *specs.Spec) { s.Root.Path = "nonexistent" }},
 		{"mounts[0]", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/proc", Type: "proc"}} }},
 		{"mounts[0]", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/x", Type: "overlay"}} }},
-		{"mounts[0].source", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/x", Type: "bind", Source: "data/file"}} }},
+		{"mounts[0].options", func(s *specs.Spec) { s.Mounts = []specs.Mount{{Destination: "/x", Type: "bind", Source: "data/file"}} }},
 		{"mounts[0].source", func(s *specs.Spec) {
 			s.Mounts = []specs.Mount{{Destination: "/x", Type: "bind", Source: "/nonexistent/dir"}}
 		}},
@@ -792,6 +792,37 @@ func TestBinaryFromSharedDirectory(t *testing.T) {
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("start node lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestFileBind: a read-only bind mount of a file is a <rom> in its directory
+// of the view: in Host mode the host file, in Genode mode a ROM module of the
+// image's ROM server named by the file's path.
+func TestFileBind(t *testing.T) {
+	b := makeBundle(t, nil)
+	file := filepath.Join(b, "data/file")
+	s := baseSpec()
+	s.Mounts = []specs.Mount{{Destination: "/etc/resolv.conf", Type: "bind", Source: file, Options: []string{"rbind", "ro"}}}
+	r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := regexp.MustCompile(`\n *`).ReplaceAllString(string(r.Start.Node().EncodeHID()), "\n")
+	if want := "+ dir etc\n+ rom resolv.conf | label: m0 | host: " + file + "\n"; !strings.Contains(out, want) {
+		t.Errorf("host mode: start node lacks %q:\n%s", want, out)
+	}
+	r, err = Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Genode, ROMServer: "image_rom", ContainerDir: "/containers/c1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = regexp.MustCompile(`\n *`).ReplaceAllString(string(r.Start.Node().EncodeHID()), "\n")
+	for _, want := range []string{
+		"+ dir etc\n+ rom resolv.conf | label: m0\n",
+		"+ service ROM | label_last: m0\n+ child image_rom | resource: " + file + "\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("genode mode: start node lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -5,8 +5,8 @@
 //	crictl [global options] command [command options] [arguments...]
 //
 // Its view holds the stack's run directory (where containerd's "unix" socket
-// file is; CONTAINER_RUNTIME_ENDPOINT and IMAGE_SERVICE_ENDPOINT name it
-// unless the caller did), the working directory and the directory of every
+// file is, which /etc/crictl.yaml names; CONTAINER_RUNTIME_ENDPOINT and
+// IMAGE_SERVICE_ENDPOINT override it), the working directory and the directory of every
 // absolute path on the command line, at their own paths, and the loopback
 // network (containerd's streaming server for exec, attach and port-forward).
 // Arguments, stdin, stdout, stderr and the exit status pass through.
@@ -69,17 +69,18 @@ func main() {
 			env = append(env, launch.KV{Name: k, Value: v})
 		}
 	}
-	for _, k := range []string{"CONTAINER_RUNTIME_ENDPOINT", "IMAGE_SERVICE_ENDPOINT"} {
-		if _, ok := os.LookupEnv(k); !ok {
-			env = append(env, launch.KV{Name: k, Value: "unix://" + filepath.Join(run, "containerd.sock")})
-		}
-	}
+	// crictl's config file names the stack's endpoints, as /etc/crictl.yaml
+	// does on a node; the environment and flags still override it.
+	endpoint := "unix://" + filepath.Join(run, "containerd.sock")
+	crictlYAML := node.New("inline", "name", "crictl.yaml")
+	crictlYAML.Content = "runtime-endpoint: " + endpoint + "\nimage-endpoint: " + endpoint + "\n"
+	mounts := []launch.HostMount{{Path: "/etc", Nodes: []*node.Node{crictlYAML}}}
 	// crictl looks for itself (os.Executable: argv[0] along PATH) to find
 	// a crictl.yaml beside it; the binary is a ROM, seen as /bin/crictl.
 	env = append(env, launch.KV{Name: "PATH", Value: "/bin"})
-	bins := launch.HostMount{Path: "/bin", Nodes: []*node.Node{node.New("rom", "name", "crictl", "host", prog)}}
+	mounts = append(mounts, launch.HostMount{Path: "/bin", Nodes: []*node.Node{node.New("rom", "name", "crictl", "host", prog)}})
 	status, err := launch.HostCommand{Name: "crictl", Binary: prog, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
-		Mounts: []launch.HostMount{bins}, Socket: true, Caps: "1000", RAM: "512M"}.Run(context.Background())
+		Mounts: mounts, Socket: true, Caps: "1000", RAM: "512M"}.Run(context.Background())
 	if status < 0 {
 		die("%v", err)
 	}

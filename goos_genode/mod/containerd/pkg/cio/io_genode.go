@@ -257,3 +257,10 @@ func TerminalBinaryIO(binary string, args map[string]string) Creator {
 		}, nil
 	}
 }
+
+// OpenStream is the client's end of one stream of a FIFOSet (what opening
+// the FIFO is elsewhere) for a client that copies the streams itself, as
+// the CRI does; the context's end stops waiting for the shim.
+func OpenStream(ctx context.Context, path string) (io.ReadWriteCloser, error) {
+	return listen(ctx, path)
+}
