@@ -24,7 +24,8 @@ import (
 )
 
 // Applets are the names linked to the toolbox; they must be the toolbox's applets (toolbox --list).
-var Applets = []string{"cat", "echo", "env", "false", "ls", "mkdir", "pwd", "rm", "seq", "sh", "sleep", "stty", "tar", "touch", "true", "wget"}
+var Applets = []string{"cat", "echo", "env", "false", "hostname", "ls", "mkdir", "pgrep", "pwd", "rm", "seq", "sh", "sleep",
+	"stty", "sync", "tar", "top", "touch", "true", "wget"}
 
 // Options say where the tools are.
 type Options struct {

@@ -52,23 +52,34 @@ type builder struct {
 	built              map[string][]byte // "dir goos/goarch" -> binary
 }
 
-func (b *builder) hello(p v1.Platform) (v1.Image, error) {
+func (b *builder) hello(p v1.Platform) (v1.Image, error) { return b.helloWith(p, nil, v1.Config{}) }
+
+// helloWith is the hello image with the entries extra added to its tree and the settings of c (Cmd
+// /bin/hello unless c has its own).
+func (b *builder) helloWith(p v1.Platform, extra []rootfs.Entry, c v1.Config) (v1.Image, error) {
 	prog, err := b.program("test/hello", "hello", p)
 	if err != nil {
 		return nil, err
 	}
-	return image(p, binTree("hello", prog), v1.Config{Cmd: []string{"/bin/hello"}})
+	if len(c.Cmd)+len(c.Entrypoint) == 0 {
+		c.Cmd = []string{"/bin/hello"}
+	}
+	return image(p, append(binTree("hello", prog), extra...), c)
 }
 
-func (b *builder) server(p v1.Platform) (v1.Image, error) {
+func (b *builder) server(p v1.Platform) (v1.Image, error) { return b.serverOn(p, 8080) }
+
+// serverOn is the server image listening on port.
+func (b *builder) serverOn(p v1.Platform, port int) (v1.Image, error) {
 	prog, err := b.program("test/images/server", "server", p)
 	if err != nil {
 		return nil, err
 	}
 	// it listens on every address of its stack: a container's own (docker
 	// run -p 8080:8080), or the host's loopback where it shares the host's
+	addr := fmt.Sprintf(":%d", port)
 	return image(p, binTree("server", prog), v1.Config{Entrypoint: []string{"/bin/server"},
-		Cmd: []string{"-addr", ":8080"}, ExposedPorts: map[string]struct{}{"8080/tcp": {}}})
+		Cmd: []string{"-addr", addr}, ExposedPorts: map[string]struct{}{addr[1:] + "/tcp": {}}})
 }
 
 func (b *builder) toolbox(p v1.Platform) (v1.Image, error) {

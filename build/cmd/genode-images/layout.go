@@ -21,8 +21,9 @@ const (
 )
 
 // writeLayout writes idx as an OCI image layout in a tar archive at path, its index.json naming it
-// ref, and returns the archive's size. Members are sorted and carry fixed times.
-func writeLayout(path, ref string, idx v1.ImageIndex) (int64, error) {
+// by each of refs (one entry per name, all of the one index), and returns the archive's size. Members
+// are sorted and carry fixed times.
+func writeLayout(path string, refs []string, idx v1.ImageIndex) (int64, error) {
 	blobs := map[string][]byte{}
 	if err := collect(idx, blobs); err != nil {
 		return 0, err
@@ -35,16 +36,20 @@ func writeLayout(path, ref string, idx v1.ImageIndex) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	tag := ref[strings.LastIndex(ref, ":")+1:]
-	top, err := json.Marshal(v1.IndexManifest{
-		SchemaVersion: 2,
-		MediaType:     types.OCIImageIndex,
-		Manifests: []v1.Descriptor{{
+	var named []v1.Descriptor
+	for _, ref := range refs {
+		tag := ref[strings.LastIndex(ref, ":")+1:]
+		named = append(named, v1.Descriptor{
 			MediaType:   types.OCIImageIndex,
 			Digest:      d,
 			Size:        int64(len(raw)),
 			Annotations: map[string]string{annotationImageName: ref, annotationRefName: tag},
-		}},
+		})
+	}
+	top, err := json.Marshal(v1.IndexManifest{
+		SchemaVersion: 2,
+		MediaType:     types.OCIImageIndex,
+		Manifests:     named,
 	})
 	if err != nil {
 		return 0, err

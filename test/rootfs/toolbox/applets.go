@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -155,9 +156,10 @@ func sleepMain(p *proc, argv []string) int {
 	return 0
 }
 
-// ls [-a] [-A] [-l] [-1] [-d] [FILE...]
+// ls [-a] [-A] [-l] [-1] [-d] [-R] [FILE...]: -R lists each directory's subdirectories after it, depth
+// first, every directory under a "DIR:" header.
 func lsMain(p *proc, argv []string) int {
-	var all, almost, long, dirOnly bool
+	var all, almost, long, dirOnly, recursive bool
 	var names []string
 	for _, a := range argv[1:] {
 		if strings.HasPrefix(a, "-") && len(a) > 1 {
@@ -171,6 +173,8 @@ func lsMain(p *proc, argv []string) int {
 					long = true
 				case 'd':
 					dirOnly = true
+				case 'R':
+					recursive = true
 				case '1':
 				default:
 					fmt.Fprintf(p.stderr, "ls: invalid option -- '%c'\n", c)
@@ -218,18 +222,22 @@ func lsMain(p *proc, argv []string) int {
 		fi, _ := os.Lstat(f)
 		show(f, fi)
 	}
-	for i, d := range dirs {
-		if len(names) > 1 {
-			if i > 0 || len(files) > 0 {
+	headers := len(names) > 1 || recursive
+	first := len(files) == 0
+	var list func(d string)
+	list = func(d string) {
+		if headers {
+			if !first {
 				fmt.Fprintln(p.stdout)
 			}
 			fmt.Fprintf(p.stdout, "%s:\n", d)
 		}
+		first = false
 		ents, err := os.ReadDir(d)
 		if err != nil {
 			fmt.Fprintf(p.stderr, "ls: cannot open directory '%s': %v\n", d, errors.Unwrap(err))
 			st = 2
-			continue
+			return
 		}
 		if all {
 			for _, dot := range []string{".", ".."} {
@@ -242,9 +250,13 @@ func lsMain(p *proc, argv []string) int {
 				}
 			}
 		}
+		var subdirs []string
 		for _, e := range ents {
 			if strings.HasPrefix(e.Name(), ".") && !all && !almost {
 				continue
+			}
+			if e.IsDir() && recursive {
+				subdirs = append(subdirs, strings.TrimSuffix(d, "/")+"/"+e.Name())
 			}
 			if !long {
 				fmt.Fprintln(p.stdout, e.Name())
@@ -263,6 +275,12 @@ func lsMain(p *proc, argv []string) int {
 			}
 			fmt.Fprintf(p.stdout, "%s %10d %s %s\n", fi.Mode(), fi.Size(), fi.ModTime().Format("Jan _2 15:04"), e.Name())
 		}
+		for _, sub := range subdirs {
+			list(sub)
+		}
+	}
+	for _, d := range dirs {
+		list(d)
 	}
 	return st
 }
@@ -410,4 +428,113 @@ func seqMain(p *proc, argv []string) int {
 		return 1
 	}
 	return 0
+}
+
+// top [-b] [-d SECS] [-n COUNT]: critest's default container command ("top", "sh -c top"), which only has
+// to run until it is ended. It prints its own line every SECS (5) seconds, COUNT times (default: until
+// killed): a Genode component sees no other processes (pgrep).
+func topMain(p *proc, argv []string) int {
+	delay, count := 5*time.Second, -1
+	args := argv[1:]
+	for len(args) > 0 {
+		a := args[0]
+		args = args[1:]
+		switch {
+		case a == "-b":
+		case a == "-d" || a == "-n":
+			if len(args) == 0 {
+				fmt.Fprintf(p.stderr, "top: %s needs a number\n", a)
+				return 1
+			}
+			a += args[0]
+			args = args[1:]
+			fallthrough
+		case strings.HasPrefix(a, "-d") || strings.HasPrefix(a, "-n"):
+			f, err := strconv.ParseFloat(a[2:], 64)
+			if err != nil || f < 0 {
+				fmt.Fprintf(p.stderr, "top: bad number %q\n", a[2:])
+				return 1
+			}
+			if a[1] == 'd' {
+				delay = time.Duration(f * float64(time.Second))
+			} else {
+				count = int(f)
+			}
+		default:
+			fmt.Fprintf(p.stderr, "top: unsupported option %q\n", a)
+			return 1
+		}
+	}
+	for i := 0; count < 0 || i < count; i++ {
+		if i > 0 {
+			time.Sleep(delay)
+		}
+		fmt.Fprintf(p.stdout, "top - %s: 1 task (a Genode component sees no other)\n  PID COMMAND\n%5d top\n",
+			time.Now().Format("15:04:05"), os.Getpid())
+	}
+	return 0
+}
+
+// pgrep [-flx...] PATTERN: on Genode a component cannot see other processes (there is no /proc and no
+// process table to read), and pgrep does not list itself, so it finds nothing: no output, status 1, as
+// "no process matched". critest's "pgrep sleep || true" wants exactly that empty output after a timed-out
+// exec ended its sleep. Without a pattern it is a usage error (2).
+func pgrepMain(p *proc, argv []string) int {
+	for _, a := range argv[1:] {
+		if !strings.HasPrefix(a, "-") {
+			return 1
+		}
+	}
+	fmt.Fprintln(p.stderr, "pgrep: no matching criteria specified")
+	return 2
+}
+
+// hostname: prints the host name: $HOSTNAME (containerd's CRI sets it in every container's environment),
+// else the first line of /etc/hostname (the file the CRI gives the pod), else what the system says (on
+// Genode libc's gethostname, which knows no pod). Setting the name is refused: a component has none to set.
+func hostnameMain(p *proc, argv []string) int {
+	if len(argv) > 1 {
+		fmt.Fprintln(p.stderr, "hostname: setting the host name is not supported")
+		return 1
+	}
+	for _, kv := range p.env {
+		if v, ok := strings.CutPrefix(kv, "HOSTNAME="); ok && v != "" {
+			fmt.Fprintln(p.stdout, v)
+			return 0
+		}
+	}
+	if b, err := os.ReadFile("/etc/hostname"); err == nil {
+		if line, _, _ := strings.Cut(string(b), "\n"); strings.TrimSpace(line) != "" {
+			fmt.Fprintln(p.stdout, strings.TrimSpace(line))
+			return 0
+		}
+	}
+	h, err := os.Hostname()
+	if err != nil {
+		fmt.Fprintf(p.stderr, "hostname: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(p.stdout, h)
+	return 0
+}
+
+// sync [FILE...]: flushes the named files, or with none all file systems (sync(2); libc's VFS on Genode).
+func syncMain(p *proc, argv []string) int {
+	if len(argv) == 1 {
+		syscall.Sync()
+		return 0
+	}
+	st := 0
+	for _, n := range argv[1:] {
+		f, err := os.Open(n)
+		if err == nil {
+			err = f.Sync()
+			f.Close()
+		}
+		if err != nil {
+			fmt.Fprintf(p.stderr, "sync: %v\n", err)
+			st = 1
+		}
+	}
+	return st
 }

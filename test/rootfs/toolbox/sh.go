@@ -1,20 +1,27 @@
 package main
 
-// sh: the subset of the POSIX shell language that the runtime-tools validation bundles and hooks use, and a
-// little more so that it stays an ordinary shell for small scripts:
+// sh: the subset of the POSIX shell language that the runtime-tools validation bundles and hooks and
+// critest's containers use, and a little more so that it stays an ordinary shell for small scripts:
 //
 //	lists with ; & && || and newlines, pipelines with | and !, simple commands with VAR=value prefixes,
+//	for NAME [in WORD...]; do LIST; done and while LIST; do LIST; done,
 //	words with '...', "..." (with $ expansion and \ escapes) and \ escapes, $NAME ${NAME} $? $! $$ $# $0-$9
-//	$@ "$@" $*, field splitting of unquoted expansions, redirections [n]> [n]>> [n]< [n]>&m,
+//	$@ "$@" $*, command substitution $(...) (run in a subshell of this component), field splitting of
+//	unquoted expansions, redirections [n]> [n]>> [n]< [n]>&m,
 //	builtins cd exit trap wait exec export unset shift read set -e, set -- : and the applets of this toolbox run in the
 //	same component (no fork for a foreground applet), anything else through exec by PATH.
 //
 // Background jobs (&) run in the component too: an applet in a goroutine, any other program as a child;
 // "wait" returns early with 128+N when a trapped signal N arrives, and the trap's action then runs, as
-// POSIX says. No globbing, no functions, no control structures (if/for/while/case): the suite needs none.
+// POSIX says. No globbing, no functions, no if/case/until, no break/continue, no `...`: the suites need none.
+//
+// A script on standard input that is not a terminal (a pipe: critest's attach writes "echo -n hello\n"
+// into /bin/sh's stdin and waits for the output with stdin still open) runs one complete command at a
+// time as its lines arrive, read a byte at a time so that "read" and the programs it runs see the rest.
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +42,11 @@ type part struct {
 	text   string
 	quoted bool // inside '...' or "...": no field splitting
 	param  bool // text names a parameter to expand
+	subst  bool // text is the script of a command substitution $(...)
 }
+
+// literal: p is plain text, so a reserved word (for, do, done, ...) if it spells one.
+func (p part) literal() bool { return !p.quoted && !p.param && !p.subst }
 
 type word []part
 
@@ -51,9 +62,25 @@ type simple struct {
 	redirs  []redir
 }
 
+// A command is one element of a pipeline: a *simple, *forLoop or *whileLoop.
+type command any
+
+// forLoop: for name [in words]; do body; done. Without in, it walks "$@".
+type forLoop struct {
+	name  string
+	in    bool
+	words []word
+	body  []*andOr
+}
+
+// whileLoop: while cond; do body; done.
+type whileLoop struct {
+	cond, body []*andOr
+}
+
 type pipeline struct {
 	not  bool
-	cmds []*simple
+	cmds []command
 }
 
 type andOr struct {
@@ -68,11 +95,34 @@ type token struct {
 	fdno int // for redirection operators: the explicit fd, or -1
 }
 
+// is reports whether t is the unquoted word kw (a reserved word where a command starts).
+func (t *token) is(kw string) bool {
+	return t != nil && t.op == "" && len(t.w) == 1 && t.w[0].literal() && t.w[0].text == kw
+}
+
+// An incompleteError is a syntax error that more input can mend: an open quote or $(, a loop without
+// its done, a trailing | && or ||. A script read from a stream runs once its text is complete.
+type incompleteError struct{ msg string }
+
+func (e incompleteError) Error() string { return e.msg }
+
 func isSpace(c byte) bool { return c == ' ' || c == '\t' }
 
 func isNameStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 func isName(c byte) bool { return isNameStart(c) || c >= '0' && c <= '9' }
+
+func validName(s string) bool {
+	if s == "" || !isNameStart(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if !isName(s[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // lex splits a script into words and operators.
 func lex(s string) ([]token, error) {
@@ -175,7 +225,7 @@ func lexWord(s string) (word, int, error) {
 		case '\'':
 			end := strings.IndexByte(s[i+1:], '\'')
 			if end < 0 {
-				return nil, 0, errors.New("syntax error: unterminated '")
+				return nil, 0, incompleteError{"syntax error: unterminated '"}
 			}
 			flush(false)
 			lit.WriteString(s[i+1 : i+1+end])
@@ -186,7 +236,7 @@ func lexWord(s string) (word, int, error) {
 			j := i + 1
 			for {
 				if j >= len(s) {
-					return nil, 0, errors.New("syntax error: unterminated \"")
+					return nil, 0, incompleteError{"syntax error: unterminated \""}
 				}
 				if s[j] == '"' {
 					break
@@ -196,6 +246,16 @@ func lexWord(s string) (word, int, error) {
 						lit.WriteByte(s[j+1])
 					}
 					j += 2
+					continue
+				}
+				if strings.HasPrefix(s[j:], "$(") {
+					n := substLen(s[j:])
+					if n == 0 {
+						return nil, 0, incompleteError{"syntax error: unterminated $("}
+					}
+					flush(true)
+					w = append(w, part{text: s[j+2 : j+n-1], quoted: true, subst: true})
+					j += n
 					continue
 				}
 				if s[j] == '$' {
@@ -212,6 +272,16 @@ func lexWord(s string) (word, int, error) {
 			flush(true)
 			i = j + 1
 		case '$':
+			if strings.HasPrefix(s[i:], "$(") {
+				n := substLen(s[i:])
+				if n == 0 {
+					return nil, 0, incompleteError{"syntax error: unterminated $("}
+				}
+				flush(false)
+				w = append(w, part{text: s[i+2 : i+n-1], subst: true})
+				i += n
+				continue
+			}
 			if name, n := paramName(s[i:]); n > 0 {
 				flush(false)
 				w = append(w, part{text: name, param: true})
@@ -227,6 +297,42 @@ func lexWord(s string) (word, int, error) {
 	}
 	flush(false)
 	return w, i, nil
+}
+
+// substLen is the length of the command substitution $(...) that s starts with, 0 when it is not
+// closed. Parentheses nest; quotes and \ escapes inside hide them.
+func substLen(s string) int {
+	depth := 0
+	for i := 1; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		case '\\':
+			i++
+		case '\'':
+			end := strings.IndexByte(s[i+1:], '\'')
+			if end < 0 {
+				return 0
+			}
+			i += end + 1
+		case '"':
+			j := i + 1
+			for ; j < len(s) && s[j] != '"'; j++ {
+				if s[j] == '\\' {
+					j++
+				}
+			}
+			if j >= len(s) {
+				return 0
+			}
+			i = j
+		}
+	}
+	return 0
 }
 
 // paramName reads $NAME, ${NAME}, $N or a special parameter; n is 0 when s holds none.
@@ -256,109 +362,219 @@ func paramName(s string) (string, int) {
 
 // parse turns tokens into a list of and-or lists.
 func parse(toks []token) ([]*andOr, error) {
+	ps := &parser{toks: toks}
+	return ps.list()
+}
+
+type parser struct {
+	toks []token
+	p    int
+}
+
+func (ps *parser) peek() *token {
+	if ps.p < len(ps.toks) {
+		return &ps.toks[ps.p]
+	}
+	return nil
+}
+
+func (ps *parser) skipNewlines() {
+	for t := ps.peek(); t != nil && t.op == ";"; t = ps.peek() {
+		ps.p++
+	}
+}
+
+// list reads and-or lists up to the reserved word stop where a command would start (which it leaves),
+// or with stop "" to the end.
+func (ps *parser) list(stop ...string) ([]*andOr, error) {
 	var list []*andOr
-	p := 0
-	peek := func() *token {
-		if p < len(toks) {
-			return &toks[p]
-		}
-		return nil
-	}
-	parseSimple := func() (*simple, error) {
-		c := &simple{}
-		for t := peek(); t != nil; t = peek() {
-			switch t.op {
-			case "":
-				if len(c.args) == 0 && isAssignment(t.w) {
-					c.assigns = append(c.assigns, t.w)
-				} else {
-					c.args = append(c.args, t.w)
-				}
-				p++
-				continue
-			case ">", ">>", "<", ">&", "<&":
-				p++
-				tgt := peek()
-				if tgt == nil || tgt.op != "" {
-					return nil, fmt.Errorf("syntax error: %s needs a target", t.op)
-				}
-				fd := t.fdno
-				if fd < 0 {
-					fd = 1
-					if t.op == "<" || t.op == "<&" {
-						fd = 0
-					}
-				}
-				c.redirs = append(c.redirs, redir{fd: fd, op: t.op, target: tgt.w})
-				p++
-				continue
+	for {
+		ps.skipNewlines()
+		t := ps.peek()
+		if t == nil {
+			if len(stop) > 0 {
+				return nil, incompleteError{"syntax error: missing " + stop[0]}
 			}
-			break
+			return list, nil
 		}
-		if len(c.args) == 0 && len(c.assigns) == 0 && len(c.redirs) == 0 {
-			if t := peek(); t != nil {
-				return nil, fmt.Errorf("syntax error near %q", t.op)
-			}
-			return nil, errors.New("syntax error: unexpected end")
+		if len(stop) > 0 && t.is(stop[0]) {
+			return list, nil
 		}
-		return c, nil
-	}
-	parsePipeline := func() (*pipeline, error) {
-		pl := &pipeline{}
-		if t := peek(); t != nil && t.op == "" && len(t.w) == 1 && !t.w[0].quoted && !t.w[0].param && t.w[0].text == "!" {
-			pl.not = true
-			p++
-		}
-		for {
-			c, err := parseSimple()
-			if err != nil {
-				return nil, err
-			}
-			pl.cmds = append(pl.cmds, c)
-			if t := peek(); t != nil && t.op == "|" {
-				p++
-				continue
-			}
-			return pl, nil
-		}
-	}
-	for p < len(toks) {
-		if toks[p].op == ";" {
-			p++
-			continue
-		}
-		ao := &andOr{}
-		for {
-			pl, err := parsePipeline()
-			if err != nil {
-				return nil, err
-			}
-			ao.pipes = append(ao.pipes, pl)
-			t := peek()
-			if t != nil && (t.op == "&&" || t.op == "||") {
-				ao.ops = append(ao.ops, t.op)
-				p++
-				for peek() != nil && peek().op == ";" { // a newline may follow && and ||
-					p++
-				}
-				continue
-			}
-			break
-		}
-		if t := peek(); t != nil {
-			switch t.op {
-			case "&":
-				ao.bg = true
-				p++
-			case ";":
-				p++
-			default:
-				return nil, fmt.Errorf("syntax error near %q", t.op)
-			}
+		ao, err := ps.andOr()
+		if err != nil {
+			return nil, err
 		}
 		list = append(list, ao)
 	}
-	return list, nil
+}
+
+func (ps *parser) andOr() (*andOr, error) {
+	ao := &andOr{}
+	for {
+		pl, err := ps.pipeline()
+		if err != nil {
+			return nil, err
+		}
+		ao.pipes = append(ao.pipes, pl)
+		t := ps.peek()
+		if t != nil && (t.op == "&&" || t.op == "||") {
+			ao.ops = append(ao.ops, t.op)
+			ps.p++
+			ps.skipNewlines() // a newline may follow && and ||
+			continue
+		}
+		break
+	}
+	if t := ps.peek(); t != nil {
+		switch t.op {
+		case "&":
+			ao.bg = true
+			ps.p++
+		case ";":
+			ps.p++
+		case "":
+			return nil, errors.New("syntax error: a word after done")
+		default:
+			return nil, fmt.Errorf("syntax error near %q", t.op)
+		}
+	}
+	return ao, nil
+}
+
+func (ps *parser) pipeline() (*pipeline, error) {
+	pl := &pipeline{}
+	if ps.peek().is("!") {
+		pl.not = true
+		ps.p++
+	}
+	for {
+		c, err := ps.command()
+		if err != nil {
+			return nil, err
+		}
+		pl.cmds = append(pl.cmds, c)
+		if t := ps.peek(); t != nil && t.op == "|" {
+			ps.p++
+			ps.skipNewlines()
+			continue
+		}
+		return pl, nil
+	}
+}
+
+func (ps *parser) command() (command, error) {
+	switch t := ps.peek(); {
+	case t.is("for"):
+		ps.p++
+		return ps.forLoop()
+	case t.is("while"):
+		ps.p++
+		cond, err := ps.list("do")
+		if err != nil {
+			return nil, err
+		}
+		body, err := ps.doGroup()
+		if err != nil {
+			return nil, err
+		}
+		return &whileLoop{cond: cond, body: body}, nil
+	}
+	return ps.simple()
+}
+
+// forLoop reads what follows "for": NAME [in WORD...] ; do LIST done.
+func (ps *parser) forLoop() (command, error) {
+	t := ps.peek()
+	if t == nil {
+		return nil, incompleteError{"syntax error: for needs a name"}
+	}
+	if t.op != "" || len(t.w) != 1 || !t.w[0].literal() || !validName(t.w[0].text) {
+		return nil, errors.New("syntax error: bad for loop variable")
+	}
+	f := &forLoop{name: t.w[0].text}
+	ps.p++
+	ps.skipNewlines()
+	if ps.peek().is("in") {
+		f.in = true
+		ps.p++
+		for t := ps.peek(); t != nil && t.op == ""; t = ps.peek() {
+			f.words = append(f.words, t.w)
+			ps.p++
+		}
+		if t := ps.peek(); t == nil {
+			return nil, incompleteError{"syntax error: missing do"}
+		} else if t.op != ";" {
+			return nil, fmt.Errorf("syntax error near %q", t.op)
+		}
+	}
+	body, err := ps.doGroup()
+	if err != nil {
+		return nil, err
+	}
+	f.body = body
+	return f, nil
+}
+
+// doGroup reads "do LIST done", newlines before do included.
+func (ps *parser) doGroup() ([]*andOr, error) {
+	ps.skipNewlines()
+	t := ps.peek()
+	if t == nil {
+		return nil, incompleteError{"syntax error: missing do"}
+	}
+	if !t.is("do") {
+		return nil, errors.New("syntax error: expected do")
+	}
+	ps.p++
+	body, err := ps.list("done")
+	if err != nil {
+		return nil, err
+	}
+	ps.p++ // done
+	return body, nil
+}
+
+func (ps *parser) simple() (*simple, error) {
+	c := &simple{}
+	for t := ps.peek(); t != nil; t = ps.peek() {
+		switch t.op {
+		case "":
+			if len(c.args) == 0 && isAssignment(t.w) {
+				c.assigns = append(c.assigns, t.w)
+			} else {
+				c.args = append(c.args, t.w)
+			}
+			ps.p++
+			continue
+		case ">", ">>", "<", ">&", "<&":
+			ps.p++
+			tgt := ps.peek()
+			if tgt == nil {
+				return nil, incompleteError{fmt.Sprintf("syntax error: %s needs a target", t.op)}
+			}
+			if tgt.op != "" {
+				return nil, fmt.Errorf("syntax error: %s needs a target", t.op)
+			}
+			fd := t.fdno
+			if fd < 0 {
+				fd = 1
+				if t.op == "<" || t.op == "<&" {
+					fd = 0
+				}
+			}
+			c.redirs = append(c.redirs, redir{fd: fd, op: t.op, target: tgt.w})
+			ps.p++
+			continue
+		}
+		break
+	}
+	if len(c.args) == 0 && len(c.assigns) == 0 && len(c.redirs) == 0 {
+		if t := ps.peek(); t != nil {
+			return nil, fmt.Errorf("syntax error near %q", t.op)
+		}
+		return nil, incompleteError{"syntax error: unexpected end"}
+	}
+	return c, nil
 }
 
 func isAssignment(w word) bool {
@@ -445,6 +661,46 @@ func (sh *shell) run(script string) int {
 			err = sh.runList(list)
 		}
 	}
+	return sh.finish(err)
+}
+
+// runStream executes the script that r delivers, each complete command as soon as its last line is in:
+// r is read a byte at a time, so what follows that line stays in r for the commands (read, cat) to take.
+func (sh *shell) runStream(r io.Reader) int {
+	var text []byte
+	var b [1]byte
+	for {
+		n, rerr := r.Read(b[:])
+		if n == 1 {
+			text = append(text, b[0])
+			if b[0] != '\n' {
+				continue
+			}
+		} else if rerr == nil {
+			continue
+		}
+		toks, err := lex(string(text))
+		var list []*andOr
+		if err == nil {
+			list, err = parse(toks)
+		}
+		var ie incompleteError
+		if errors.As(err, &ie) && rerr == nil {
+			continue // the command goes on in the next line
+		}
+		text = text[:0]
+		if err == nil {
+			err = sh.runList(list)
+		}
+		if err != nil || rerr != nil {
+			return sh.finish(err)
+		}
+	}
+}
+
+// finish ends the shell after err (nil, an exit, or a syntax error), runs the EXIT trap and returns the
+// exit status.
+func (sh *shell) finish(err error) int {
 	var ee exitError
 	switch {
 	case errors.As(err, &ee):
@@ -463,12 +719,15 @@ func (sh *shell) run(script string) int {
 	return sh.status
 }
 
-func (sh *shell) runList(list []*andOr) error {
+func (sh *shell) runList(list []*andOr) error { return sh.runListIO(list, sh.stdin, sh.stdout) }
+
+// runListIO runs a list with standard input in and output out (a loop's body in a pipeline).
+func (sh *shell) runListIO(list []*andOr, in io.Reader, out io.Writer) error {
 	for _, ao := range list {
 		if ao.bg {
 			sh.background(ao)
 			sh.status = 0
-		} else if err := sh.runAndOr(ao); err != nil {
+		} else if err := sh.runAndOr(ao, in, out); err != nil {
 			return err
 		}
 		if err := sh.runTraps(); err != nil {
@@ -481,14 +740,14 @@ func (sh *shell) runList(list []*andOr) error {
 	return nil
 }
 
-func (sh *shell) runAndOr(ao *andOr) error {
+func (sh *shell) runAndOr(ao *andOr, in io.Reader, out io.Writer) error {
 	for i, pl := range ao.pipes {
 		if i > 0 {
 			if (ao.ops[i-1] == "&&") != (sh.status == 0) {
 				continue
 			}
 		}
-		if err := sh.runPipeline(pl, sh.stdin, sh.stdout); err != nil {
+		if err := sh.runPipeline(pl, in, out); err != nil {
 			return err
 		}
 	}
@@ -498,7 +757,7 @@ func (sh *shell) runAndOr(ao *andOr) error {
 func (sh *shell) runPipeline(pl *pipeline, in io.Reader, out io.Writer) error {
 	var err error
 	if len(pl.cmds) == 1 {
-		sh.status, err = sh.runSimple(pl.cmds[0], in, out, false)
+		sh.status, err = sh.runCommand(pl.cmds[0], in, out, false)
 	} else {
 		sh.status, err = sh.runPipe(pl.cmds, in, out)
 	}
@@ -512,7 +771,7 @@ func (sh *shell) runPipeline(pl *pipeline, in io.Reader, out io.Writer) error {
 	return err
 }
 
-func (sh *shell) runPipe(cmds []*simple, in io.Reader, out io.Writer) (int, error) {
+func (sh *shell) runPipe(cmds []command, in io.Reader, out io.Writer) (int, error) {
 	statuses := make([]int, len(cmds))
 	var wg sync.WaitGroup
 	var firstErr error
@@ -525,14 +784,20 @@ func (sh *shell) runPipe(cmds []*simple, in io.Reader, out io.Writer) (int, erro
 			pr, pw := io.Pipe()
 			w, next = pw, pr
 		}
+		// A loop sets variables while the other elements expand theirs: it runs in a subshell, as
+		// every element of a pipeline does in POSIX.
+		run := sh
+		if _, ok := c.(*simple); !ok {
+			run = sh.subshell()
+		}
 		wg.Add(1)
-		go func(i int, c *simple, r io.Reader, w io.WriteCloser) {
+		go func(i int, c command, r io.Reader, w io.WriteCloser) {
 			defer wg.Done()
 			o := out
 			if w != nil {
 				o = w
 			}
-			st, err := sh.runSimple(c, r, o, true)
+			st, err := run.runCommand(c, r, o, true)
 			if w != nil {
 				w.Close()
 			}
@@ -558,18 +823,103 @@ func (sh *shell) runPipe(cmds []*simple, in io.Reader, out io.Writer) (int, erro
 	return statuses[len(cmds)-1], firstErr
 }
 
+// runCommand runs one element of a pipeline.
+func (sh *shell) runCommand(c command, in io.Reader, out io.Writer, inPipe bool) (int, error) {
+	switch c := c.(type) {
+	case *forLoop:
+		return sh.runFor(c, in, out)
+	case *whileLoop:
+		return sh.runWhile(c, in, out)
+	}
+	return sh.runSimple(c.(*simple), in, out, inPipe)
+}
+
+// runFor runs the body once per field of the words ("$@" without in), NAME set to the field; its status
+// is the last body's, 0 when it ran none.
+func (sh *shell) runFor(f *forLoop, in io.Reader, out io.Writer) (int, error) {
+	items := sh.args
+	if f.in {
+		items = nil
+		for _, w := range f.words {
+			items = append(items, sh.expand(w)...)
+		}
+	}
+	st := 0
+	for _, it := range items {
+		sh.vars[f.name] = it
+		if err := sh.runListIO(f.body, in, out); err != nil {
+			return sh.status, err
+		}
+		st = sh.status
+	}
+	return st, nil
+}
+
+// runWhile runs the body as long as the condition's status is 0; set -e does not apply to the condition.
+func (sh *shell) runWhile(w *whileLoop, in io.Reader, out io.Writer) (int, error) {
+	st := 0
+	for {
+		errexit := sh.errexit
+		sh.errexit = false
+		err := sh.runListIO(w.cond, in, out)
+		sh.errexit = errexit
+		if err != nil {
+			return sh.status, err
+		}
+		if sh.status != 0 {
+			return st, nil
+		}
+		if err := sh.runListIO(w.body, in, out); err != nil {
+			return sh.status, err
+		}
+		st = sh.status
+	}
+}
+
+// subshell is a copy of the shell's variables and parameters, as a ( ) or $( ) subshell sees them; its
+// traps and jobs are its own.
+func (sh *shell) subshell() *shell {
+	sub := &shell{name: sh.name, args: sh.args, vars: map[string]string{}, exports: map[string]bool{},
+		jobs: map[int]*job{}, nextID: 0, traps: map[syscall.Signal]string{}, sigs: make(chan os.Signal, 1),
+		stdin: sh.stdin, stdout: sh.stdout, stderr: sh.stderr}
+	for k, v := range sh.vars {
+		sub.vars[k] = v
+	}
+	for k, v := range sh.exports {
+		sub.exports[k] = v
+	}
+	return sub
+}
+
+// substitute runs script in a subshell and returns its standard output less trailing newlines: $(script).
+func (sh *shell) substitute(script string) string {
+	sub := sh.subshell()
+	var out bytes.Buffer
+	sub.stdout = &out
+	sub.run(script)
+	return strings.TrimRight(out.String(), "\n")
+}
+
+// value is what a parameter or command substitution part expands to.
+func (sh *shell) value(p part) string {
+	if p.subst {
+		return sh.substitute(p.text)
+	}
+	return sh.param(p.text)
+}
+
 // expand turns a word into fields.
 func (sh *shell) expand(w word) []string {
 	var fields []string
 	var cur strings.Builder
 	have := false
 	for _, p := range w {
-		if !p.param {
+		if !p.param && !p.subst {
 			cur.WriteString(p.text)
 			have = have || p.quoted || p.text != ""
 			continue
 		}
-		if p.text == "@" || p.text == "*" {
+		if p.param && (p.text == "@" || p.text == "*") {
 			if p.quoted && p.text == "@" {
 				for i, a := range sh.args {
 					if i > 0 {
@@ -587,7 +937,7 @@ func (sh *shell) expand(w word) []string {
 				continue
 			}
 		}
-		v := sh.param(p.text)
+		v := sh.value(p)
 		if p.quoted {
 			cur.WriteString(v)
 			have = true
@@ -624,7 +974,9 @@ func (sh *shell) expand(w word) []string {
 func (sh *shell) expandOne(w word) string {
 	var b strings.Builder
 	for _, p := range w {
-		if p.param {
+		if p.subst {
+			b.WriteString(sh.substitute(p.text))
+		} else if p.param {
 			if p.text == "@" || p.text == "*" {
 				b.WriteString(strings.Join(sh.args, " "))
 			} else {
@@ -902,19 +1254,12 @@ func (sh *shell) background(ao *andOr) {
 	sh.mu.Unlock()
 	sh.lastBg = j.pid
 	// A job runs with its own status and (copied) variables, as in a subshell.
-	sub := &shell{name: sh.name, args: sh.args, vars: map[string]string{}, exports: map[string]bool{},
-		jobs: map[int]*job{}, nextID: 0, traps: map[syscall.Signal]string{}, sigs: make(chan os.Signal, 1),
-		stdin: strings.NewReader(""), stdout: sh.stdout, stderr: sh.stderr}
-	for k, v := range sh.vars {
-		sub.vars[k] = v
-	}
-	for k, v := range sh.exports {
-		sub.exports[k] = v
-	}
+	sub := sh.subshell()
+	sub.stdin = strings.NewReader("")
 	fg := *ao
 	fg.bg = false
 	go func() {
-		err := sub.runAndOr(&fg)
+		err := sub.runAndOr(&fg, sub.stdin, sub.stdout)
 		var ee exitError
 		if errors.As(err, &ee) {
 			sub.status = ee.code
@@ -1244,12 +1589,9 @@ func shMain(p *proc, argv []string) int {
 		// line runs as it comes, until exit
 		return interactive(name, args, p, errexit)
 	default:
-		b, err := io.ReadAll(p.stdin)
-		if err != nil {
-			fmt.Fprintf(p.stderr, "%s: %v\n", name, err)
-			return 2
-		}
-		script = string(b)
+		sh := newShell(name, args, p.stdin, p.stdout, p.stderr)
+		sh.errexit = errexit
+		return sh.runStream(p.stdin)
 	}
 	sh := newShell(name, args, p.stdin, p.stdout, p.stderr)
 	sh.errexit = errexit

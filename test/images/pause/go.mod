@@ -1,0 +1,3 @@
+module genodego/test/images/pause
+
+go 1.26.0
