@@ -8,6 +8,8 @@ package container
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -112,6 +114,25 @@ type Container struct {
 
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
+// maxChildName leaves room in init's names (initcfg.MaxName) for a
+// container's exec processes, <name>.execN.
+const maxChildName = 40
+
+// childName is the container's name among init's children: its id, or for
+// an id longer than maxChildName (the CRI's and Docker's are 64 characters)
+// the id's first 24 characters and 15 of its SHA-256, so that names stay
+// distinct and <name>.execN fits init's 63 characters.
+func childName(id string) string {
+	if len(id) <= maxChildName {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return id[:24] + "-" + hex.EncodeToString(sum[:])[:15]
+}
+
+// name is the container's name among init's children.
+func (c *Container) name() string { return childName(c.id) }
+
 // checkID keeps an id usable as a directory name and an init start name.
 func checkID(id string) error {
 	if !idRE.MatchString(id) || id == "." || id == ".." || strings.Contains(id, ".exec") {
@@ -166,7 +187,7 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 			stdio.Stderr = StdioFile(root, id, "stderr")
 		}
 	}
-	res, err := oci.Translate(spec, unknown, oci.Options{ID: id, Bundle: bundle, Mode: o.Mode, Stdio: stdio,
+	res, err := oci.Translate(spec, unknown, oci.Options{ID: childName(id), Bundle: bundle, Mode: o.Mode, Stdio: stdio,
 		IgnoreUnknown: true})
 	if err != nil {
 		return nil, err
@@ -231,7 +252,8 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 // container would count as running before it starts, and its start would
 // fail.
 func dropDebris(root, id string) error {
-	mine := func(s *initcfg.Start) bool { return s.Name == id || strings.HasPrefix(s.Name, id+".exec") }
+	n := childName(id)
+	mine := func(s *initcfg.Start) bool { return s.Name == n || strings.HasPrefix(s.Name, n+".exec") }
 	cfg, err := readConfig(root)
 	if err != nil || !slices.ContainsFunc(cfg.Starts, mine) {
 		return err
@@ -346,7 +368,7 @@ func (c *Container) status() (Status, int, childStatus, error) {
 	if c.st.Exited != nil {
 		return Stopped, *c.st.Exited, childStatus{}, nil
 	}
-	cs, err := lookup(c.root, c.id)
+	cs, err := lookup(c.root, c.name())
 	if err != nil {
 		return Stopped, -1, cs, err
 	}
@@ -451,7 +473,7 @@ func (c *Container) Exec() error {
 	if err != nil {
 		return err
 	}
-	cs, err := waitReported(c.root, c.id, 30*time.Second)
+	cs, err := waitReported(c.root, c.name(), 30*time.Second)
 	if err != nil {
 		if n, lerr := Load(c.root, c.id); lerr == nil && n.st.Exited != nil {
 			// a `runc kill` ended it before init reported it: it started
@@ -488,7 +510,7 @@ func (c *Container) Wait(ctx context.Context, name string) (int, error) {
 	for {
 		var code int
 		var stopped bool
-		if name == c.id {
+		if name == c.id || name == c.name() {
 			if err := c.reload(); err != nil {
 				return -1, err
 			}
@@ -600,9 +622,9 @@ func (c *Container) Signal(sig syscall.Signal) error {
 // adding an exec child and recording it left behind (ids cannot contain
 // ".exec", so the prefix is this container's alone).
 func (c *Container) children(cfg *initcfg.Config) []string {
-	names := append([]string{c.id}, c.st.Execs...)
+	names := append([]string{c.name()}, c.st.Execs...)
 	for _, s := range cfg.Starts {
-		if strings.HasPrefix(s.Name, c.id+".exec") && !slices.Contains(names, s.Name) {
+		if strings.HasPrefix(s.Name, c.name()+".exec") && !slices.Contains(names, s.Name) {
 			names = append(names, s.Name)
 		}
 	}
@@ -660,7 +682,7 @@ func (c *Container) Processes() ([]int, error) {
 		return nil, err
 	}
 	var ids []int
-	for _, n := range append([]string{c.id}, c.st.Execs...) {
+	for _, n := range append([]string{c.name()}, c.st.Execs...) {
 		ch := st.Child(n)
 		if ch != nil && ch.HasID && ch.Exited == nil && !ch.Incomplete {
 			ids = append(ids, int(ch.ID))

@@ -39,7 +39,7 @@ func (c *Container) ReportedChildren() ([]*initcfg.ChildState, error) {
 		return nil, err
 	}
 	var out []*initcfg.ChildState
-	for _, n := range append([]string{c.id}, c.st.Execs...) {
+	for _, n := range append([]string{c.name()}, c.st.Execs...) {
 		if ch := st.Child(n); ch != nil {
 			out = append(out, ch)
 		}

@@ -42,13 +42,13 @@ func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci
 	name := ""
 	cfg := h.drv.Config()
 	for n := 1; ; n++ {
-		name = c.id + ".exec" + strconv.Itoa(n)
+		name = c.name() + ".exec" + strconv.Itoa(n)
 		if findStart(cfg, name) == nil {
 			break
 		}
 	}
-	if len(name) > 64 {
-		return "", stdio, fmt.Errorf("exec process name %q is longer than 64 characters (container id too long for runc exec)", name)
+	if len(name) > initcfg.MaxName {
+		return "", stdio, fmt.Errorf("exec process name %q is longer than init's %d characters", name, initcfg.MaxName)
 	}
 	if !p.Terminal {
 		if stdio.Stdout == "" {
@@ -132,7 +132,7 @@ func (c *Container) Stats() (*Stats, error) {
 	}
 	var s Stats
 	found := false
-	for _, n := range append([]string{c.id}, c.st.Execs...) {
+	for _, n := range append([]string{c.name()}, c.st.Execs...) {
 		ch := st.Child(n)
 		if ch == nil {
 			continue
@@ -198,7 +198,7 @@ func (c *Container) SetRAM(ram initcfg.Bytes) error {
 		return err
 	}
 	defer h.close()
-	if err := h.drv.SetRAM(c.id, ram); err != nil {
+	if err := h.drv.SetRAM(c.name(), ram); err != nil {
 		return err
 	}
 	start, err := c.start()

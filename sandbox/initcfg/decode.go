@@ -12,6 +12,10 @@ import (
 // without a word is a Diag of kind Ignored or Unread, or, with
 // Options.Strict, an error. Errors and Diags carry line and column.
 
+// MaxName is the length of the longest name init keeps: a child's name is a
+// String<64> (base/child.h, Child_policy::Name).
+const MaxName = 63
+
 // DiagKind tells what Genode does with a Diag's subject.
 type DiagKind int
 
@@ -411,6 +415,13 @@ func (d *decoder) start(n *node.Node) (*Start, error) {
 	name, err := needAttr(n, "name")
 	if err != nil {
 		return nil, err
+	}
+	if len(name) > MaxName {
+		l, c := n.AttrPos("name")
+		if err := d.diag(Ignored, l, c, false, "start name %q is %d characters long: init keeps the first %d (Child_policy::Name is a String<64>)", name, len(name), MaxName); err != nil {
+			return nil, err
+		}
+		name = name[:MaxName]
 	}
 	s.Name = name
 	s.Version, _ = n.Attr("version")

@@ -218,7 +218,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		o.DefaultRAM = 64 * initcfg.MiB
 	}
 	if !validID(o.ID) {
-		c.refuse("id", "container id %q must be 1-64 characters of [A-Za-z0-9._-] (it becomes a session-label element)", o.ID)
+		c.refuse("id", "start name %q must be 1-63 characters of [A-Za-z0-9._-] (init's name of the child, and a session-label element)", o.ID)
 	}
 	res := &Result{Annotations: map[string]string{}, Unknown: ignored}
 	st := &initcfg.Start{Name: o.ID, Version: o.Version, Caps: o.DefaultCaps, RAM: o.DefaultRAM}
@@ -651,7 +651,7 @@ func sortLibc(l *initcfg.Libc) {
 }
 
 func validID(id string) bool {
-	if id == "" || len(id) > 64 || id == "." || id == ".." {
+	if id == "" || len(id) > initcfg.MaxName || id == "." || id == ".." {
 		return false
 	}
 	for _, r := range id {

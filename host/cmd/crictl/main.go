@@ -4,7 +4,8 @@
 //
 //	crictl [global options] command [command options] [arguments...]
 //
-// Its view holds the stack's run directory (where containerd's "unix" socket
+// Its view holds the stack's node directory (what containerd and runc see
+// too: pod logs, volumes; TMPDIR is its tmp), the stack's run directory (where containerd's "unix" socket
 // file is, which /etc/crictl.yaml names; CONTAINER_RUNTIME_ENDPOINT and
 // IMAGE_SERVICE_ENDPOINT override it), the working directory and the directory of every
 // absolute path on the command line, at their own paths, and the loopback
@@ -55,20 +56,25 @@ func main() {
 		die("%v", err)
 	}
 	run := filepath.Join(stack, "run")
+	// what the node's runtime and its clients share: pod logs, volumes
+	shared := filepath.Join(stack, "node")
 	cwd, err := os.Getwd()
 	if err != nil {
 		die("%v", err)
 	}
-	rw := append([]string{cwd, run}, launch.ArgDirs(os.Args[1:])...)
+	rw := append([]string{cwd, run, shared}, launch.ArgDirs(os.Args[1:])...)
 	var env []launch.KV
 	for _, e := range os.Environ() {
 		k, v, _ := strings.Cut(e, "=")
 		switch k {
 		case "CONTAINER_RUNTIME_ENDPOINT", "IMAGE_SERVICE_ENDPOINT", "CRI_CONFIG_FILE", "HOME", "TERM", "LANG",
-			"GODEBUG", "GOTRACEBACK", "NO_COLOR", "TMPDIR":
+			"GODEBUG", "GOTRACEBACK", "NO_COLOR":
 			env = append(env, launch.KV{Name: k, Value: v})
 		}
 	}
+	// a temporary file of a client (critest's log directories and volumes)
+	// is one containerd and runc can see
+	env = append(env, launch.KV{Name: "TMPDIR", Value: filepath.Join(shared, "tmp")})
 	// crictl's config file names the stack's endpoints, as /etc/crictl.yaml
 	// does on a node; the environment and flags still override it.
 	endpoint := "unix://" + filepath.Join(run, "containerd.sock")

@@ -17,7 +17,10 @@
 // DIR/run/containerd.sock and .ttrpc). /run/containerd/s, where containerd
 // puts shim sockets whatever its state directory, is DIR/s, and
 // /run/containerd/fifo, where clients put a task's streams (/var/run links
-// to /run), is DIR/fifo.
+// to /run), is DIR/fifo. DIR/node stands for the files a node's kubelet and
+// runtime share (pod logs in DIR/node/log, the host paths of volumes): the
+// CRI's clients (_build/bin/crictl, critest) see it too, and use
+// DIR/node/tmp as their TMPDIR.
 package main
 
 import (
@@ -156,7 +159,7 @@ func (s Stack) Up() error {
 	if in.PidOf() != 0 {
 		return nil
 	}
-	for _, d := range []string{"etc", "root", "run", "s", "fifo", "opt", "rom", "init"} {
+	for _, d := range []string{"etc", "root", "run", "s", "fifo", "opt", "rom", "init", "node", "node/tmp", "node/log"} {
 		if err := os.MkdirAll(s.path(d), 0o711); err != nil {
 			return err
 		}
@@ -446,6 +449,7 @@ func (s Stack) containerd() *node.Node {
 		t.Mount(s.fs("/run/containerd/s", "s", "yes"))
 		t.Mount(s.fs("/opt", "opt", "yes"))
 		t.Mount(s.fs("/bin", "rom", "no"))
+		t.Mount(s.fs(s.path("node"), "node", "yes"))
 	}, []string{"containerd", "--config", s.path("etc", "config.toml")})
 }
 
@@ -462,6 +466,7 @@ func (s Stack) shimTemplate() *node.Node {
 		t.Mount(s.fs("/run/containerd/s", "s", "yes"))
 		t.Mount(s.fs("/run/containerd/fifo", "fifo", "yes"))
 		t.Mount(s.fs("/bin", "rom", "no"))
+		t.Mount(s.fs(s.path("node"), "node", "yes"))
 	}, nil, "RUNC_GENODE_FS", "host")
 }
 

@@ -18,6 +18,8 @@ package manager
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,7 +85,13 @@ func childName(ns, grouping string) string {
 			return '_'
 		}, s)
 	}
-	return "shim." + clean(ns) + "." + clean(grouping)
+	n := "shim." + clean(ns) + "." + clean(grouping)
+	if len(n) > initcfg.MaxName {
+		// init keeps 63 characters of a name: the rest becomes a digest
+		sum := sha256.Sum256([]byte(n))
+		n = n[:initcfg.MaxName-16] + "-" + hex.EncodeToString(sum[:])[:15]
+	}
+	return n
 }
 
 func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *bootapi.BootstrapResult, retErr error) {
