@@ -201,6 +201,14 @@ cri: containerd  ## cri-tools' crictl and critest (go test -c) for genode (amd64
 	$(ELFCHECK) _build/bin/crictl.genode-amd64 _build/bin/crictl.genode-arm64 _build/bin/critest.genode-amd64 _build/bin/critest.genode-arm64
 	go build -o _build/bin/crictl genodego/host/cmd/crictl
 
+e2e-cri: cri images  ## containerd's CRI on the model (test/cri): crictl's runtime, image, pod and container commands against a real registry, and the critest groups CI runs (CRITEST_FOCUS: another ginkgo focus)
+	GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 60m genodego/test/cri/...
+
+critest-report: cri images  ## every critest spec that builds for genode, on the model: test/results/critest-genode.md (about 30 minutes)
+	-CRITEST_FOCUS=. CRITEST_REPORT=$(TOP)/test/results/critest-genode.md GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 \
+		go test -count=1 -timeout 120m -run TestCritest genodego/test/cri/...
+	@test -s test/results/critest-genode.md
+
 DOCKER_CLI_VERSION := 29.10.0
 DOCKER_CLI_LDFLAGS := -X github.com/docker/cli/cli/version.Version=$(DOCKER_CLI_VERSION) -X github.com/docker/cli/cli/version.GitCommit=v$(DOCKER_CLI_VERSION)
 
@@ -290,8 +298,8 @@ bench-containerd: containerd images  ## ctr run --rm hello against runc run and 
 bench-docker: containerd docker images  ## docker run --rm hello against ctr run --rm of the same image (ratio, goal docker/ctr < 1.30), split by phase across CLI, engine, containerd, shim, runc, init
 	go run genodego/test/cmd/benchdocker -root $(TOP) $(BENCH_FLAGS)
 
-images: toolchain elfcheck  ## OCI images of genode programs (hello, server, toolbox; mixed, linux-only) in _build/images/NAME.oci.tar; IMAGES_FLAGS=-push HOST:PORT pushes them
-	go run genodego/build/cmd/genode-images -top $(TOP) -elfcheck $(ELFCHECK) -out _build/images $(IMAGES_FLAGS)
+images: toolchain elfcheck  ## OCI images of genode programs (hello, server, toolbox; mixed, linux-only) in _build/images/NAME.oci.tar, and the images critest pulls in _build/images/cri; IMAGES_FLAGS=-push HOST:PORT pushes them
+	go run genodego/build/cmd/genode-images -top $(TOP) -elfcheck $(ELFCHECK) -out _build/images -cri $(IMAGES_FLAGS)
 
 images-test: toolchain elfcheck  ## the images pushed to a real docker-registry (test/harness): tags, platforms, configs, identical digests twice
 	GENODE_REGISTRY_REQUIRED=1 go test -count=1 genodego/test/harness/... genodego/test/images/...

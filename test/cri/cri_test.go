@@ -1,0 +1,244 @@
+package cri_test
+
+import (
+	"encoding/json"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRuntimeInfo(t *testing.T) {
+	need(t)
+	out := crictl(t, "version")
+	for _, want := range []string{"RuntimeName:  containerd", "RuntimeApiVersion:  v1"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("crictl version lacks %q:\n%s", want, out)
+		}
+	}
+	var info struct {
+		Status struct {
+			Conditions []struct {
+				Type   string
+				Status bool
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(crictl(t, "info")), &info); err != nil {
+		t.Fatal(err)
+	}
+	ready := map[string]bool{}
+	for _, c := range info.Status.Conditions {
+		ready[c.Type] = c.Status
+	}
+	if !ready["RuntimeReady"] || !ready["NetworkReady"] {
+		t.Errorf("crictl info: conditions %v, want RuntimeReady and NetworkReady true (a node is NotReady without both)", info.Status.Conditions)
+	}
+}
+
+// inspect decodes crictl's JSON output of args.
+func inspect(t *testing.T, v any, args ...string) {
+	t.Helper()
+	out := crictl(t, append(args, "-o", "json")...)
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("crictl %v: %v\n%s", args, err, out)
+	}
+}
+
+func TestImages(t *testing.T) {
+	need(t)
+	const name = "gcr.io/k8s-staging-cri-tools/test-image-tag:test"
+	crictl(t, "pull", name)
+	var st struct {
+		Status struct {
+			ID          string
+			RepoTags    []string
+			RepoDigests []string
+			Size        string
+		}
+	}
+	inspect(t, &st, "inspecti", name)
+	if len(st.Status.RepoTags) != 1 || st.Status.RepoTags[0] != name || len(st.Status.RepoDigests) != 1 {
+		t.Fatalf("inspecti %s: tags %v digests %v, want the name and one digest", name, st.Status.RepoTags, st.Status.RepoDigests)
+	}
+	if !strings.Contains(crictl(t, "images"), "gcr.io/k8s-staging-cri-tools/test-image-tag") {
+		t.Errorf("crictl images does not list %s", name)
+	}
+	// by digest: the same image under its repository digest
+	crictl(t, "rmi", name)
+	byDigest := st.Status.RepoDigests[0]
+	crictl(t, "pull", byDigest)
+	var st2 struct{ Status struct{ ID string } }
+	inspect(t, &st2, "inspecti", byDigest)
+	if st2.Status.ID != st.Status.ID {
+		t.Errorf("pulled by digest: image %s, by tag %s", st2.Status.ID, st.Status.ID)
+	}
+	crictl(t, "rmi", byDigest)
+	if r := run(t, time.Minute, "", "--timeout", "60s", "inspecti", byDigest); r.code == 0 && strings.Contains(r.stdout, st.Status.ID) {
+		t.Errorf("image still there after rmi:\n%s", r)
+	}
+	var fs struct {
+		Status struct {
+			ImageFilesystems []struct {
+				FsID struct{ Mountpoint string } `json:"fsId"`
+			}
+		}
+	}
+	inspect(t, &fs, "imagefsinfo")
+	if len(fs.Status.ImageFilesystems) != 1 || !strings.HasSuffix(fs.Status.ImageFilesystems[0].FsID.Mountpoint, "io.containerd.snapshotter.v1.native") {
+		t.Errorf("imagefsinfo: %+v, want the native snapshotter's directory", fs.Status.ImageFilesystems)
+	}
+}
+
+// podConfig writes a pod sandbox config named n and returns its path.
+func podConfig(t *testing.T, n string) string {
+	t.Helper()
+	logDir := filepath.Join(stackDir, "node", "log", n)
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cfg := map[string]any{
+		"metadata":      map[string]any{"name": n, "namespace": "e2e", "uid": "uid-" + n},
+		"hostname":      n,
+		"log_directory": logDir,
+		"dns_config":    map[string]any{"servers": []string{"10.88.0.1"}, "searches": []string{"cluster.local"}},
+	}
+	return writeJSON(t, n+"-pod.json", cfg)
+}
+
+func writeJSON(t *testing.T, name string, v any) string {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(stackDir, "node", "tmp", name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+type podStatus struct {
+	Status struct {
+		ID      string
+		State   string
+		Network struct{ IP string }
+	}
+}
+
+// allocations are the pod network's addresses in use (files named after them).
+func allocations(t *testing.T) []string {
+	t.Helper()
+	es, err := os.ReadDir(filepath.Join(stackDir, "root", "io.containerd.grpc.v1.cri", "genode-pod-network"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var as []string
+	for _, e := range es {
+		as = append(as, e.Name())
+	}
+	return as
+}
+
+// A pod is a sandbox with an address of the pods' subnet, which it gives
+// back when it goes; two pods have two addresses.
+func TestPodLifecycle(t *testing.T) {
+	need(t)
+	before := allocations(t)
+	p1 := strings.TrimSpace(crictl(t, "runp", podConfig(t, "life1")))
+	p2 := strings.TrimSpace(crictl(t, "runp", podConfig(t, "life2")))
+	var s1, s2 podStatus
+	inspect(t, &s1, "inspectp", p1)
+	inspect(t, &s2, "inspectp", p2)
+	subnet := netip.MustParsePrefix("10.88.0.0/16")
+	for _, s := range []podStatus{s1, s2} {
+		a, err := netip.ParseAddr(s.Status.Network.IP)
+		if err != nil || !subnet.Contains(a) || a == subnet.Addr().Next() {
+			t.Errorf("pod %s: address %q, want one of %s other than the router's", s.Status.ID, s.Status.Network.IP, subnet)
+		}
+		if s.Status.State != "SANDBOX_READY" {
+			t.Errorf("pod %s: state %s, want SANDBOX_READY", s.Status.ID, s.Status.State)
+		}
+	}
+	if s1.Status.Network.IP == s2.Status.Network.IP {
+		t.Errorf("two pods share the address %s", s1.Status.Network.IP)
+	}
+	if got := crictl(t, "pods", "-q", "--name", "life1"); strings.TrimSpace(got) != p1 {
+		t.Errorf("crictl pods --name life1: %q, want %s", got, p1)
+	}
+	crictl(t, "stopp", p1)
+	inspect(t, &s1, "inspectp", p1)
+	if s1.Status.State != "SANDBOX_NOTREADY" {
+		t.Errorf("stopped pod: state %s, want SANDBOX_NOTREADY", s1.Status.State)
+	}
+	crictl(t, "stopp", p1) // stopping a stopped pod is no error
+	crictl(t, "rmp", p1)
+	crictl(t, "rmp", "-f", p2)
+	if left := strings.TrimSpace(crictl(t, "pods", "-q", "--namespace", "e2e")); left != "" {
+		t.Errorf("pods left after rmp: %s", left)
+	}
+	if after := allocations(t); len(after) != len(before) {
+		t.Errorf("pod network addresses: %v before, %v after both pods went", before, after)
+	}
+}
+
+// A container of a pod runs on the pod's address with the pod's /etc files,
+// its output goes to the CRI log file, and exec reaches it.
+func TestContainerInPod(t *testing.T) {
+	need(t)
+	const image = "registry.k8s.io/e2e-test-images/busybox:1.29-2"
+	crictl(t, "pull", image)
+	podCfg := podConfig(t, "inpod")
+	pod := strings.TrimSpace(crictl(t, "runp", podCfg))
+	defer crictl(t, "rmp", "-f", pod)
+	var ps podStatus
+	inspect(t, &ps, "inspectp", pod)
+	ctrCfg := writeJSON(t, "inpod-c1.json", map[string]any{
+		"metadata": map[string]any{"name": "c1"},
+		"image":    map[string]any{"image": image},
+		"command":  []string{"sh", "-c", "echo started on $HOSTNAME; while true; do sleep 1; done"},
+		"log_path": "c1.log",
+	})
+	c := strings.TrimSpace(crictl(t, "create", pod, ctrCfg, podCfg))
+	crictl(t, "start", c)
+	var log string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if log = crictl(t, "logs", c); strings.Contains(log, "started on inpod") {
+			break
+		}
+	}
+	if !strings.Contains(log, "started on inpod") {
+		t.Errorf("crictl logs: %q, want the container's greeting", log)
+	}
+	// the CRI log format: time, stream, P|F, text
+	raw, err := os.ReadFile(filepath.Join(stackDir, "node", "log", "inpod", "c1.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := strings.Fields(string(raw)); len(f) < 4 || f[1] != "stdout" || f[2] != "F" {
+		t.Errorf("log file %q is not in the CRI log format", raw)
+	}
+	for file, want := range map[string]string{
+		"/etc/hostname":    "inpod\n",
+		"/etc/hosts":       ps.Status.Network.IP + "\tinpod\n",
+		"/etc/resolv.conf": "search cluster.local\nnameserver 10.88.0.1\n",
+	} {
+		if got := crictl(t, "exec", c, "cat", file); !strings.Contains(got, want) {
+			t.Errorf("%s in the container: %q, want %q", file, got, want)
+		}
+	}
+	r := run(t, time.Minute, "", "--timeout", "60s", "exec", "--timeout", "1", c, "sleep", "30")
+	if r.code == 0 {
+		t.Errorf("exec with a 1 s timeout of sleep 30 succeeded:\n%s", r)
+	}
+	crictl(t, "stop", c)
+	var cs struct{ Status struct{ State string } }
+	inspect(t, &cs, "inspect", c)
+	if cs.Status.State != "CONTAINER_EXITED" {
+		t.Errorf("stopped container: state %s", cs.Status.State)
+	}
+	crictl(t, "rm", c)
+}
