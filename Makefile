@@ -72,7 +72,7 @@ elfcheck: modules
 
 unit-tests: modules model  ## our own Go code, natively (the model's conformance suite is test-model); the launcher's pty test runs a component on the model
 	go test genodego/syscalls/... genodego/build/... genodego/sandbox/... genodego/engine/...
-	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/nicrouter/... genodego/host/skips/... genodego/test/bench/... genodego/test/cmd/... genodego/test/runtime-tools/...
+	go test genodego/host/launch/... genodego/host/cmd/... genodego/host/nicrouter/... genodego/host/skips/... genodego/test/bench/... genodego/test/cmd/... genodego/test/runtime-tools/... genodego/test/rootfs/... genodego/test/images/pause/...
 	go test -run 'TestParse|TestTableCurrent' genodego/host
 
 model:                ## the model of Genode's libc: _build/model/libc.lib.so, posix.lib.so
@@ -315,7 +315,7 @@ e2e-arm64: model-arm64 host-tools toolchain  ## test/e2e with genode/arm64 progr
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
 test: E2E_ARM64_RUN := ^TestHello
-test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker std-core modules-test e2e-arm64 std-core-arm64
+test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker cri e2e-cri std-core modules-test e2e-arm64 std-core-arm64
 
 demo:  ## the product's first impression: builds what it needs, then docker push, docker run of a genode hello and a server queried over HTTP, on the model (DEMO_KEEP=1 keeps the stack)
 	@build/demo.sh

@@ -28,6 +28,11 @@ type HostCommand struct {
 	Mounts []HostMount // further nodes of the view
 	Env    []KV
 	Socket bool // the socket file system on the loopback network
+	// Address, with Socket, is the stack's own address and netmask instead
+	// of the loopback's ("10.88.255.254/255.255.0.0"): the model lays its
+	// subnet onto the loopback (host/libc/model_sock.c), so the command
+	// reaches peers of that subnet at their addresses.
+	Address string
 	Caps   string
 	RAM    string
 }
@@ -89,7 +94,11 @@ func (h HostCommand) Start() *node.Node {
 	libc := []string{"stdin", "/dev/terminal", "stdout", "/dev/terminal", "stderr", stderr,
 		"rtc", "/dev/rtc", "rng", "/dev/random", "pipe", "/pipe", "cwd", h.Cwd}
 	if h.Socket {
-		tree.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
+		ip, mask := "127.0.0.1", "255.0.0.0"
+		if h.Address != "" {
+			ip, mask, _ = strings.Cut(h.Address, "/")
+		}
+		tree.Mount("/socket", node.New("lxip", "ip_addr", ip, "netmask", mask))
 		libc = append(libc, "socket", "/socket")
 	}
 	for _, d := range Minimal(h.RW) {

@@ -41,7 +41,8 @@ func TestRuntimeInfo(t *testing.T) {
 // inspect decodes crictl's JSON output of args.
 func inspect(t *testing.T, v any, args ...string) {
 	t.Helper()
-	out := crictl(t, append(args, "-o", "json")...)
+	// the subcommand's flags come before its arguments
+	out := crictl(t, append([]string{args[0], "-o", "json"}, args[1:]...)...)
 	if err := json.Unmarshal([]byte(out), v); err != nil {
 		t.Fatalf("crictl %v: %v\n%s", args, err, out)
 	}
@@ -230,7 +231,7 @@ func TestContainerInPod(t *testing.T) {
 			t.Errorf("%s in the container: %q, want %q", file, got, want)
 		}
 	}
-	r := run(t, time.Minute, "", "--timeout", "60s", "exec", "--timeout", "1", c, "sleep", "30")
+	r := run(t, time.Minute, "", "--timeout", "60s", "exec", "--sync", "--timeout", "1", c, "sleep", "30")
 	if r.code == 0 {
 		t.Errorf("exec with a 1 s timeout of sleep 30 succeeded:\n%s", r)
 	}

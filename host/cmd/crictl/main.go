@@ -85,8 +85,13 @@ func main() {
 	// a crictl.yaml beside it; the binary is a ROM, seen as /bin/crictl.
 	env = append(env, launch.KV{Name: "PATH", Value: "/bin"})
 	mounts = append(mounts, launch.HostMount{Path: "/bin", Nodes: []*node.Node{node.New("rom", "name", "crictl", "host", prog)}})
+	// The node's side of the pods' network: a kubelet (and critest) reaches
+	// a pod at its address. On Genode the NIC router routes the node's
+	// domain to the pods'; on the model the client's stack is an address of
+	// the pods' subnet (containerd's genode pod network, 10.88.0.0/16, keeps
+	// the last one for the node), which the model lays onto the loopback.
 	status, err := launch.HostCommand{Name: "crictl", Binary: prog, Argv: os.Args[1:], Cwd: cwd, RW: rw, Env: env,
-		Mounts: mounts, Socket: true, Caps: "1000", RAM: "512M"}.Run(context.Background())
+		Mounts: mounts, Socket: true, Address: "10.88.255.254/255.255.0.0", Caps: "1000", RAM: "512M"}.Run(context.Background())
 	if status < 0 {
 		die("%v", err)
 	}

@@ -99,9 +99,8 @@ func genodeMounts(sandboxDir string, ms []*runtime.Mount) ([]runtimespec.Mount, 
 		if m.GetPropagation() != runtime.MountPropagation_PROPAGATION_PRIVATE {
 			return nil, fmt.Errorf("mounts[%d] (%s): propagation %s: a Genode file-system session has no mount events to propagate", i, m.GetContainerPath(), m.GetPropagation())
 		}
-		if m.GetSelinuxRelabel() {
-			return nil, fmt.Errorf("mounts[%d] (%s): selinux_relabel: Genode has no SELinux labels", i, m.GetContainerPath())
-		}
+		// selinux_relabel asks nothing of a system without SELinux labels,
+		// as on a Linux host with SELinux disabled
 		if len(m.GetUidMappings()) > 0 || len(m.GetGidMappings()) > 0 {
 			return nil, fmt.Errorf("mounts[%d] (%s): uid/gid mappings: Genode's file systems have no owners", i, m.GetContainerPath())
 		}

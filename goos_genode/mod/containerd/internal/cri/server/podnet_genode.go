@@ -65,7 +65,7 @@ func (p *podNetwork) Setup(ctx context.Context, id string, path string, opts ...
 	}
 	if !a.IsValid() {
 		gw := podsandbox.PodGateway()
-		for c := gw.Next(); podsandbox.PodSubnet.Contains(c) && c.Next().IsValid() && podsandbox.PodSubnet.Contains(c.Next()); c = c.Next() {
+		for c := gw.Next(); c.Less(podsandbox.PodNode()); c = c.Next() {
 			f, err := os.OpenFile(filepath.Join(p.dir, c.String()), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 			if errors.Is(err, os.ErrExist) {
 				continue

@@ -18,6 +18,17 @@ var PodSubnet = netip.MustParsePrefix("10.88.0.0/16")
 // PodGateway is the NIC router's address in the pods' domain.
 func PodGateway() netip.Addr { return PodSubnet.Addr().Next() }
 
+// PodNode is the node's address in the pods' subnet, the last one: where a
+// kubelet's (and crictl's) connections to pods come from. No pod gets it.
+func PodNode() netip.Addr {
+	a := PodSubnet.Addr().As4()
+	m := maskBytes(PodSubnet.Bits())
+	for i := range a {
+		a[i] |= ^m[i]
+	}
+	return netip.AddrFrom4(a).Prev()
+}
+
 // AnnNetwork is runc's annotation naming a container's socket stack.
 const AnnNetwork = "org.genode.network"
 

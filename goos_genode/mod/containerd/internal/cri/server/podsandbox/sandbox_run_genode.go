@@ -21,6 +21,15 @@ import (
 // does nothing) on the pod's socket stack, so that the pod has an address as
 // long as it runs.
 func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxConfig, imageConfig *imagespec.ImageConfig, nsPath string, runtimePodAnnotations []string) (*runtimespec.Spec, error) {
+	for _, pm := range config.GetPortMappings() {
+		if pm.GetHostPort() != 0 {
+			// a published port is a forward rule of the NIC router's node
+			// side to the pod's address, which this runtime does not
+			// write yet; a pod's ports are reached at the pod's address
+			return nil, fmt.Errorf("port_mappings: host port %d -> %d/%s: forwarding a node's port to a pod (a NIC router forward rule) is not supported on Genode yet; reach the pod at its address",
+				pm.GetHostPort(), pm.GetContainerPort(), pm.GetProtocol())
+		}
+	}
 	args := append(append([]string{}, imageConfig.Entrypoint...), imageConfig.Cmd...)
 	if len(args) == 0 {
 		return nil, fmt.Errorf("sandbox image %q has no command", c.getSandboxImageName())
