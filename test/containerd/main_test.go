@@ -26,8 +26,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -610,61 +608,17 @@ const (
 func push(addr string, img *image) error {
 	repo := "http://" + addr + "/v2/genode/" + img.name
 	for d, data := range img.blobs {
-		if err := pushBlob(repo, d, data); err != nil {
+		if err := registry.PushBlob(repo, d, data); err != nil {
 			return err
 		}
 	}
 	for _, p := range img.platforms {
 		d := img.manifests[p].digest
-		if err := put(repo+"/manifests/"+d, mediaManifest, img.blobs[d]); err != nil {
+		if err := registry.Put(repo+"/manifests/"+d, mediaManifest, img.blobs[d]); err != nil {
 			return err
 		}
 	}
-	return put(repo+"/manifests/latest", mediaIndex, img.blobs[img.index])
-}
-
-func pushBlob(repo, d string, data []byte) error {
-	if resp, err := http.Head(repo + "/blobs/" + d); err == nil {
-		resp.Body.Close()
-		if resp.StatusCode == http.StatusOK {
-			return nil
-		}
-	}
-	resp, err := http.Post(repo+"/blobs/uploads/", "", nil)
-	if err != nil {
-		return err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		return fmt.Errorf("POST %s/blobs/uploads/: %s", repo, resp.Status)
-	}
-	loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		return err
-	}
-	q := loc.Query()
-	q.Set("digest", d)
-	loc.RawQuery = q.Encode()
-	return put(loc.String(), "application/octet-stream", data)
-}
-
-func put(u, mediaType string, data []byte) error {
-	req, err := http.NewRequest(http.MethodPut, u, bytes.NewReader(data))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", mediaType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated {
-		p, _ := url.Parse(u)
-		return fmt.Errorf("PUT %s: %s: %s", p.Path, resp.Status, body)
-	}
-	return nil
+	return registry.Put(repo+"/manifests/latest", mediaIndex, img.blobs[img.index])
 }
 
 // openPTY opens a pseudo-terminal: its master and its slave (not made the caller's controlling

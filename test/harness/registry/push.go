@@ -142,6 +142,10 @@ func readLayout(archive string) (map[string][]byte, []byte, error) {
 	return blobs, indexJSON, nil
 }
 
+// PushBlob uploads blob d to repository URL repo (http://HOST:PORT/v2/PATH)
+// unless the registry has it.
+func PushBlob(repo, d string, data []byte) error { return pushBlob(repo, d, data) }
+
 func pushBlob(repo, d string, data []byte) error {
 	if data == nil {
 		return fmt.Errorf("blob %s missing", d)
@@ -169,6 +173,10 @@ func pushBlob(repo, d string, data []byte) error {
 	loc.RawQuery = q.Encode()
 	return put(loc.String(), "application/octet-stream", data)
 }
+
+// Put puts data of mediaType at URL u (a manifest by digest or tag) and
+// wants 201 Created.
+func Put(u, mediaType string, data []byte) error { return put(u, mediaType, data) }
 
 func put(u, mediaType string, data []byte) error {
 	req, err := http.NewRequest(http.MethodPut, u, bytes.NewReader(data))
