@@ -2,5 +2,16 @@ module genodego/test/cri
 
 go 1.26.0
 
-// critest is built against cri-api v0.37.2, the kubelet's; cri-tools v1.37.0 asks for v0.37.0.
-require k8s.io/cri-api v0.37.2
+require (
+	google.golang.org/grpc v1.85.0
+	// critest is built against cri-api v0.37.2, the kubelet's; cri-tools v1.37.0 asks for v0.37.0.
+	k8s.io/cri-api v0.37.2
+)
+
+require (
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
