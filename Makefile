@@ -319,7 +319,7 @@ e2e-arm64: model-arm64 host-tools toolchain  ## test/e2e with genode/arm64 progr
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
 test: E2E_ARM64_RUN := ^TestHello
-test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker cri e2e-cri std-core modules-test e2e-arm64 std-core-arm64
+test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker cri std-core modules-test e2e-arm64 std-core-arm64
 
 demo:  ## the product's first impression: builds what it needs, then docker push, docker run of a genode hello and a server queried over HTTP, on the model (DEMO_KEEP=1 keeps the stack)
 	@build/demo.sh
