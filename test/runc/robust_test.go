@@ -194,7 +194,12 @@ func TestInterrupted(t *testing.T) {
 	t.Run("child without state directory", func(t *testing.T) {
 		// init's config names a container whose state directory is gone
 		r.MustRunc("run", "-d", "--bundle", b.Dir, "orphan")
-		os.RemoveAll(filepath.Join(r.Dir, "orphan"))
+		// the child may open (and so create again) its stdout file
+		// while RemoveAll runs, which then cannot remove the directory
+		dir := filepath.Join(r.Dir, "orphan")
+		if !within(5*time.Second, func() bool { os.RemoveAll(dir); _, err := os.Lstat(dir); return err != nil }) {
+			t.Fatalf("cannot remove %s", dir)
+		}
 		if res := r.Runc("list", "-q"); res.Code != 0 || strings.Contains(res.Stdout, "orphan") {
 			t.Errorf("list: %v", res)
 		}
