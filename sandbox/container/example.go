@@ -32,7 +32,8 @@ func Example() *specs.Spec {
 // MountOptions are the mount options genode's runc takes.
 func MountOptions() []string { return oci.MountOptions() }
 
-// ReportedChildren returns what init reports of the container's children.
+// ReportedChildren returns what init reports of the container's children,
+// shared with other readers: the caller must not modify it.
 func (c *Container) ReportedChildren() ([]*initcfg.ChildState, error) {
 	st, err := readReport(c.root)
 	if err != nil || st == nil {

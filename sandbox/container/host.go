@@ -1,12 +1,14 @@
 package container
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"genodego/sandbox/driver"
@@ -185,7 +187,7 @@ func readConfig(root string) (*initcfg.Config, error) {
 		}
 		return nil, err
 	}
-	return initcfg.Decode(data)
+	return cached(&configs, root, data, initcfg.Decode)
 }
 
 func readReport(root string) (*initcfg.State, error) {
@@ -196,7 +198,48 @@ func readReport(root string) (*initcfg.State, error) {
 		}
 		return nil, err
 	}
-	return initcfg.DecodeState(data)
+	return cached(&reports, root, data, initcfg.DecodeState)
+}
+
+// Waiters (a shim per container, each polling several times a second) read
+// init's config and report far more often than they change; decoding them
+// is most of a waiter's cost. The last decoding of each root's files is
+// kept, keyed by their content: a Genode file system need not keep
+// modification times. What readConfig and readReport return is shared:
+// no caller may modify it.
+type decoding[T any] struct {
+	mu sync.Mutex
+	m  map[string]decoded[T]
+}
+
+type decoded[T any] struct {
+	data []byte
+	v    T
+}
+
+var (
+	configs decoding[*initcfg.Config]
+	reports decoding[*initcfg.State]
+)
+
+func cached[T any](d *decoding[T], root string, data []byte, decode func([]byte) (T, error)) (T, error) {
+	d.mu.Lock()
+	e, ok := d.m[root]
+	d.mu.Unlock()
+	if ok && bytes.Equal(e.data, data) {
+		return e.v, nil
+	}
+	v, err := decode(data)
+	if err != nil {
+		return v, err
+	}
+	d.mu.Lock()
+	if d.m == nil {
+		d.m = make(map[string]decoded[T])
+	}
+	d.m[root] = decoded[T]{data, v}
+	d.mu.Unlock()
+	return v, nil
 }
 
 func findStart(c *initcfg.Config, name string) *initcfg.Start {

@@ -62,7 +62,8 @@ func RemoveExited(root, prefix string) error {
 	})
 }
 
-// ReadState reads the state report of the init at root.
+// ReadState reads the state report of the init at root. The result is
+// shared with other readers: the caller must not modify it.
 func ReadState(root string) (*initcfg.State, error) { return readReport(root) }
 
 // RemoveStart removes the child called name, if there is one.
