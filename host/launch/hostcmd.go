@@ -33,8 +33,8 @@ type HostCommand struct {
 	// subnet onto the loopback (host/libc/model_sock.c), so the command
 	// reaches peers of that subnet at their addresses.
 	Address string
-	Caps   string
-	RAM    string
+	Caps    string
+	RAM     string
 }
 
 // Run runs the command on the model until it ends and returns its exit

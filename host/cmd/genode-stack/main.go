@@ -232,7 +232,7 @@ func (s Stack) Up() error {
 			_, err = os.Stat(s.DockerSocket())
 		}
 		if err == nil {
-			return nil
+			return s.waitCRI(deadline)
 		}
 		if in.PidOf() == 0 {
 			break
@@ -302,11 +302,40 @@ func (s Stack) Restart(name, socket string) error {
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if _, err := os.Stat(socket); err == nil {
+			if name == "containerd" {
+				return s.waitCRI(deadline)
+			}
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 	return fmt.Errorf("%s did not come back within 60 s (%s)", name, in.Log)
+}
+
+// waitCRI waits, in a stack whose containerd serves the CRI, until the CRI
+// answers: containerd listens before its CRI plugin has recovered its pods
+// and containers, and until then every CRI call fails ("server is not
+// initialized yet"). The check is crictl's own (`crictl info`), run on the
+// model as a kubelet's client would be.
+func (s Stack) waitCRI(deadline time.Time) error {
+	cfg, err := os.ReadFile(s.path("etc", "config.toml"))
+	if err != nil || strings.Contains(string(cfg), `"io.containerd.grpc.v1.cri"`) {
+		return nil // the CRI plugin is disabled
+	}
+	crictl := filepath.Join(s.Bin, "crictl")
+	if _, err := os.Stat(crictl); err != nil {
+		return fmt.Errorf("cannot tell whether containerd's CRI answers: %v (make cri builds it)", err)
+	}
+	var out []byte
+	for time.Now().Before(deadline) {
+		c := exec.Command(crictl, "--timeout", "10s", "info")
+		c.Env = append(os.Environ(), "GENODE_STACK="+s.Dir)
+		if out, err = c.CombinedOutput(); err == nil {
+			return nil
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("containerd's CRI did not answer within 60 s: crictl info: %v\n%s", err, out)
 }
 
 // Down stops the init and every component it hosts.
