@@ -204,8 +204,8 @@ cri: containerd  ## cri-tools' crictl and critest (go test -c) for genode (amd64
 e2e-cri: cri images  ## containerd's CRI on the model (test/cri): crictl's runtime, image, pod and container commands against a real registry, and the critest groups CI runs (CRITEST_FOCUS: another ginkgo focus)
 	GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 60m -skip TestNoLeaksPods genodego/test/cri/...
 
-E2E_CRI_PODS ?= 20
-e2e-cri-pods: cri images  ## E2E_CRI_PODS (20) pods of two containers, containerd restarted halfway (pods re-adopted), all removed: no descriptors, processes, init children, snapshots, addresses or CRI state left
+E2E_CRI_PODS ?= 12
+e2e-cri-pods: cri images  ## E2E_CRI_PODS (12) pods of two containers, containerd restarted halfway (pods re-adopted), all removed: no descriptors, processes, init children, snapshots, addresses or CRI state left
 	E2E_CRI_PODS=$(E2E_CRI_PODS) GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 60m -run TestNoLeaksPods genodego/test/cri/...
 
 critest-report: cri images  ## every critest spec that builds for genode, on the model: test/results/critest-genode.md (about 30 minutes)
