@@ -511,10 +511,15 @@ func (c *Container) Wait(ctx context.Context, name string) (int, error) {
 		var code int
 		var stopped bool
 		if name == c.id || name == c.name() {
-			if err := c.reload(); err != nil {
-				return -1, err
-			}
+			// state.json changes only at start and stop, and status
+			// reads it again when the child is gone: it is reloaded
+			// only while the container looks not started
 			s, ec, _, err := c.status()
+			if err == nil && s == Created {
+				if err = c.reload(); err == nil {
+					s, ec, _, err = c.status()
+				}
+			}
 			if err != nil {
 				return -1, err
 			}
