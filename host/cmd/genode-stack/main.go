@@ -235,6 +235,18 @@ func (s Stack) Up() error {
 			return s.waitCRI(deadline)
 		}
 		if in.PidOf() == 0 {
+			// CI saw init taken for gone within a second of its start
+			// while it went on to start the stack: look once more, and
+			// say what was seen
+			time.Sleep(500 * time.Millisecond)
+			if in.PidOf() != 0 {
+				fmt.Fprintf(os.Stderr, "genode-stack: init's pid was not found once\n")
+				continue
+			}
+			pid, _ := os.ReadFile(in.Pid)
+			stat, err := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/stat")
+			cmdline, _ := os.ReadFile("/proc/" + strings.TrimSpace(string(pid)) + "/cmdline")
+			fmt.Fprintf(os.Stderr, "genode-stack: init is gone: pid file %q, stat %q (%v), cmdline %q\n", pid, stat, err, cmdline)
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
