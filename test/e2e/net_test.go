@@ -344,3 +344,26 @@ func runNoFatal(t *testing.T, c component) (r result) {
 	<-done
 	return r
 }
+
+// Forks (os/exec) while other goroutines create sockets and open files:
+// each of those takes syscall.ForkLock for reading and a fork takes it for
+// writing. A socket's read lock taken twice (net's around the socket file
+// system's own) deadlocked every goroutine of the component once a fork
+// waited: the program then stopped within a few forks (containerd's shims
+// lost their event connection and never ran runc).
+func TestForkWhileSocketsOpen(t *testing.T) {
+	bin := build(t, "forksock")
+	c := base("forksock").withRtc().withRng().withNet()
+	c.vfs += `<dir name="bin"><rom name="forksock" host="` + bin + `"/></dir><dir name="tmp"><ram/></dir>`
+	c.argv0 = "/bin/forksock"
+	c.env = [][2]string{{"TMPDIR", "/tmp"}}
+	c.args = []string{"4s"}
+	r := run(t, c)
+	r.status0(t)
+	r.expect(t, "failures", "0")
+	forks, _ := strconv.Atoi(r.lines["forks"])
+	dials, _ := strconv.Atoi(r.lines["dials"])
+	if forks < 3 || dials < 30 {
+		t.Errorf("%d forks and %d dials in 4 s: want at least 3 and 30\n%s", forks, dials, r)
+	}
+}

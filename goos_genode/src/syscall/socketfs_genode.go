@@ -97,7 +97,10 @@ func sockfsLookup(fd int) *sockfsSock {
 
 // sockfsOpen opens a file of the socket file system close-on-exec: a
 // forked child has a fresh stack, and none of these files would mean
-// anything there.
+// anything there. It takes ForkLock for reading, so no caller may hold it:
+// sync.RWMutex has no recursive read locks, and a second RLock while a fork
+// waits for the lock deadlocks every goroutine that opens a file or socket
+// (net's sysSocket therefore does not take it on genode: sock_cloexec.go).
 func sockfsOpen(path string, mode int) (int, error) {
 	return openCloexec(mode|O_CLOEXEC, func() (int, error) { return libcOpen(path, mode, 0) })
 }

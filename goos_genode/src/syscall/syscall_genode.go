@@ -234,7 +234,20 @@ func socket(domain, typ, proto int) (int, error) {
 	if sockfsRoot() != "" {
 		return sockfsSocket(domain, typ, proto)
 	}
-	return libcSocket(domain, typ, proto)
+	// The libc ignores SOCK_NONBLOCK and SOCK_CLOEXEC.
+	ForkLock.RLock()
+	fd, err := libcSocket(domain, typ&^(SOCK_NONBLOCK|SOCK_CLOEXEC), proto)
+	if err == nil && typ&SOCK_CLOEXEC != 0 {
+		CloseOnExec(fd)
+	}
+	ForkLock.RUnlock()
+	if err == nil && typ&SOCK_NONBLOCK != 0 {
+		if err = SetNonblock(fd, true); err != nil {
+			Close(fd)
+			return -1, err
+		}
+	}
+	return fd, err
 }
 
 func accept(s int, rsa *RawSockaddrAny, addrlen *_Socklen) (int, error) {
