@@ -39,7 +39,7 @@ var (
 	genodeRun string
 	modelDir  string
 	arch      = genodeArch() // GOARCH of the genode programs
-	binDir    string // built programs, shared by all tests of one run
+	binDir    string         // built programs, shared by all tests of one run
 )
 
 func TestMain(m *testing.M) {
