@@ -3,11 +3,13 @@
 package cio
 
 // The streams of a task on Genode. Genode has no FIFOs (mkfifo is ENOSYS in
-// its libc), so each path of a FIFOSet is a "unix" socket the client listens
+// its libc), so each path of a FIFOSet is a stream file the client listens
 // on, and the shim connects to it, as a Windows shim connects to the client's
-// named pipes. A stream is opened by the first connection to it: writing to
-// stdin or reading stdout waits for the shim, as opening a FIFO waits for
-// its other end.
+// named pipes. The streams of all tasks share the client's one listening
+// socket and a shim's one connection to it (genodego/sandbox/streams): a
+// socket per stream would spend the component's IP stack. A stream is opened
+// by the first connection to it: writing to stdin or reading stdout waits
+// for the shim, as opening a FIFO waits for its other end.
 
 import (
 	"context"
@@ -19,6 +21,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"genodego/sandbox/streams"
 )
 
 // NewFIFOSetInDir returns a new FIFOSet with paths in a temporary directory under root
@@ -58,7 +62,7 @@ type stream struct {
 
 func listen(ctx context.Context, path string) (*stream, error) {
 	os.Remove(path)
-	l, err := net.Listen("unix", path)
+	l, err := streams.Listen(path)
 	if err != nil {
 		return nil, fmt.Errorf("listening for the shim on %s: %w", path, err)
 	}

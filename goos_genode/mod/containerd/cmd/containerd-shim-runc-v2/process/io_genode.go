@@ -7,9 +7,10 @@ package process
 // (RUNC_GENODE_STDOUT, _STDERR): here, files in a directory of the shim (io/
 // under its working directory, the bundle), which on Genode a file_terminal
 // serves. The shim follows the output files and copies them to the client's
-// streams. The client's streams are "unix" sockets the client listens on
+// streams. The client's streams are stream files the client listens on
 // (pkg/cio on genode), because a component cannot make FIFOs; the shim
-// connects to them, as a Windows shim connects to the client's named pipes.
+// connects to them, as a Windows shim connects to the client's named pipes,
+// all of them over one connection per client (genodego/sandbox/streams).
 //
 // stdin is not a Terminal session, which has no end of stream
 // (terminal_file_system.h answers a read with nothing queued by blocking):
@@ -36,6 +37,7 @@ import (
 	"github.com/containerd/log"
 
 	"genodego/sandbox/oci"
+	"genodego/sandbox/streams"
 )
 
 // consoleSockets: Genode has none (no SCM_RIGHTS, no ptys); a process's
@@ -177,7 +179,7 @@ func (c *sharedConn) connect() {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if w, err := net.Dial("unix", c.target); err == nil {
+	if w, err := streams.Dial(c.target); err == nil {
 		c.setConn(w)
 	}
 }
@@ -200,7 +202,7 @@ func (c *sharedConn) Write(b []byte) error {
 				return nil
 			}
 		case c.connected:
-			w, err = net.Dial("unix", c.target)
+			w, err = streams.Dial(c.target)
 		default:
 			w, err = dialClient(c.target)
 		}
@@ -246,7 +248,7 @@ func (c *sharedConn) done() {
 	if c.w == nil && !c.connected && !c.broken && !c.file {
 		// nothing was written: connect anyway, so that a client that is
 		// there sees the stream end (one that has gone is not waited for)
-		if w, err := net.Dial("unix", c.target); err == nil {
+		if w, err := streams.Dial(c.target); err == nil {
 			c.w = w
 		}
 	}
@@ -259,7 +261,7 @@ func (c *sharedConn) done() {
 func dialClient(path string) (net.Conn, error) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		c, err := net.Dial("unix", path)
+		c, err := streams.Dial(path)
 		if err == nil {
 			return c, nil
 		}
