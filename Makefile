@@ -201,11 +201,11 @@ cri: containerd  ## cri-tools' crictl and critest (go test -c) for genode (amd64
 	$(ELFCHECK) _build/bin/crictl.genode-amd64 _build/bin/crictl.genode-arm64 _build/bin/critest.genode-amd64 _build/bin/critest.genode-arm64
 	go build -o _build/bin/crictl genodego/host/cmd/crictl
 
-e2e-cri: cri images  ## containerd's CRI on the model (test/cri): crictl's runtime, image, pod and container commands against a real registry, and the critest groups CI runs (CRITEST_FOCUS: another ginkgo focus)
-	GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 60m -skip TestNoLeaksPods genodego/test/cri/...
+e2e-cri: cri images  ## containerd's CRI on the model (test/cri): crictl's runtime, image, pod and container commands against a real registry, the critest groups CI runs (CRITEST_FOCUS: another ginkgo focus), and the leak sweep with 4 pods
+	E2E_CRI_PODS=4 GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 60m genodego/test/cri/...
 
-E2E_CRI_PODS ?= 12
-e2e-cri-pods: cri images  ## E2E_CRI_PODS (12) pods of two containers, containerd restarted halfway (pods re-adopted), all removed: no descriptors, processes, init children, snapshots, addresses or CRI state left
+E2E_CRI_PODS ?= 20
+e2e-cri-pods: cri images  ## E2E_CRI_PODS (20) pods of two containers, containerd restarted halfway (pods re-adopted), all removed: no descriptors, processes, init children, snapshots, addresses or CRI state left
 	E2E_CRI_PODS=$(E2E_CRI_PODS) GENODE_MODEL_REQUIRED=1 GENODE_REGISTRY_REQUIRED=1 go test -count=1 -timeout 60m -run TestNoLeaksPods genodego/test/cri/...
 
 critest-report: cri images  ## every critest spec that builds for genode, on the model: test/results/critest-genode.md (about 30 minutes)
@@ -319,7 +319,7 @@ e2e-arm64: model-arm64 host-tools toolchain  ## test/e2e with genode/arm64 progr
 # toolchain is built before the unit tests, which police the skip list against the patched GOROOT.
 test: export GENODE_MODEL_REQUIRED := 1
 test: E2E_ARM64_RUN := ^TestHello
-test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker cri std-core modules-test e2e-arm64 std-core-arm64
+test: modules syscalls-check toolchain unit-tests test-model test-model-arm64 dist-list build-std vet-std check-elf host-tests e2e runc runc-test runtime-tools-test images-test e2e-containerd docker e2e-docker cri e2e-cri std-core modules-test e2e-arm64 std-core-arm64
 
 demo:  ## the product's first impression: builds what it needs, then docker push, docker run of a genode hello and a server queried over HTTP, on the model (DEMO_KEEP=1 keeps the stack)
 	@build/demo.sh

@@ -186,6 +186,33 @@ func TestPodLifecycle(t *testing.T) {
 	}
 }
 
+// A host port is refused by name (a NIC router forward rule the genode CRI
+// does not write); a container port alone is only a declaration and runs.
+func TestPortMappings(t *testing.T) {
+	need(t)
+	cfg := func(name string, pm map[string]any) string {
+		var c map[string]any
+		data, err := os.ReadFile(podConfig(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(data, &c); err != nil {
+			t.Fatal(err)
+		}
+		c["port_mappings"] = []any{pm}
+		return writeJSON(t, name+"-ports.json", c)
+	}
+	r := run(t, 3*time.Minute, "", "--timeout", "60s", "runp", cfg("hostport", map[string]any{"protocol": 0, "container_port": 80, "host_port": 8080}))
+	if r.code == 0 || !strings.Contains(r.stderr, "port_mappings: host port 8080 -> 80/TCP") {
+		t.Fatalf("a pod with a host port: want it refused naming port_mappings\n%s", r)
+	}
+	if left := strings.TrimSpace(crictl(t, "pods", "-q", "--name", "hostport")); left != "" {
+		t.Errorf("the refused pod is there: %s", left)
+	}
+	p := strings.TrimSpace(crictl(t, "runp", cfg("ctrport", map[string]any{"protocol": 0, "container_port": 80})))
+	crictl(t, "rmp", "-f", p)
+}
+
 // A container of a pod runs on the pod's address with the pod's /etc files,
 // its output goes to the CRI log file, and exec reaches it.
 func TestContainerInPod(t *testing.T) {
