@@ -39,8 +39,11 @@ func TestHostilePaths(t *testing.T) {
 		{"rootfs .. out of the bundle", "root.path", "leaves the bundle", func(s *specs.Spec) {
 			s.Root.Path, _ = filepath.Rel(b, outside) // "../../…"
 		}},
-		{"source link to /", "mounts[0].source", "symbolic link", bind("root-link", "/mnt")},
-		{"source link out of the bundle", "mounts[0].source", "symbolic link", bind(filepath.Join(b, "out-link"), "/mnt")},
+		// a source's links are followed, as mount(2) does, and what they
+		// lead to is judged
+		{"source link to /", "mounts[0].source", "root directory", bind("root-link", "/mnt")},
+		{"source link out of the bundle", "mounts[0].source", "leaves the bundle", bind("out-link", "/mnt")},
+		{"absolute source link to /", "mounts[0].source", "root directory", bind(filepath.Join(b, "root-link"), "/mnt")},
 		{"source .. out of the bundle", "mounts[0].source", "leaves the bundle", bind("data/../..", "/mnt")},
 		{"source /", "mounts[0].source", "root directory", bind("/", "/mnt")},
 		{"destination over the path limit", "mounts[0].destination", "path limit", bind("data", long)},
@@ -71,12 +74,14 @@ func TestHostilePaths(t *testing.T) {
 	s.Process.Cwd = "/../.."
 	bind("data", "/../../mnt")(s)
 	bind(outside, "/out")(s)
+	bind(filepath.Join(b, "out-link"), "/linked")(s) // kubelet's hostPath may be a link
 	r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Host})
 	if err != nil {
 		t.Fatal(err)
 	}
 	hid := string(r.Start.Node().EncodeHID())
-	for _, want := range []string{"cwd: /", "+ dir mnt", "host: " + filepath.Join(b, "data")} {
+	realOutside, _ := filepath.EvalSymlinks(outside)
+	for _, want := range []string{"cwd: /", "+ dir mnt", "host: " + filepath.Join(b, "data"), "+ dir linked", "host: " + realOutside} {
 		if !strings.Contains(hid, want) {
 			t.Errorf("missing %q in\n%s", want, hid)
 		}

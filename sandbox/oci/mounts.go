@@ -143,6 +143,16 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 				src = filepath.Join(o.Bundle, src)
 			}
 			src = filepath.Clean(src)
+			// the source's links are followed now, as mount(2) follows them
+			// when runc mounts it on Linux: the container gets the
+			// directory they lead to (kubelet's hostPath may be a link)
+			bundle := o.Bundle
+			if r, err := filepath.EvalSymlinks(src); err == nil {
+				src = r
+				if rb, err := filepath.EvalSymlinks(bundle); err == nil {
+					bundle = rb
+				}
+			}
 			fi, err := os.Stat(src)
 			if err != nil {
 				c.refuse(f+".source", "%v", err)
@@ -180,7 +190,7 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 				c.refuse(f+".source", "%s is neither a directory nor a regular file", src)
 				continue
 			}
-			if why := dirProblem(src, o.Bundle, relative); why != "" {
+			if why := dirProblem(src, bundle, relative); why != "" {
 				c.refuse(f+".source", "%s", why)
 				continue
 			}

@@ -203,7 +203,8 @@ const maxPath = 511
 //     starts; runc refuses such a rootfs too (libcontainer/configs/validate:
 //     "invalid rootfs: not an absolute path, or a symlink"). The host model
 //     enters the directory by its path, following links, and confines the
-//     container below it.
+//     container below it. A bind mount's source comes here with its links
+//     followed (as mount(2) follows them), so only the rootfs meets this.
 func dirProblem(p, bundle string, relative bool) string {
 	if p == "/" {
 		return "is the root directory: the container would see every file system of runc's view"
