@@ -1,9 +1,16 @@
 package cri_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -211,6 +218,63 @@ func TestPortMappings(t *testing.T) {
 	}
 	p := strings.TrimSpace(crictl(t, "runp", cfg("ctrport", map[string]any{"protocol": 0, "container_port": 80})))
 	crictl(t, "rmp", "-f", p)
+}
+
+// Port forwarding: crictl port-forward (the kubelet's streaming path)
+// reaches a pod's web server through containerd, which has no network
+// namespace to enter and dials the pod's address.
+func TestPortForward(t *testing.T) {
+	need(t)
+	const image = "registry.k8s.io/e2e-test-images/nginx:1.14-2"
+	crictl(t, "pull", image)
+	cfg := podConfig(t, "pf")
+	p := strings.TrimSpace(crictl(t, "runp", cfg))
+	defer crictl(t, "rmp", "-f", p)
+	cc := writeJSON(t, "pf-web.json", map[string]any{
+		"metadata": map[string]any{"name": "web"},
+		"image":    map[string]any{"image": image},
+		"log_path": "web.log",
+	})
+	c := strings.TrimSpace(crictl(t, "create", p, cc, cfg))
+	crictl(t, "start", c)
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fwd := exec.CommandContext(ctx, filepath.Join(bin, "crictl"), "port-forward", p, fmt.Sprintf("%d:80", port))
+	fwd.Env = append(os.Environ(), "GENODE_STACK="+stackDir)
+	var out bytes.Buffer
+	fwd.Stdout, fwd.Stderr = &out, &out
+	if err := fwd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stop := func() string {
+		cancel()
+		fwd.Wait()
+		return out.String()
+	}
+	defer stop()
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "genode server") {
+				t.Fatalf("GET %s through the port forward: %s\n%s", url, resp.Status, body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s through the port forward: %v\ncrictl port-forward:\n%s", url, err, stop())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // A container of a pod runs on the pod's address with the pod's /etc files,

@@ -451,6 +451,21 @@ func (s Stack) engine() *node.Node {
 // pipe and socket file systems every one has, the mounts given, its libc
 // logging to LOG, PATH=/bin and env.
 func component(name, binary, caps, ram string, mounts func(t *launch.HostTree), args []string, env ...string) *node.Node {
+	return componentOn(loopback, name, binary, caps, ram, mounts, args, env...)
+}
+
+// loopback is a stack component's socket stack: the host's loopback, where
+// the "unix" sockets of the stack are.
+var loopback = node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0")
+
+// nodeStack is containerd's socket stack when it serves the CRI: the node's
+// address in the pods' subnet, as the CRI's clients have it (host/cmd/crictl),
+// so that containerd reaches a pod at its address (port forwarding). On Genode
+// the node's domain is routed to the pods' by the NIC router; the model lays
+// the subnet onto the loopback, and 127.0.0.1 stays reachable.
+var nodeStack = node.New("lxip", "ip_addr", "10.88.255.254", "netmask", "255.255.0.0")
+
+func componentOn(stack *node.Node, name, binary, caps, ram string, mounts func(t *launch.HostTree), args []string, env ...string) *node.Node {
 	start := node.New("start", "name", name, "caps", caps, "ram", ram)
 	start.Add(node.New("binary", "name", binary))
 	c := node.New("config")
@@ -462,7 +477,7 @@ func component(name, binary, caps, ram string, mounts func(t *launch.HostTree), 
 	t.Mount("/var", node.New("symlink", "name", "run", "target", "/run"))
 	t.Mount("/tmp", node.New("ram"))
 	t.Mount("/pipe", node.New("pipe"))
-	t.Mount("/socket", node.New("lxip", "ip_addr", "127.0.0.1", "netmask", "255.0.0.0"))
+	t.Mount("/socket", stack.Clone())
 	vfs := node.New("vfs")
 	t.Emit(vfs)
 	c.Add(vfs)
@@ -483,7 +498,11 @@ func (s Stack) fs(path, host, writeable string) (string, *node.Node) {
 }
 
 func (s Stack) containerd() *node.Node {
-	return component("containerd", "containerd", "2000", "1G", func(t *launch.HostTree) {
+	stack := loopback
+	if s.CRI {
+		stack = nodeStack
+	}
+	return componentOn(stack, "containerd", "containerd", "2000", "1G", func(t *launch.HostTree) {
 		t.Mount(s.fs(s.path("etc"), "etc", "no"))
 		t.Mount(s.fs(s.path("root"), "root", "yes"))
 		t.Mount(s.fs(s.path("run"), "run", "yes"))

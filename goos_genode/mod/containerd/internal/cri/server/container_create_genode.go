@@ -104,8 +104,10 @@ func genodeMounts(sandboxDir string, ms []*runtime.Mount) ([]runtimespec.Mount, 
 		if len(m.GetUidMappings()) > 0 || len(m.GetGidMappings()) > 0 {
 			return nil, fmt.Errorf("mounts[%d] (%s): uid/gid mappings: Genode's file systems have no owners", i, m.GetContainerPath())
 		}
-		if m.GetImage() != nil {
-			return nil, fmt.Errorf("mounts[%d] (%s): image volumes are not supported on Genode yet", i, m.GetContainerPath())
+		if m.GetImage() != nil && m.GetHostPath() == "" {
+			// mutateMounts gives an image volume its host path (the
+			// snapshot's directory, container_image_mount_genode.go)
+			return nil, fmt.Errorf("mounts[%d] (%s): image volume %q has no directory", i, m.GetContainerPath(), m.GetImage().GetImage())
 		}
 		opt := "rw"
 		if m.GetReadonly() {
