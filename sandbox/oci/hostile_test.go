@@ -87,3 +87,27 @@ func TestHostilePaths(t *testing.T) {
 		}
 	}
 }
+
+// A program under a bind mount whose source is a link (an image volume on
+// Genode: its mount point links to the snapshot) is found where the link
+// leads, as the container sees it.
+func TestBinaryUnderLinkedBind(t *testing.T) {
+	b := makeBundle(t, nil)
+	vol := t.TempDir()
+	os.MkdirAll(filepath.Join(vol, "bin"), 0o755)
+	os.WriteFile(filepath.Join(vol, "bin", "tool"), []byte("\x7fELF fake"), 0o755)
+	os.Symlink("tool", filepath.Join(vol, "bin", "ls"))
+	link := filepath.Join(t.TempDir(), "mountpoint")
+	os.Symlink(vol, link)
+	s := baseSpec()
+	s.Mounts = append(s.Mounts, specs.Mount{Destination: "/mnt/vol", Type: "bind", Source: link, Options: []string{"rbind", "ro"}})
+	s.Process.Args = []string{"/mnt/vol/bin/ls", "/mnt/vol"}
+	r, err := Translate(s, nil, Options{ID: "c1", Bundle: b, Mode: Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	realVol, _ := filepath.EvalSymlinks(vol)
+	if r.Binary != "/mnt/vol/bin/tool" || r.HostBinary != filepath.Join(realVol, "bin", "tool") {
+		t.Errorf("binary %q (host %q), want /mnt/vol/bin/tool in %s", r.Binary, r.HostBinary, realVol)
+	}
+}

@@ -38,7 +38,12 @@ func bindView(root string, mounts []specs.Mount, bundle string) view {
 		if !filepath.IsAbs(src) {
 			src = filepath.Join(bundle, src)
 		}
-		v.binds = append(v.binds, viewBind{dst: path.Clean("/" + m.Destination), src: filepath.Clean(src)})
+		src = filepath.Clean(src)
+		// as the mount's translation: its source's links are followed
+		if r, err := filepath.EvalSymlinks(src); err == nil {
+			src = r
+		}
+		v.binds = append(v.binds, viewBind{dst: path.Clean("/" + m.Destination), src: src})
 	}
 	slices.SortStableFunc(v.binds, func(a, b viewBind) int { return len(b.dst) - len(a.dst) })
 	return v
@@ -53,6 +58,16 @@ func (v view) host(p string) string {
 		}
 	}
 	return filepath.Join(v.root, filepath.FromSlash(p))
+}
+
+// holdsBind reports whether the container path p is above a mount point.
+func (v view) holdsBind(p string) bool {
+	for _, b := range v.binds {
+		if strings.HasPrefix(b.dst, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // bindOf is the deepest bind mount that holds the container path p.
@@ -88,6 +103,14 @@ func (v view) resolve(p string) (string, string, error) {
 			continue
 		}
 		cand := done + "/" + c
+		if v.holdsBind(cand) {
+			// a directory on the way to a mount point, which the view
+			// has whether or not the rootfs does
+			if _, err := os.Lstat(v.host(cand)); err != nil {
+				done = cand
+				continue
+			}
+		}
 		fi, err := os.Lstat(v.host(cand))
 		if err != nil {
 			return "", "", err

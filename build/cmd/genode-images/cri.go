@@ -22,11 +22,12 @@ type criImage struct {
 // criSet is what -cri adds. The contents are genode programs and small files, not upstream's busybox
 // trees; what critest checks of them holds:
 //
-//   - test-image-latest, test-image-tag:test and :all, test-image-1/2/3, test-image-digest: hello plus an
-//     empty file named as in upstream's images/build (ADD $TEST to busybox), so each is a different image;
+//   - test-image-latest, test-image-tag:test and :all, test-image-1/2/3, test-image-digest: the toolbox
+//     plus an empty file named as in upstream's images/build (ADD $TEST to busybox), so each is a different
+//     image and a container of it has a shell (the image volume specs run one);
 //   - test-image-tags:1, :2 and :3: one image (one index, so one digest and one image id) under three tags;
-//   - test-image-user-*: the config's User as upstream's images/build sets it ("1002", "www-data",
-//     "1003:1004", "www-data:1004"), with busybox's /etc/passwd and /etc/group (www-data is 33:33);
+//   - test-image-user-*: the toolbox with the config's User as upstream's images/build sets it ("1002",
+//     "www-data", "1003:1004", "www-data:1004"), with busybox's /etc/passwd and /etc/group (www-data is 33:33);
 //   - test-image-predefined-group: User "1000", default-user (1000) a member of group-defined-in-image
 //     (50000), as upstream's image-predefined-group/Dockerfile makes them;
 //   - pause:3.9 (registry.k8s.io and k8s.gcr.io, so one image under two registries) and pause:3.10.2
@@ -97,7 +98,7 @@ func (c criImage) file() string {
 func testImage(file string) func(*builder) (v1.ImageIndex, error) {
 	return func(b *builder) (v1.ImageIndex, error) {
 		return b.index(func(p v1.Platform) (v1.Image, error) {
-			return b.helloWith(p, []rootfs.Entry{{Name: file, Type: tar.TypeReg, Mode: 0o644}}, v1.Config{})
+			return b.toolboxWith(p, []rootfs.Entry{{Name: file, Type: tar.TypeReg, Mode: 0o644}}, v1.Config{})
 		}, genode...)
 	}
 }
@@ -124,7 +125,7 @@ var predefinedGroupUsers = []rootfs.Entry{
 func userImage(user string, users []rootfs.Entry) func(*builder) (v1.ImageIndex, error) {
 	return func(b *builder) (v1.ImageIndex, error) {
 		return b.index(func(p v1.Platform) (v1.Image, error) {
-			return b.helloWith(p, users, v1.Config{User: user})
+			return b.toolboxWith(p, users, v1.Config{User: user})
 		}, genode...)
 	}
 }

@@ -82,7 +82,11 @@ func (b *builder) serverOn(p v1.Platform, port int) (v1.Image, error) {
 		Cmd: []string{"-addr", addr}, ExposedPorts: map[string]struct{}{addr[1:] + "/tcp": {}}})
 }
 
-func (b *builder) toolbox(p v1.Platform) (v1.Image, error) {
+func (b *builder) toolbox(p v1.Platform) (v1.Image, error) { return b.toolboxWith(p, nil, v1.Config{}) }
+
+// toolboxWith is the toolbox image with the entries extra added to its tree (replacing those of the
+// same name) and the settings of c (Cmd /bin/sh unless c has its own).
+func (b *builder) toolboxWith(p v1.Platform, extra []rootfs.Entry, c v1.Config) (v1.Image, error) {
 	key := "test/rootfs/toolbox " + p.OS + "/" + p.Architecture
 	prog, ok := b.built[key]
 	if !ok {
@@ -96,7 +100,16 @@ func (b *builder) toolbox(p v1.Platform) (v1.Image, error) {
 		}
 		b.built[key] = prog
 	}
-	return image(p, rootfs.Tree(prog), v1.Config{Cmd: []string{"/bin/sh"}})
+	var tree []rootfs.Entry
+	for _, e := range rootfs.Tree(prog) {
+		if !slices.ContainsFunc(extra, func(x rootfs.Entry) bool { return x.Name == e.Name }) {
+			tree = append(tree, e)
+		}
+	}
+	if len(c.Cmd)+len(c.Entrypoint) == 0 {
+		c.Cmd = []string{"/bin/sh"}
+	}
+	return image(p, append(tree, extra...), c)
 }
 
 // binTree is a layer holding one program as /bin/NAME.
