@@ -116,6 +116,17 @@ func podConfig(t *testing.T, n string) string {
 	return writeJSON(t, n+"-pod.json", cfg)
 }
 
+// runPod pulls image and runs the pod n, removed when the test ends; it
+// returns the pod's id and config file.
+func runPod(t *testing.T, n, image string) (id, cfg string) {
+	t.Helper()
+	crictl(t, "pull", image)
+	cfg = podConfig(t, n)
+	id = strings.TrimSpace(crictl(t, "runp", cfg))
+	t.Cleanup(func() { crictl(t, "rmp", "-f", id) })
+	return id, cfg
+}
+
 func writeJSON(t *testing.T, name string, v any) string {
 	t.Helper()
 	data, err := json.Marshal(v)
@@ -226,10 +237,7 @@ func TestPortMappings(t *testing.T) {
 func TestPortForward(t *testing.T) {
 	need(t)
 	const image = "registry.k8s.io/e2e-test-images/nginx:1.14-2"
-	crictl(t, "pull", image)
-	cfg := podConfig(t, "pf")
-	p := strings.TrimSpace(crictl(t, "runp", cfg))
-	defer crictl(t, "rmp", "-f", p)
+	p, cfg := runPod(t, "pf", image)
 	cc := writeJSON(t, "pf-web.json", map[string]any{
 		"metadata": map[string]any{"name": "web"},
 		"image":    map[string]any{"image": image},
@@ -282,10 +290,7 @@ func TestPortForward(t *testing.T) {
 func TestContainerInPod(t *testing.T) {
 	need(t)
 	const image = "registry.k8s.io/e2e-test-images/busybox:1.29-2"
-	crictl(t, "pull", image)
-	podCfg := podConfig(t, "inpod")
-	pod := strings.TrimSpace(crictl(t, "runp", podCfg))
-	defer crictl(t, "rmp", "-f", pod)
+	pod, podCfg := runPod(t, "inpod", image)
 	var ps podStatus
 	inspect(t, &ps, "inspectp", pod)
 	ctrCfg := writeJSON(t, "inpod-c1.json", map[string]any{

@@ -171,7 +171,13 @@ func writeReport(path string, specs []spec, expected map[string]string, focus st
 	b.WriteString("| spec | result | time | Genode reason (critest-genode.txt) or failure |\n| --- | --- | --: | --- |\n")
 	for _, s := range specs {
 		note := expected[s.name]
-		if note == "" && s.state != "passed" && s.state != "skipped" {
+		switch {
+		case note != "" || s.state == "passed":
+		case s.state == "skipped" && strings.Contains(s.name, " benchmark "):
+			note = "critest runs benchmarks only with -benchmark"
+		case s.state == "skipped" && s.failure != "":
+			note = "critest skips it: " + firstLine(s.failure)
+		case s.state != "skipped":
 			note = "unexpected: " + firstLine(s.failure)
 		}
 		fmt.Fprintf(&b, "| %s | %s | %.1fs | %s |\n", mdEscape(s.name), s.state, s.seconds, mdEscape(note))

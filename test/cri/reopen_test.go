@@ -40,10 +40,7 @@ func criClient(t *testing.T) runtimeapi.RuntimeServiceClient {
 func TestReopenContainerLog(t *testing.T) {
 	need(t)
 	const image = "registry.k8s.io/e2e-test-images/busybox:1.29-2"
-	crictl(t, "pull", image)
-	podCfg := podConfig(t, "rotate")
-	pod := strings.TrimSpace(crictl(t, "runp", podCfg))
-	defer crictl(t, "rmp", "-f", pod)
+	pod, podCfg := runPod(t, "rotate", image)
 	cfg := writeJSON(t, "rotate-c.json", map[string]any{
 		"metadata": map[string]any{"name": "c"},
 		"image":    map[string]any{"image": image},
