@@ -146,13 +146,8 @@ func translateMounts(c *collector, mounts []specs.Mount, o Options, skipKernelFS
 			// the source's links are followed now, as mount(2) follows them
 			// when runc mounts it on Linux: the container gets the
 			// directory they lead to (kubelet's hostPath may be a link)
-			bundle := o.Bundle
-			if r, err := filepath.EvalSymlinks(src); err == nil {
-				src = r
-				if rb, err := filepath.EvalSymlinks(bundle); err == nil {
-					bundle = rb
-				}
-			}
+			src = followLinks(src)
+			bundle := followLinks(o.Bundle)
 			fi, err := os.Stat(src)
 			if err != nil {
 				c.refuse(f+".source", "%v", err)

@@ -38,12 +38,7 @@ func bindView(root string, mounts []specs.Mount, bundle string) view {
 		if !filepath.IsAbs(src) {
 			src = filepath.Join(bundle, src)
 		}
-		src = filepath.Clean(src)
-		// as the mount's translation: its source's links are followed
-		if r, err := filepath.EvalSymlinks(src); err == nil {
-			src = r
-		}
-		v.binds = append(v.binds, viewBind{dst: path.Clean("/" + m.Destination), src: src})
+		v.binds = append(v.binds, viewBind{dst: path.Clean("/" + m.Destination), src: followLinks(filepath.Clean(src))})
 	}
 	slices.SortStableFunc(v.binds, func(a, b viewBind) int { return len(b.dst) - len(a.dst) })
 	return v
@@ -58,6 +53,15 @@ func (v view) host(p string) string {
 		}
 	}
 	return filepath.Join(v.root, filepath.FromSlash(p))
+}
+
+// followLinks is p with its links followed, as mount(2) follows a bind
+// mount's source; p as it is if it does not resolve.
+func followLinks(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
 }
 
 // holdsBind reports whether the container path p is above a mount point.
@@ -103,16 +107,14 @@ func (v view) resolve(p string) (string, string, error) {
 			continue
 		}
 		cand := done + "/" + c
-		if v.holdsBind(cand) {
-			// a directory on the way to a mount point, which the view
-			// has whether or not the rootfs does
-			if _, err := os.Lstat(v.host(cand)); err != nil {
+		fi, err := os.Lstat(v.host(cand))
+		if err != nil {
+			if v.holdsBind(cand) {
+				// a directory on the way to a mount point, which the
+				// view has whether or not the rootfs does
 				done = cand
 				continue
 			}
-		}
-		fi, err := os.Lstat(v.host(cand))
-		if err != nil {
 			return "", "", err
 		}
 		if fi.Mode()&fs.ModeSymlink == 0 {
