@@ -276,6 +276,10 @@ func TestPortForward(t *testing.T) {
 			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "genode server") {
 				t.Fatalf("GET %s through the port forward: %s\n%s", url, resp.Status, body)
 			}
+			// the server's os.Hostname: the pod's /etc/hostname
+			if !strings.Contains(string(body), "hostname: pf\n") {
+				t.Errorf("GET %s: the server does not name the pod's host name pf:\n%s", url, body)
+			}
 			break
 		}
 		if time.Now().After(deadline) {

@@ -14,7 +14,8 @@ var filesWant = [][2]string{
 	{"mkdirall-base", "ok"},
 	{"chdir", "ok"},
 	{"getwd-after-chdir", "DIR ok"},
-	// Genode components have no host name; see goos_genode/src/os/sys_genode.go.
+	// Genode components have no host name, and this VFS has no /etc/hostname
+	// (TestHostnameFile); see goos_genode/src/os/sys_genode.go.
 	{"hostname", "localhost ok"},
 	// libc/sysctl.cc: the builtin CTL_KERN case falls through into CTL_HW,
 	// where KERN_HOSTNAME (10) is HW_FLOATINGPT: the int 1 (4 bytes, the
@@ -124,6 +125,15 @@ func checkFiles(t *testing.T, r result, work, mode string) {
 		want[i] = kv
 	}
 	r.expectAll(t, want)
+}
+
+// os.Hostname answers the first line of /etc/hostname where the component's
+// VFS has one, as a container runtime provides it.
+func TestHostnameFile(t *testing.T) {
+	c := filesComponent(t, "/tmp/work")
+	c.vfs += `<dir name="tmp"><ram/></dir><dir name="etc"><inline name="hostname">pod-a
+</inline></dir>`
+	run(t, c).expect(t, "hostname", "pod-a ok")
 }
 
 // Package os on a RAM file system (<ram/> at /tmp).
