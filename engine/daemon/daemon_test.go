@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"genodego/sandbox/node"
+	"genodego/sandbox/routercfg"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
@@ -131,7 +132,7 @@ func TestContainerIOLog(t *testing.T) {
 // the bridge domain with its rules, and what the router model reads back.
 func TestRouterConfig(t *testing.T) {
 	cfg := routerConfig(netip.MustParsePrefix("172.17.0.0/16"), netip.MustParseAddr("172.17.0.1"),
-		[]forward{{8080, 80, netip.MustParseAddr("172.17.0.2")}, {9000, 9000, netip.MustParseAddr("172.17.0.3")}})
+		[]routercfg.Forward{{Port: 8080, ToPort: 80, To: netip.MustParseAddr("172.17.0.2")}, {Port: 9000, ToPort: 9000, To: netip.MustParseAddr("172.17.0.3")}})
 	got := string(cfg.EncodeHID())
 	for _, want := range []string{
 		"+ policy | label_suffix: -> bridge | domain: bridge",

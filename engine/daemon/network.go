@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"genodego/sandbox/node"
+	"genodego/sandbox/routercfg"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/network"
 )
@@ -34,13 +35,11 @@ type Netstate struct {
 }
 
 const (
-	annNetwork   = "org.genode.network" // runc's: the container's socket stack
-	bridgeName   = "bridge"
-	bridgeID     = "6272696467652d6f6e2d67656e6f64652d6e69632d726f75746572" // stable: there is one bridge
-	routerDomain = "uplink"
-	// forward_rule.cc accepts ports 1 to 49151; an unnamed host port comes
-	// from the top of that range
-	firstAutoPort, lastPort = 32768, 49151
+	annNetwork = "org.genode.network" // runc's: the container's socket stack
+	bridgeName = "bridge"
+	bridgeID   = "6272696467652d6f6e2d67656e6f64652d6e69632d726f75746572" // stable: there is one bridge
+	// an unnamed host port comes from the top of the router's range
+	firstAutoPort, lastPort = 32768, routercfg.LastPort
 )
 
 // networkOf is the container's network by its --network option: "bridge",
@@ -235,59 +234,33 @@ func (d *Daemon) netContainers() []*Container {
 	return out
 }
 
-type forward struct {
-	port, toPort uint16
-	to           netip.Addr
-}
-
 // writeRouterConfig replaces the router's config with the forwards of
 // every container; d.routerMu is held.
 func (d *Daemon) writeRouterConfig() error {
 	if d.cfg.RouterConfig == "" {
 		return nil
 	}
-	var fws []forward
+	var fws []routercfg.Forward
 	for _, o := range d.netContainers() {
 		o.netMu.Lock()
 		for p, bs := range o.Net.Ports {
 			for _, b := range bs {
 				hp, _ := strconv.ParseUint(b.HostPort, 10, 16)
-				fws = append(fws, forward{uint16(hp), p.Num(), o.Net.IP})
+				fws = append(fws, routercfg.Forward{Port: uint16(hp), ToPort: p.Num(), To: o.Net.IP})
 			}
 		}
 		o.netMu.Unlock()
 	}
-	sort.Slice(fws, func(i, j int) bool { return fws[i].port < fws[j].port })
-	return writeAtomic(d.cfg.RouterConfig, routerConfig(d.bridge, d.gateway(), fws).EncodeHID())
+	sort.Slice(fws, func(i, j int) bool { return fws[i].Port < fws[j].Port })
+	return routercfg.Write(d.cfg.RouterConfig, routerConfig(d.bridge, d.gateway(), fws))
 }
 
 // routerConfig is the NIC router's config: the uplink domain with a
 // forward per published port and NAT for the bridge's own connections, and
 // the bridge domain whose sessions are the containers' (label "... ->
 // bridge"), routed to the uplink.
-func routerConfig(bridge netip.Prefix, gw netip.Addr, fws []forward) *node.Node {
-	up := node.New("domain", "name", routerDomain)
-	for _, f := range fws {
-		up.Add(node.New("tcp-forward", "port", strconv.Itoa(int(f.port)), "domain", bridgeName,
-			"to", f.to.String(), "to_port", strconv.Itoa(int(f.toPort))))
-	}
-	up.Add(node.New("nat", "domain", bridgeName, "tcp-ports", "1000", "udp-ports", "1000", "icmp-ids", "100"))
-	br := node.New("domain", "name", bridgeName, "interface", netip.PrefixFrom(gw, bridge.Bits()).String())
-	br.Add(node.New("tcp", "dst", "0.0.0.0/0").Add(node.New("permit-any", "domain", routerDomain)))
-	br.Add(node.New("udp", "dst", "0.0.0.0/0").Add(node.New("permit-any", "domain", routerDomain)))
-	br.Add(node.New("icmp", "dst", "0.0.0.0/0", "domain", routerDomain))
-	return node.New("config").Add(
-		node.New("policy", "label_suffix", "-> "+bridgeName, "domain", bridgeName),
-		node.New("uplink", "domain", routerDomain),
-		up, br)
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+func routerConfig(bridge netip.Prefix, gw netip.Addr, fws []routercfg.Forward) *node.Node {
+	return routercfg.Config(bridgeName, netip.PrefixFrom(gw, bridge.Bits()), fws)
 }
 
 // networkSettings is c's NetworkSettings for inspect; c.mu is held.

@@ -204,11 +204,15 @@ func TestPodLifecycle(t *testing.T) {
 	}
 }
 
-// A host port is refused by name (a NIC router forward rule the genode CRI
-// does not write); a container port alone is only a declaration and runs.
+// A host port is a forward of the pods' NIC router (its model serves it on
+// the host's 127.0.0.1): the pod's web server answers there, another pod
+// cannot take the port, UDP and a host address are refused by name, and the
+// forward goes with the pod; a container port alone is only a declaration.
 func TestPortMappings(t *testing.T) {
 	need(t)
-	cfg := func(name string, pm map[string]any) string {
+	const image = "registry.k8s.io/e2e-test-images/nginx:1.14-2"
+	crictl(t, "pull", image)
+	cfg := func(name string, pm ...map[string]any) string {
 		var c map[string]any
 		data, err := os.ReadFile(podConfig(t, name))
 		if err != nil {
@@ -217,18 +221,70 @@ func TestPortMappings(t *testing.T) {
 		if err := json.Unmarshal(data, &c); err != nil {
 			t.Fatal(err)
 		}
-		c["port_mappings"] = []any{pm}
+		c["port_mappings"] = pm
 		return writeJSON(t, name+"-ports.json", c)
 	}
-	r := run(t, 3*time.Minute, "", "--timeout", "60s", "runp", cfg("hostport", map[string]any{"protocol": 0, "container_port": 80, "host_port": 8080}))
-	if r.code == 0 || !strings.Contains(r.stderr, "port_mappings: host port 8080 -> 80/TCP") {
-		t.Fatalf("a pod with a host port: want it refused naming port_mappings\n%s", r)
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if left := strings.TrimSpace(crictl(t, "pods", "-q", "--name", "hostport")); left != "" {
-		t.Errorf("the refused pod is there: %s", left)
+	host := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	pcfg := cfg("hostport", map[string]any{"protocol": 0, "container_port": 80, "host_port": host})
+	p := strings.TrimSpace(crictl(t, "runp", pcfg))
+	t.Cleanup(func() { run(t, time.Minute, "", "--timeout", "60s", "rmp", "-f", p) }) // gone, unless the test failed
+	cc := writeJSON(t, "hostport-web.json", map[string]any{
+		"metadata": map[string]any{"name": "web"},
+		"image":    map[string]any{"image": image},
+		"log_path": "web.log",
+	})
+	crictl(t, "start", strings.TrimSpace(crictl(t, "create", p, cc, pcfg)))
+	url := fmt.Sprintf("http://127.0.0.1:%d/", host)
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
+		resp, err := http.Get(url)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "hostname: hostport\n") {
+				t.Fatalf("GET %s (the pod's host port): %s\n%s", url, resp.Status, body)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s (the pod's host port): %v", url, err)
+		}
 	}
-	p := strings.TrimSpace(crictl(t, "runp", cfg("ctrport", map[string]any{"protocol": 0, "container_port": 80})))
+	for _, c := range []struct {
+		name string
+		pm   map[string]any
+		want string
+	}{
+		{"hostport2", map[string]any{"protocol": 0, "container_port": 80, "host_port": host}, fmt.Sprintf("port_mappings: host port %d is forwarded to pod %s already", host, p)},
+		{"hostudp", map[string]any{"protocol": 1, "container_port": 53, "host_port": 5353}, "port_mappings: host port 5353 -> 53/udp: UDP is not forwarded"},
+		{"hostip", map[string]any{"protocol": 0, "container_port": 80, "host_port": 8081, "host_ip": "127.0.0.1"}, "host_ip 127.0.0.1: the NIC router forwards from its uplink address only"},
+	} {
+		r := run(t, 3*time.Minute, "", "--timeout", "60s", "runp", cfg(c.name, c.pm))
+		if r.code == 0 || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("pod %s: want it refused with %q\n%s", c.name, c.want, r)
+		}
+		if left := strings.TrimSpace(crictl(t, "pods", "-q", "--name", c.name)); left != "" {
+			t.Errorf("the refused pod %s is there: %s", c.name, left)
+			crictl(t, "rmp", "-f", left)
+		}
+	}
 	crictl(t, "rmp", "-f", p)
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		c, err := net.DialTimeout("tcp4", fmt.Sprintf("127.0.0.1:%d", host), time.Second)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if time.Now().After(deadline) {
+			t.Fatalf("the host port %d still accepts connections 10 s after its pod was removed", host)
+		}
+	}
+	q := strings.TrimSpace(crictl(t, "runp", cfg("ctrport", map[string]any{"protocol": 0, "container_port": 80})))
+	crictl(t, "rmp", "-f", q)
 }
 
 // Port forwarding: crictl port-forward (the kubelet's streaming path)

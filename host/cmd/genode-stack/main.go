@@ -62,6 +62,12 @@ type Stack struct {
 // RouterConfig is the NIC router's config, which the engine writes.
 func (s Stack) RouterConfig() string { return s.path("engine", "nic_router.config") }
 
+// PodsRouterConfig is the pods' NIC router's config, which the CRI writes
+// (podsandbox.RouterConfig in the CRI plugin's root).
+func (s Stack) PodsRouterConfig() string {
+	return s.path("root", "io.containerd.grpc.v1.cri", "genode-pod-network", "nic_router.config")
+}
+
 // DockerSocket is the engine's socket file on the host.
 func (s Stack) DockerSocket() string { return s.path("run", "docker.sock") }
 
@@ -179,7 +185,7 @@ func (s Stack) Up() error {
 		os.Remove(s.DockerSocket())
 		// the containers' NIC router, a sibling of the containers' init on
 		// Genode, is a host process on the model (host/nicrouter)
-		if err := s.startRouter(); err != nil {
+		if err := s.startRouter(engineRouter, s.RouterConfig()); err != nil {
 			return err
 		}
 	}
@@ -187,6 +193,12 @@ func (s Stack) Up() error {
 	if s.CRI {
 		cri = criConfig
 		if err := s.writeHosts(); err != nil {
+			return err
+		}
+		// the pods' NIC router: the CRI writes its config (a pod's host
+		// ports are its forwards), a sibling of the containers' init on
+		// Genode, a host process on the model
+		if err := s.startRouter(podsRouter, s.PodsRouterConfig()); err != nil {
 			return err
 		}
 	}
@@ -358,11 +370,20 @@ func (s Stack) Down() {
 	os.Remove(s.Socket())
 	os.Remove(s.Socket() + ".ttrpc")
 	os.Remove(s.DockerSocket())
-	s.stopRouter()
+	s.stopRouter(engineRouter)
+	s.stopRouter(podsRouter)
 }
 
-func (s Stack) routerPid() int {
-	data, err := os.ReadFile(s.path("run", "nic_router.pid"))
+// A NIC router of the stack: "nic_router", the docker engine's bridge, or
+// "pods_nic_router", the CRI's pods; each is a process of the router's model
+// following the config its owner writes.
+const (
+	engineRouter = "nic_router"
+	podsRouter   = "pods_nic_router"
+)
+
+func (s Stack) routerPid(name string) int {
+	data, err := os.ReadFile(s.path("run", name+".pid"))
 	if err != nil {
 		return 0
 	}
@@ -376,16 +397,16 @@ func (s Stack) routerPid() int {
 	return pid
 }
 
-func (s Stack) startRouter() error {
-	if s.routerPid() != 0 {
+func (s Stack) startRouter(name, config string) error {
+	if s.routerPid(name) != 0 {
 		return nil
 	}
-	logf, err := os.OpenFile(s.path("run", "nic_router.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	logf, err := os.OpenFile(s.path("run", name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
-	cmd := exec.Command(filepath.Join(s.Bin, "genode-nic-router"), "-config", s.RouterConfig())
+	cmd := exec.Command(filepath.Join(s.Bin, "genode-nic-router"), "-config", config)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
@@ -393,11 +414,11 @@ func (s Stack) startRouter() error {
 	}
 	pid := cmd.Process.Pid
 	cmd.Process.Release()
-	return os.WriteFile(s.path("run", "nic_router.pid"), []byte(strconv.Itoa(pid)+"\n"), 0o600)
+	return os.WriteFile(s.path("run", name+".pid"), []byte(strconv.Itoa(pid)+"\n"), 0o600)
 }
 
-func (s Stack) stopRouter() {
-	pid := s.routerPid()
+func (s Stack) stopRouter(name string) {
+	pid := s.routerPid(name)
 	if pid == 0 {
 		return
 	}
@@ -408,7 +429,7 @@ func (s Stack) stopRouter() {
 	if launch.Running(pid) {
 		syscall.Kill(pid, syscall.SIGKILL)
 	}
-	os.Remove(s.path("run", "nic_router.pid"))
+	os.Remove(s.path("run", name+".pid"))
 }
 
 func (s Stack) initConfig() *node.Node {

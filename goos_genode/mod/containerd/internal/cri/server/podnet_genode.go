@@ -100,10 +100,14 @@ func (p *podNetwork) SetupSerially(ctx context.Context, id string, path string, 
 	return p.Setup(ctx, id, path, opts...)
 }
 
-// Remove frees the pod's address; a pod without one is no error.
+// Remove frees the pod's address and its host ports; a pod without them is
+// no error.
 func (p *podNetwork) Remove(ctx context.Context, id string, path string, opts ...cni.NamespaceOpts) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if err := podsandbox.UnpublishPorts(p.dir, id); err != nil {
+		return err
+	}
 	a, err := p.held(id)
 	if err != nil || !a.IsValid() {
 		return err

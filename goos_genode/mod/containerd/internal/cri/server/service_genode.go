@@ -1,9 +1,9 @@
 package server
 
 import (
-	"path/filepath"
-
 	"github.com/containerd/go-cni"
+
+	"github.com/containerd/containerd/v2/internal/cri/server/podsandbox"
 )
 
 // initPlatform installs the pod network plugin of Genode (podnet_genode.go)
@@ -18,8 +18,12 @@ func (c *criService) initPlatform() error {
 		r.NetworkPluginConfDir = ""
 		c.config.Runtimes[name] = r
 	}
-	p, err := newPodNetwork(filepath.Join(c.config.RootDir, "genode-pod-network"))
+	p, err := newPodNetwork(podsandbox.PodNetworkDir(c.config.RootDir))
 	if err != nil {
+		return err
+	}
+	// the pods' NIC router follows this config from now on
+	if err := podsandbox.WriteRouterConfig(p.dir); err != nil {
 		return err
 	}
 	c.netPlugin = map[string]cni.CNI{defaultNetworkPlugin: p}

@@ -2,6 +2,7 @@ package podsandbox
 
 import (
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"strings"
 
@@ -19,17 +20,8 @@ import (
 // sandboxContainerSpec is the spec of a pod's sandbox container on Genode: a
 // component that holds the pod's place (the sandbox image's program, which
 // does nothing) on the pod's socket stack, so that the pod has an address as
-// long as it runs.
+// long as it runs. The pod's host ports are forwarded to that address.
 func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxConfig, imageConfig *imagespec.ImageConfig, nsPath string, runtimePodAnnotations []string) (*runtimespec.Spec, error) {
-	for _, pm := range config.GetPortMappings() {
-		if pm.GetHostPort() != 0 {
-			// a published port is a forward rule of the NIC router's node
-			// side to the pod's address, which this runtime does not
-			// write yet; a pod's ports are reached at the pod's address
-			return nil, fmt.Errorf("port_mappings: host port %d -> %d/%s: forwarding a node's port to a pod (a NIC router forward rule) is not supported on Genode yet; reach the pod at its address",
-				pm.GetHostPort(), pm.GetContainerPort(), pm.GetProtocol())
-		}
-	}
 	args := append(append([]string{}, imageConfig.Entrypoint...), imageConfig.Cmd...)
 	if len(args) == 0 {
 		return nil, fmt.Errorf("sandbox image %q has no command", c.getSandboxImageName())
@@ -41,12 +33,20 @@ func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxC
 	if imageConfig.WorkingDir != "" {
 		opts = append(opts, oci.WithProcessCwd(imageConfig.WorkingDir))
 	}
-	if nsPath != "" {
-		net, err := c.podNetworkAnnotation(id)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, customopts.WithAnnotation(AnnNetwork, net))
+	if nsPath == "" {
+		return nil, fmt.Errorf("namespace_options.network NODE: a Genode component has no host stack to share (each component's IP stack is its own); a pod gets an address of the pods' network %s", PodSubnet)
+	}
+	net, err := c.podNetworkAnnotation(id)
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, customopts.WithAnnotation(AnnNetwork, net))
+	// the pod network plugin cannot see the port mappings (go-cni keeps a
+	// namespace's capabilities to itself): they are forwarded here, and
+	// dropped with the pod's address
+	ip, _ := netip.ParseAddr(c.store.Get(id).Metadata.IP)
+	if err := PublishPorts(PodNetworkDir(c.config.RootDir), id, ip, config.GetPortMappings()); err != nil {
+		return nil, err
 	}
 	for k, v := range ctrdutil.GetPassthroughAnnotations(config.Annotations, runtimePodAnnotations) {
 		opts = append(opts, customopts.WithAnnotation(k, v))
