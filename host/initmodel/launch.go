@@ -501,3 +501,46 @@ func servedStack(server *node.Node) (*node.Node, error) {
 }
 
 func isYes(v string) bool { b, err := node.ParseBool(v); return err == nil && b }
+
+// stackAddr is the static address of the IP stack in a start node's <vfs>,
+// if it has one of its own.
+func stackAddr(start *node.Node) string {
+	cfg := start.Child("config")
+	if cfg == nil || cfg.Child("vfs") == nil {
+		return ""
+	}
+	var find func(d *node.Node) string
+	find = func(d *node.Node) string {
+		for _, n := range d.Children {
+			switch n.Type {
+			case "dir":
+				if a := find(n); a != "" {
+					return a
+				}
+			case "lxip", "lwip":
+				a, _ := n.Attr("ip_addr")
+				return a
+			}
+		}
+		return ""
+	}
+	return find(cfg.Child("vfs"))
+}
+
+// sharedAddress names another child whose own stack has c's stack's
+// address. Two stacks with one address on a NIC router domain collide (both
+// answer its ARP requests), so the model refuses the second; the address's
+// components share one stack through a vfs server instead (servedStacks).
+// 127.0.0.0/8 is the model's stand-in for the host tools' one shared stack.
+func (m *Init) sharedAddress(c *child) string {
+	a := stackAddr(c.start)
+	if a == "" || strings.HasPrefix(a, "127.") {
+		return ""
+	}
+	for name, n := range m.starts {
+		if name != c.name && stackAddr(n) == a {
+			return name
+		}
+	}
+	return ""
+}

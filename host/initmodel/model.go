@@ -353,6 +353,11 @@ func (m *Init) resolveBinary(c *child, defRoute *node.Node) string {
 }
 
 func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
+	if other := m.sharedAddress(c); other != "" {
+		m.logf("Error: %s: its IP stack has the address %s of child %s's: two stacks with one address collide on a NIC router domain; share one through a vfs server's File_system session", c.name, stackAddr(c.start), other)
+		c.incomplete = true
+		return
+	}
 	start, err := m.servedStacks(c, defRoute)
 	if err != nil {
 		// on Genode the session request would stay unanswered or be denied

@@ -108,6 +108,22 @@ func TestServedSocketStack(t *testing.T) {
 	if rec.start("pod") == nil {
 		t.Errorf("the server was not launched\n%s", e.log.String())
 	}
+	twin := parseStart(t, `+ start twin | caps: 100 | ram: 4M
+  + binary sh
+  + config
+    + vfs
+      + dir socket
+        + lxip | ip_addr: 10.88.0.2 | netmask: 255.255.0.0 | label: pods
+  + route
+    + service ROM | label: sh
+      + parent | label: /bin/sh`)
+	if err := e.drv.Add(twin); err != nil {
+		t.Fatal(err)
+	}
+	twinErr := "Error: twin: its IP stack has the address 10.88.0.2 of child pod's"
+	if !eventually(5*time.Second, func() bool { return strings.Contains(e.log.String(), twinErr) }) || rec.start("twin") != nil {
+		t.Errorf("a second stack with the pod's address: want %q\n%s", twinErr, e.log.String())
+	}
 	want := `Error: stranger: <fs label="socket"> is routed to child "member": it does not provide File_system`
 	if !eventually(5*time.Second, func() bool { return strings.Contains(e.log.String(), want) }) || rec.start("stranger") != nil {
 		t.Errorf("a route to a child that serves no socket file system: want %q\n%s", want, e.log.String())
