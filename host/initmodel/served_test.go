@@ -108,6 +108,21 @@ func TestServedSocketStack(t *testing.T) {
 	if rec.start("pod") == nil {
 		t.Errorf("the server was not launched\n%s", e.log.String())
 	}
+	exec := parseStart(t, strings.Replace(strings.Replace(`+ start pod.exec1 | caps: 100 | ram: 4M
+  + binary sh
+  + config
+    + vfs
+      + dir socket
+        + lxip | ip_addr: 10.88.0.2 | netmask: 255.255.0.0 | label: pods
+  + route
+    + service ROM | label: sh
+      + parent | label: /bin/sh`, "\t", "", -1), "\r", "", -1))
+	if err := e.drv.Add(exec); err != nil {
+		t.Fatal(err)
+	}
+	if !eventually(5*time.Second, func() bool { return rec.start("pod.exec1") != nil }) {
+		t.Errorf("a process runc execs in the server's container is refused its stack:\n%s", e.log.String())
+	}
 	twin := parseStart(t, `+ start twin | caps: 100 | ram: 4M
   + binary sh
   + config
