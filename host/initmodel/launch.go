@@ -367,3 +367,191 @@ func ruleMatches(r *node.Node, service, label string) bool {
 	}
 	return true
 }
+
+// servedStacks gives c's <vfs> the socket file system of each <fs> whose
+// File_system session init routes to a sibling that serves its socket file
+// system: a vfs server (<provides><service name="File_system"/>) whose
+// <default-policy root> names a directory of its <vfs> holding an <lxip> or
+// <lwip>. On Genode the client's socket calls go through that session to the
+// server's one stack; the model's libc runs a stack in each client, with the
+// server's address, which is what a shared stack shows its clients. It
+// returns c's start node, a changed copy of it, or why the model cannot
+// serve such a session.
+func (m *Init) servedStacks(c *child, defRoute *node.Node) (*node.Node, error) {
+	cfg := c.start.Child("config")
+	if cfg == nil || cfg.Child("vfs") == nil {
+		return c.start, nil
+	}
+	route := c.start.Child("route")
+	if route == nil {
+		route = defRoute
+	}
+	start := c.start
+	var walk func(dir *node.Node) error
+	walk = func(dir *node.Node) error {
+		for i, n := range dir.Children {
+			if n.Type == "dir" {
+				if err := walk(n); err != nil {
+					return err
+				}
+				continue
+			}
+			if _, host := n.Attr("host"); n.Type != "fs" || host {
+				continue
+			}
+			label, _ := n.Attr("label")
+			var target *node.Node
+			for _, r := range routeRules(route) {
+				if ruleMatches(r, "File_system", label) && len(r.Children) > 0 {
+					target = r.Children[0]
+					break
+				}
+			}
+			if target == nil || target.Type != "child" {
+				continue // the parent's: the model's <fs host> stands for it
+			}
+			name, _ := target.Attr("name")
+			server := m.starts[name]
+			if server == nil {
+				return fmt.Errorf("<fs label=%q> is routed to child %q, which the config does not start", label, name)
+			}
+			stack, err := servedStack(server)
+			if err != nil {
+				return fmt.Errorf("<fs label=%q> is routed to child %q: %v", label, name, err)
+			}
+			dir.Children[i] = stack.Clone()
+		}
+		return nil
+	}
+	start = c.start.Clone()
+	if err := walk(start.Child("config").Child("vfs")); err != nil {
+		return nil, err
+	}
+	return start, nil
+}
+
+func routeRules(route *node.Node) []*node.Node {
+	if route == nil {
+		return nil
+	}
+	return route.Children
+}
+
+// servedStack is the socket file system a vfs server start node serves:
+// the <lxip> or <lwip> at its <default-policy>'s root, writeable.
+func servedStack(server *node.Node) (*node.Node, error) {
+	provides := false
+	if p := server.Child("provides"); p != nil {
+		for _, s := range p.All("service") {
+			if v, _ := s.Attr("name"); v == "File_system" {
+				provides = true
+			}
+		}
+	}
+	if !provides {
+		return nil, fmt.Errorf("it does not provide File_system")
+	}
+	cfg := server.Child("config")
+	if cfg == nil || cfg.Child("vfs") == nil {
+		return nil, fmt.Errorf("it has no <vfs> to serve")
+	}
+	if len(cfg.All("policy")) > 0 {
+		return nil, fmt.Errorf("<policy> nodes are not modelled, only a <default-policy>")
+	}
+	pol := cfg.Child("default-policy")
+	if pol == nil {
+		return nil, fmt.Errorf("it has no <default-policy>: it would deny the session")
+	}
+	if w, _ := pol.Attr("writeable"); !isYes(w) {
+		return nil, fmt.Errorf("its <default-policy> is not writeable=\"yes\": a socket file system needs writes")
+	}
+	root, _ := pol.Attr("root")
+	dir := cfg.Child("vfs")
+	for _, elem := range strings.Split(strings.Trim(root, "/"), "/") {
+		if elem == "" {
+			continue
+		}
+		var next *node.Node
+		for _, d := range dir.All("dir") {
+			if v, _ := d.Attr("name"); v == elem {
+				next = d
+			}
+		}
+		if next == nil {
+			return nil, fmt.Errorf("its policy root %q is no directory of its <vfs>", root)
+		}
+		dir = next
+	}
+	var stack *node.Node
+	for _, n := range dir.Children {
+		switch n.Type {
+		case "lxip", "lwip":
+			if stack != nil {
+				return nil, fmt.Errorf("its policy root %q holds two socket file systems", root)
+			}
+			stack = n
+		default:
+			return nil, fmt.Errorf("its policy root %q holds <%s>: the model serves only a socket file system (<lxip> or <lwip>) over File_system", root, n.Type)
+		}
+	}
+	if stack == nil {
+		return nil, fmt.Errorf("its policy root %q holds no socket file system", root)
+	}
+	return stack, nil
+}
+
+func isYes(v string) bool { b, err := node.ParseBool(v); return err == nil && b }
+
+// stackAddr is the static address of the IP stack in a start node's <vfs>,
+// if it has one of its own.
+func stackAddr(start *node.Node) string {
+	cfg := start.Child("config")
+	if cfg == nil || cfg.Child("vfs") == nil {
+		return ""
+	}
+	var find func(d *node.Node) string
+	find = func(d *node.Node) string {
+		for _, n := range d.Children {
+			switch n.Type {
+			case "dir":
+				if a := find(n); a != "" {
+					return a
+				}
+			case "lxip", "lwip":
+				a, _ := n.Attr("ip_addr")
+				return a
+			}
+		}
+		return ""
+	}
+	return find(cfg.Child("vfs"))
+}
+
+// sharedAddress names another child whose own stack has c's stack's
+// address. Two stacks with one address on a NIC router domain collide (both
+// answer its ARP requests), so the model refuses the second; the address's
+// components share one stack through a vfs server instead (servedStacks).
+// 127.0.0.0/8 is the model's stand-in for the host tools' one shared stack.
+// Not refused, a known gap: the processes runc execs in a container
+// (children NAME.execN) have the container's stack too; on Genode they
+// would need it served to them, as a pod's containers have the pod's.
+func (m *Init) sharedAddress(c *child) string {
+	a := stackAddr(c.start)
+	if a == "" || strings.HasPrefix(a, "127.") {
+		return ""
+	}
+	for name, n := range m.starts {
+		if name != c.name && stackAddr(n) == a && execBase(name) != execBase(c.name) {
+			return name
+		}
+	}
+	return ""
+}
+
+// execBase is the container child of runc's exec child NAME.execN, else name.
+func execBase(name string) string {
+	if i := strings.LastIndex(name, ".exec"); i > 0 && strings.Trim(name[i+5:], "0123456789") == "" && len(name) > i+5 {
+		return name[:i]
+	}
+	return name
+}

@@ -81,6 +81,7 @@ type exitMsg struct {
 type Init struct {
 	o        Options
 	children []*child
+	starts   map[string]*node.Node // the config's start nodes by name
 	nextID   uint64
 	exits    chan exitMsg
 	lastCfg  []byte
@@ -274,6 +275,10 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 	for _, c := range m.children {
 		existing[c.name] = true
 	}
+	m.starts = map[string]*node.Node{}
+	for _, w := range wants {
+		m.starts[w.name] = w.n
+	}
 	for _, w := range wants {
 		if existing[w.name] {
 			continue
@@ -348,7 +353,19 @@ func (m *Init) resolveBinary(c *child, defRoute *node.Node) string {
 }
 
 func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
-	spec := &ChildSpec{Name: c.name, ID: c.id, Start: c.start, Binary: c.binary, RAM: c.ram, Caps: c.caps}
+	if other := m.sharedAddress(c); other != "" {
+		m.logf("Error: %s: its IP stack has the address %s of child %s's: two stacks with one address collide on a NIC router domain; share one through a vfs server's File_system session", c.name, stackAddr(c.start), other)
+		c.incomplete = true
+		return
+	}
+	start, err := m.servedStacks(c, defRoute)
+	if err != nil {
+		// on Genode the session request would stay unanswered or be denied
+		m.logf("Error: %s: %v", c.name, err)
+		c.incomplete = true
+		return
+	}
+	spec := &ChildSpec{Name: c.name, ID: c.id, Start: start, Binary: c.binary, RAM: c.ram, Caps: c.caps}
 	spec.HostBinary = m.resolveBinary(c, defRoute)
 	if c.start.Child("route") == nil && defRoute != nil {
 		spec.DefaultRoute = defRoute

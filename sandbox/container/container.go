@@ -187,8 +187,15 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 			stdio.Stderr = StdioFile(root, id, "stderr")
 		}
 	}
+	if of := spec.Annotations[oci.AnnNetworkOf]; of != "" {
+		// the stack's server must be there: init would hold the session
+		if _, err := os.Stat(filepath.Join(root, of, "state.json")); checkID(of) != nil || err != nil {
+			return nil, &oci.RefusedError{Refusals: []oci.Refusal{{Field: "annotations." + oci.AnnNetworkOf,
+				Reason: fmt.Sprintf("no container %q serves its socket stack here", of)}}}
+		}
+	}
 	res, err := oci.Translate(spec, unknown, oci.Options{ID: childName(id), Bundle: bundle, Mode: o.Mode, Stdio: stdio,
-		IgnoreUnknown: true})
+		IgnoreUnknown: true, ChildName: childName})
 	if err != nil {
 		return nil, err
 	}

@@ -63,6 +63,10 @@ type Options struct {
 	Stdio          Stdio
 	TerminalServer string // Genode mode: the server of those sessions, default "container_terminal"
 	PipeServer     string // Genode mode: the VFS server of a stdin named pipe (StdinFifo), default "container_pipes"
+
+	// ChildName gives the init child of another container by its id
+	// (AnnNetworkOf); nil: the id.
+	ChildName func(id string) string
 }
 
 // Result is the translation of one bundle.
@@ -89,6 +93,12 @@ const (
 	AnnSkipKernelFS = "org.genode.skip-kernel-fs" // "yes": proc/sysfs/cgroup/devpts/mqueue mounts are no-ops
 	AnnVersion      = "org.genode.version"        // start version
 	AnnNetwork      = "org.genode.network"        // the socket stack: an <lwip> or <lxip> node, HID or XML
+	// AnnNetworkServer "yes": the container serves its socket stack to
+	// others as a File_system session (a pod's sandbox on Genode is the
+	// pod's vfs server); AnnNetworkOf: the container's socket file system
+	// is that session of the named container, whose stack it shares.
+	AnnNetworkServer = "org.genode.network-server"
+	AnnNetworkOf     = "org.genode.network-of"
 	annGenodePrefix = "org.genode."
 )
 
@@ -269,6 +279,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	skipKernelFS := false
 	var extraRoutes []initcfg.Rule
 	var network *node.Node
+	serveNetwork, networkOf := false, ""
 	keys := make([]string, 0, len(s.Annotations))
 	for k := range s.Annotations {
 		keys = append(keys, k)
@@ -323,9 +334,39 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 			} else {
 				network = n
 			}
+		case AnnNetworkServer:
+			switch v {
+			case "yes":
+				serveNetwork = true
+			case "no":
+			default:
+				c.refuse(f, "expected yes or no, got %q", v)
+			}
+		case AnnNetworkOf:
+			if v == "" || strings.ContainsAny(v, "/\"\n|") {
+				c.refuse(f, "expected the id of the container whose socket stack this one shares, got %q", v)
+			} else {
+				networkOf = v
+			}
 		default:
-			c.refuse(f, "unknown Genode annotation (known: %s, %s, %s, %s, %s, %s)", AnnCaps, AnnNetwork, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion)
+			c.refuse(f, "unknown Genode annotation (known: %s, %s, %s, %s, %s, %s, %s, %s)", AnnCaps, AnnNetwork, AnnNetworkOf, AnnNetworkServer, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion)
 		}
+	}
+	switch {
+	case serveNetwork && network == nil:
+		c.refuse("annotations."+AnnNetworkServer, "serves the container's own socket stack, which %s names: there is none", AnnNetwork)
+	case networkOf != "" && network != nil:
+		c.refuse("annotations."+AnnNetworkOf, "a container has one socket stack: its own (%s) or another's, not both", AnnNetwork)
+	case networkOf != "" && serveNetwork:
+		c.refuse("annotations."+AnnNetworkOf, "a container that serves its stack (%s) has its own", AnnNetworkServer)
+	case networkOf != "":
+		// the File_system session of its /socket goes to that container
+		name := networkOf
+		if o.ChildName != nil {
+			name = o.ChildName(networkOf)
+		}
+		extraRoutes = append([]initcfg.Rule{{Service: "File_system", Label: "socket",
+			Targets: []initcfg.Target{{Kind: initcfg.Child, Name: name}}}}, extraRoutes...)
 	}
 
 	// root
@@ -575,10 +616,19 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	cfg.Libc.Set("pipe", "/dev/pipe")
 	// the container's main process is its pid 1
 	cfg.Libc.Set("pid", "1")
-	if network != nil {
+	switch {
+	case network != nil:
 		// its own IP stack, whose Nic session the parent routes (on
 		// Genode to a NIC router domain chosen by the session label)
 		vfs.Add(node.New("dir", "name", "socket").Add(network))
+		cfg.Libc.Set("socket", "/socket")
+		if serveNetwork {
+			// as a vfs server serves it: the stack's directory, to all
+			st.Provides = append(st.Provides, "File_system")
+			cfg.Extra = append(cfg.Extra, node.New("default-policy", "root", "/socket", "writeable", "yes"))
+		}
+	case networkOf != "":
+		vfs.Add(node.New("dir", "name", "socket").Add(node.New("fs", "label", "socket")))
 		cfg.Libc.Set("socket", "/socket")
 	}
 	sortLibc(cfg.Libc)

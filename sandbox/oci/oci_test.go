@@ -298,6 +298,12 @@ func TestRefusals(t *testing.T) {
 		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: "lwip | netmask: 255.0.0.0"} }},
 		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: "lwip | ip_addr: 300.1.1.1"} }},
 		{"annotations.org.genode.network", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetwork: `<lwip dhcp="yes" port="80"/>`} }},
+		{"annotations.org.genode.network-server", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetworkServer: "yes"} }},
+		{"annotations.org.genode.network-server", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetworkServer: "1"} }},
+		{"annotations.org.genode.network-of", func(s *specs.Spec) { s.Annotations = map[string]string{AnnNetworkOf: "a/b"} }},
+		{"annotations.org.genode.network-of", func(s *specs.Spec) {
+			s.Annotations = map[string]string{AnnNetworkOf: "pod", AnnNetwork: "lwip | ip_addr: 10.0.0.2 | netmask: 255.0.0.0"}
+		}},
 		{"process.apparmorProfile", func(s *specs.Spec) { s.Process.ApparmorProfile = "p" }},
 		{"process.selinuxLabel", func(s *specs.Spec) { s.Process.SelinuxLabel = "l" }},
 		{"process.scheduler", func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{Policy: "SCHED_FIFO"} }},
@@ -947,6 +953,46 @@ func TestNetwork(t *testing.T) {
 	for _, ru := range r.Start.Route.Rules {
 		if ru.Service == "Nic" {
 			t.Errorf("without the annotation: a Nic route")
+		}
+	}
+}
+
+// A pod's stack on Genode: the sandbox serves its stack's directory as a
+// File_system session, and a member's /socket is that session, routed to
+// the sandbox's child (Options.ChildName).
+func TestSharedNetwork(t *testing.T) {
+	b := makeBundle(t, nil)
+	s := baseSpec()
+	s.Annotations = map[string]string{AnnNetwork: "lxip | ip_addr: 10.88.0.2 | netmask: 255.255.0.0 | label: pods", AnnNetworkServer: "yes"}
+	r, err := Translate(s, nil, Options{ID: "pod", Bundle: b, Mode: Genode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hid := string(r.Start.Node().EncodeHID())
+	for _, want := range []string{"+ provides\n", "+ service File_system\n", "+ default-policy | root: /socket | writeable: yes", "+ lxip | ip_addr: 10.88.0.2"} {
+		if !strings.Contains(hid, want) {
+			t.Errorf("the server lacks %q:\n%s", want, hid)
+		}
+	}
+	s = baseSpec()
+	s.Annotations = map[string]string{AnnNetworkOf: "pod-id"}
+	for _, mode := range []Mode{Genode, Host} {
+		r, err = Translate(s, nil, Options{ID: "m1", Bundle: b, Mode: mode, ChildName: func(id string) string { return "child-" + id }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hid = string(r.Start.Node().EncodeHID())
+		if r.Start.Config.Libc.Get("socket") != "/socket" || !strings.Contains(hid, "+ dir socket\n") || !strings.Contains(hid, "+ fs | label: socket\n") {
+			t.Errorf("mode %d: the member's /socket is not the session:\n%s", mode, hid)
+		}
+		first := r.Start.Route.Rules[0]
+		if first.Service != "File_system" || first.Label != "socket" || len(first.Targets) != 1 || first.Targets[0].Kind != initcfg.Child || first.Targets[0].Name != "child-pod-id" {
+			t.Errorf("mode %d: the first route rule %+v, want File_system label socket to child child-pod-id", mode, first)
+		}
+		for _, ru := range r.Start.Route.Rules {
+			if ru.Service == "Nic" {
+				t.Errorf("mode %d: a member has no stack of its own, but a Nic route", mode)
+			}
 		}
 	}
 }

@@ -2,6 +2,7 @@ package cri_test
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -118,7 +119,7 @@ func ctrConfig(t *testing.T, pod string, j int, image string) string {
 }
 
 var criCountKinds = []string{"containerd fds", "stack processes", "shims' init children", "containers' init children",
-	"snapshot dirs", "pod addresses", "pod network records", "CRI sandboxes", "CRI containers"}
+	"snapshot dirs", "pod addresses", "pod host ports", "pod network records", "CRI sandboxes", "CRI containers"}
 
 type criCounts map[string][]string
 
@@ -213,7 +214,13 @@ func criCountsNow(t *testing.T) criCounts {
 		return out
 	}
 	c["snapshot dirs"] = list(filepath.Join(stackDir, "root", "io.containerd.snapshotter.v1.native", "snapshots"))
-	c["pod addresses"] = list(filepath.Join(stackDir, "root", "io.containerd.grpc.v1.cri", "genode-pod-network"))
+	podnet := filepath.Join(stackDir, "root", "io.containerd.grpc.v1.cri", "genode-pod-network")
+	for _, e := range list(podnet) {
+		if _, err := netip.ParseAddr(e); err == nil {
+			c["pod addresses"] = append(c["pod addresses"], e)
+		}
+	}
+	c["pod host ports"] = list(filepath.Join(podnet, "forwards"))
 	c["pod network records"] = list(filepath.Join(stackDir, "run", "io.containerd.grpc.v1.cri", "netns"))
 	c["CRI sandboxes"] = list(filepath.Join(stackDir, "root", "io.containerd.grpc.v1.cri", "sandboxes"))
 	c["CRI containers"] = list(filepath.Join(stackDir, "root", "io.containerd.grpc.v1.cri", "containers"))

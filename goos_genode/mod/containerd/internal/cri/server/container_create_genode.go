@@ -69,11 +69,8 @@ func genodeSpec(
 		return nil, fmt.Errorf("pod %s: %w", sandboxID, err)
 	}
 	if sb.IP != "" {
-		net, err := podsandbox.NetworkAnnotation(sb.IP)
-		if err != nil {
-			return nil, err
-		}
-		specOpts = append(specOpts, customopts.WithAnnotation(podsandbox.AnnNetwork, net))
+		// the pod's one stack, which its sandbox serves
+		specOpts = append(specOpts, customopts.WithAnnotation(podsandbox.AnnNetworkOf, sandboxID))
 	}
 	if limit := config.GetLinux().GetResources().GetMemoryLimitInBytes(); limit > 0 {
 		// the component's RAM quota

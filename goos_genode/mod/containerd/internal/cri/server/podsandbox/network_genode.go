@@ -38,8 +38,13 @@ func PodNode() netip.Addr {
 	return netip.AddrFrom4(a).Prev()
 }
 
-// AnnNetwork is runc's annotation naming a container's socket stack.
-const AnnNetwork = "org.genode.network"
+// runc's annotations: a container's socket stack, whether it serves that
+// stack to others, and whose served stack a container shares.
+const (
+	AnnNetwork       = "org.genode.network"
+	AnnNetworkServer = "org.genode.network-server"
+	AnnNetworkOf     = "org.genode.network-of"
+)
 
 // NetworkAnnotation is the socket stack of a component of the pod at ip, in
 // the HID runc reads; the Nic session's label names the pods' domain.

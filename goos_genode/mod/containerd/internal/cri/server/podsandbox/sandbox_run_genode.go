@@ -18,9 +18,12 @@ import (
 )
 
 // sandboxContainerSpec is the spec of a pod's sandbox container on Genode: a
-// component that holds the pod's place (the sandbox image's program, which
-// does nothing) on the pod's socket stack, so that the pod has an address as
-// long as it runs. The pod's host ports are forwarded to that address.
+// component that holds the pod's socket stack and serves it to the pod's
+// containers as a File_system session (on Genode the sandbox image's program
+// is a vfs server; the genode pause image's does nothing, and the model
+// gives the pod's containers the stack the session names), so that the pod
+// has an address as long as it runs. The pod's host ports are forwarded to
+// that address.
 func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxConfig, imageConfig *imagespec.ImageConfig, nsPath string, runtimePodAnnotations []string) (*runtimespec.Spec, error) {
 	args := append(append([]string{}, imageConfig.Entrypoint...), imageConfig.Cmd...)
 	if len(args) == 0 {
@@ -40,7 +43,8 @@ func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxC
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, customopts.WithAnnotation(AnnNetwork, net))
+	// the pod's one stack: the sandbox serves it to the pod's containers
+	opts = append(opts, customopts.WithAnnotation(AnnNetwork, net), customopts.WithAnnotation(AnnNetworkServer, "yes"))
 	// the pod network plugin cannot see the port mappings (go-cni keeps a
 	// namespace's capabilities to itself): they are forwarded here, and
 	// dropped with the pod's address
