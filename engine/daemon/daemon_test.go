@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"genodego/sandbox/node"
 	"genodego/sandbox/routercfg"
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
@@ -128,25 +127,17 @@ func TestContainerIOLog(t *testing.T) {
 	}
 }
 
-// The router's config the engine writes: one forward per published port,
-// the bridge domain with its rules, and what the router model reads back.
+// The router's config the engine writes: the bridge domain at the
+// gateway's address, a forward per published port (sandbox/routercfg
+// tests the config's shape).
 func TestRouterConfig(t *testing.T) {
 	cfg := routerConfig(netip.MustParsePrefix("172.17.0.0/16"), netip.MustParseAddr("172.17.0.1"),
-		[]routercfg.Forward{{Port: 8080, ToPort: 80, To: netip.MustParseAddr("172.17.0.2")}, {Port: 9000, ToPort: 9000, To: netip.MustParseAddr("172.17.0.3")}})
+		[]routercfg.Forward{{Port: 8080, ToPort: 80, To: netip.MustParseAddr("172.17.0.2")}})
 	got := string(cfg.EncodeHID())
-	for _, want := range []string{
-		"+ policy | label_suffix: -> bridge | domain: bridge",
-		"+ uplink | domain: uplink",
-		"+ tcp-forward | port: 8080 | domain: bridge | to: 172.17.0.2 | to_port: 80",
-		"+ tcp-forward | port: 9000 | domain: bridge | to: 172.17.0.3 | to_port: 9000",
-		"+ domain bridge | interface: 172.17.0.1/16",
-	} {
+	for _, want := range []string{"+ domain bridge | interface: 172.17.0.1/16", "+ tcp-forward | port: 8080 | domain: bridge | to: 172.17.0.2 | to_port: 80"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("router config lacks %q:\n%s", want, got)
 		}
-	}
-	if _, err := node.ParseHID(cfg.EncodeHID()); err != nil {
-		t.Errorf("the config does not parse back: %v", err)
 	}
 }
 

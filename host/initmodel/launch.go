@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -540,8 +541,13 @@ func (m *Init) sharedAddress(c *child) string {
 	if a == "" || strings.HasPrefix(a, "127.") {
 		return ""
 	}
-	for name, n := range m.starts {
-		if name != c.name && stackAddr(n) == a && execBase(name) != execBase(c.name) {
+	names := make([]string, 0, len(m.starts))
+	for name := range m.starts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if name != c.name && stackAddr(m.starts[name]) == a && execBase(name) != execBase(c.name) {
 			return name
 		}
 	}

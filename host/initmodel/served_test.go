@@ -108,30 +108,14 @@ func TestServedSocketStack(t *testing.T) {
 	if rec.start("pod") == nil {
 		t.Errorf("the server was not launched\n%s", e.log.String())
 	}
-	exec := parseStart(t, strings.Replace(strings.Replace(`+ start pod.exec1 | caps: 100 | ram: 4M
-  + binary sh
-  + config
-    + vfs
-      + dir socket
-        + lxip | ip_addr: 10.88.0.2 | netmask: 255.255.0.0 | label: pods
-  + route
-    + service ROM | label: sh
-      + parent | label: /bin/sh`, "\t", "", -1), "\r", "", -1))
+	exec := stackStart(t, "pod.exec1", "10.88.0.2")
 	if err := e.drv.Add(exec); err != nil {
 		t.Fatal(err)
 	}
 	if !eventually(5*time.Second, func() bool { return rec.start("pod.exec1") != nil }) {
 		t.Errorf("a process runc execs in the server's container is refused its stack:\n%s", e.log.String())
 	}
-	twin := parseStart(t, `+ start twin | caps: 100 | ram: 4M
-  + binary sh
-  + config
-    + vfs
-      + dir socket
-        + lxip | ip_addr: 10.88.0.2 | netmask: 255.255.0.0 | label: pods
-  + route
-    + service ROM | label: sh
-      + parent | label: /bin/sh`)
+	twin := stackStart(t, "twin", "10.88.0.2")
 	if err := e.drv.Add(twin); err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +127,12 @@ func TestServedSocketStack(t *testing.T) {
 	if !eventually(5*time.Second, func() bool { return strings.Contains(e.log.String(), want) }) || rec.start("stranger") != nil {
 		t.Errorf("a route to a child that serves no socket file system: want %q\n%s", want, e.log.String())
 	}
+}
+
+// stackStart is a start node of /bin/sh with a stack of its own at addr.
+func stackStart(t *testing.T, name, addr string) *initcfg.Start {
+	return parseStart(t, "+ start "+name+" | caps: 100 | ram: 4M\n  + binary sh\n  + config\n    + vfs\n      + dir socket\n"+
+		"        + lxip | ip_addr: "+addr+" | netmask: 255.255.0.0 | label: pods\n  + route\n    + service ROM | label: sh\n      + parent | label: /bin/sh")
 }
 
 func TestServedStackRefusals(t *testing.T) {

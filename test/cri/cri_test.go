@@ -239,20 +239,8 @@ func TestPortMappings(t *testing.T) {
 		"log_path": "web.log",
 	})
 	crictl(t, "start", strings.TrimSpace(crictl(t, "create", p, cc, pcfg)))
-	url := fmt.Sprintf("http://127.0.0.1:%d/", host)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
-		resp, err := http.Get(url)
-		if err == nil {
-			body, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "hostname: hostport\n") {
-				t.Fatalf("GET %s (the pod's host port): %s\n%s", url, resp.Status, body)
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("GET %s (the pod's host port): %v", url, err)
-		}
+	if body := webPage(t, fmt.Sprintf("http://127.0.0.1:%d/", host), "the pod's host port", nil); !strings.Contains(body, "hostname: hostport\n") {
+		t.Errorf("the pod's host port: the server does not name the pod's host name hostport:\n%s", body)
 	}
 	for _, c := range []struct {
 		name string
@@ -322,26 +310,34 @@ func TestPortForward(t *testing.T) {
 		return out.String()
 	}
 	defer stop()
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
-	deadline := time.Now().Add(time.Minute)
-	for {
+	// the server's os.Hostname: the pod's /etc/hostname
+	if body := webPage(t, fmt.Sprintf("http://127.0.0.1:%d/", port), "the port forward", stop); !strings.Contains(body, "hostname: pf\n") {
+		t.Errorf("the port forward: the server does not name the pod's host name pf:\n%s", body)
+	}
+}
+
+// webPage GETs url (reached through what) until the genode web server
+// answers, for a minute, and returns its page; more tells what else to
+// show when it never does.
+func webPage(t *testing.T, url, what string, more func() string) string {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(500 * time.Millisecond) {
 		resp, err := http.Get(url)
 		if err == nil {
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
 			if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "genode server") {
-				t.Fatalf("GET %s through the port forward: %s\n%s", url, resp.Status, body)
+				t.Fatalf("GET %s (%s): %s\n%s", url, what, resp.Status, body)
 			}
-			// the server's os.Hostname: the pod's /etc/hostname
-			if !strings.Contains(string(body), "hostname: pf\n") {
-				t.Errorf("GET %s: the server does not name the pod's host name pf:\n%s", url, body)
-			}
-			break
+			return string(body)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("GET %s through the port forward: %v\ncrictl port-forward:\n%s", url, err, stop())
+			extra := ""
+			if more != nil {
+				extra = "\n" + more()
+			}
+			t.Fatalf("GET %s (%s): %v%s", url, what, err, extra)
 		}
-		time.Sleep(500 * time.Millisecond)
 	}
 }
 
