@@ -387,7 +387,6 @@ func (m *Init) servedStacks(c *child, defRoute *node.Node) (*node.Node, error) {
 	if route == nil {
 		route = defRoute
 	}
-	start := c.start
 	var walk func(dir *node.Node) error
 	walk = func(dir *node.Node) error {
 		for i, n := range dir.Children {
@@ -424,7 +423,7 @@ func (m *Init) servedStacks(c *child, defRoute *node.Node) (*node.Node, error) {
 		}
 		return nil
 	}
-	start = c.start.Clone()
+	start := c.start.Clone()
 	if err := walk(start.Child("config").Child("vfs")); err != nil {
 		return nil, err
 	}
