@@ -91,6 +91,10 @@ type Init struct {
 	xml      bool
 	logMu    sync.Mutex
 	stateGen uint64
+	// of a sub-init: its pending quota change and how its parent looks up
+	// a ROM (subinit.go)
+	quota     *quota
+	parentROM func(label string) string
 }
 
 // New creates a model.
@@ -134,10 +138,16 @@ func (m *Init) Run(ctx context.Context) (int, error) {
 	t := time.NewTicker(m.o.Poll)
 	defer t.Stop()
 	m.poll(ctx)
+	var quotaChanged chan struct{}
+	if m.quota != nil {
+		quotaChanged = m.quota.notify
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return 0, nil
+		case <-quotaChanged:
+			m.applyQuota()
 		case e := <-m.exits:
 			if code, stop := m.exited(e); stop {
 				return code, nil
@@ -267,6 +277,9 @@ func (m *Init) apply(ctx context.Context, cfg *node.Node) {
 			continue
 		}
 		// live updates
+		if sub, ok := c.proc.(*subInit); ok && (w.ram != c.ram || w.caps != c.caps) {
+			sub.setQuota(w.ram, w.caps)
+		}
 		c.ram, c.caps, c.start, c.s = w.ram, w.caps, w.n, w.s
 		keep = append(keep, c)
 	}
@@ -324,7 +337,11 @@ func (m *Init) killAll() {
 
 // resolveBinary finds the binary's host file through the ROM route.
 func (m *Init) resolveBinary(c *child, defRoute *node.Node) string {
-	label := c.binary
+	return m.resolveROM(c, defRoute, c.binary)
+}
+
+// resolveROM finds the host file of c's ROM session with label.
+func (m *Init) resolveROM(c *child, defRoute *node.Node, label string) string {
 	route := c.start.Child("route")
 	if route == nil {
 		route = defRoute
@@ -342,6 +359,9 @@ func (m *Init) resolveBinary(c *child, defRoute *node.Node) string {
 		if fi, err := os.Stat(label); err == nil && fi.Mode().IsRegular() {
 			return label
 		}
+	}
+	if m.parentROM != nil {
+		return m.parentROM(label)
 	}
 	if m.o.ROMDir != "" {
 		p := filepath.Join(m.o.ROMDir, label)
@@ -381,6 +401,16 @@ func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
 	spec.RunDir = filepath.Join(m.o.RunDir, c.name+"."+strconv.FormatUint(c.id, 10))
 	os.MkdirAll(spec.RunDir, 0o755)
 	spec.Log = &prefixWriter{m: m, prefix: "[" + c.name + "] "}
+	if c.binary == initBinary {
+		p, err := m.startSubInit(ctx, c, spec, defRoute)
+		if err != nil {
+			m.logf("Error: child %q creation failed: %v", c.name, err)
+			c.incomplete = true
+			return
+		}
+		m.watch(c, p)
+		return
+	}
 	if spec.HostBinary == "" {
 		// init cannot obtain the binary ROM: the child stays incomplete
 		m.logf("Warning: %s: ROM %q unavailable", c.name, c.binary)
@@ -393,6 +423,10 @@ func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
 		c.incomplete = true
 		return
 	}
+	m.watch(c, p)
+}
+
+func (m *Init) watch(c *child, p Process) {
 	c.proc = p
 	go func() {
 		code := p.Wait()

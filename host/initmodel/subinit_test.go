@@ -1,0 +1,166 @@
+package initmodel
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"genodego/sandbox/driver"
+	"genodego/sandbox/initcfg"
+)
+
+// binaries records the resolved binary of each child launched and runs
+// nothing: a child stays until killed.
+type binaries struct {
+	mu     sync.Mutex
+	hosts  map[string]string
+	killed map[string]bool
+}
+
+type idleChild struct {
+	b    *binaries
+	name string
+	done chan struct{}
+	once sync.Once
+}
+
+func (p *idleChild) Wait() int { <-p.done; return 0 }
+func (p *idleChild) Kill() {
+	p.once.Do(func() {
+		p.b.mu.Lock()
+		p.b.killed[p.name] = true
+		p.b.mu.Unlock()
+		close(p.done)
+	})
+}
+
+func (b *binaries) Launch(ctx context.Context, c *ChildSpec) (Process, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.hosts[c.Name] = c.HostBinary
+	return &idleChild{b: b, name: c.Name, done: make(chan struct{})}, nil
+}
+
+func (b *binaries) get(name string) (string, bool, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	h, ok := b.hosts[name]
+	return h, ok, b.killed[name]
+}
+
+// A child whose binary is init is a sub-init: its config and report are the
+// files its ROM "config" and Report "state" routes name, its children's ROMs
+// travel through its own route, its quota follows its start node, and
+// removing it ends its children.
+func TestSubInit(t *testing.T) {
+	rom := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rom, "sh"), []byte("x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b := &binaries{hosts: map[string]string{}, killed: map[string]bool{}}
+	e := startWith(t, &initcfg.Config{Report: &initcfg.Report{IDs: true, ChildRAM: true, ChildCaps: true}},
+		Options{Launcher: b, ROMDir: rom})
+	podDir := t.TempDir()
+	podCfg, podState := filepath.Join(podDir, "init.config"), filepath.Join(podDir, "init.state")
+	pod, err := driver.Open(podCfg, podState, &initcfg.Config{
+		Report: &initcfg.Report{IDs: true, ChildRAM: true, InitRAM: true, InitCaps: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pod.Add(parseStart(t, `+ start a | caps: 50 | ram: 1M
+  + binary sh
+  + route
+    + any-service
+      + parent`)); err != nil {
+		t.Fatal(err)
+	}
+	podStart := `+ start pod | caps: 300 | ram: 6M
+  + binary init
+  + route
+    + service ROM | label: config
+      + parent | label: ` + podCfg + `
+    + service Report | label: state
+      + parent | label: ` + podState + `
+    + any-service
+      + parent`
+	if err := e.drv.Add(parseStart(t, podStart)); err != nil {
+		t.Fatal(err)
+	}
+	e.wait("pod", driver.Running)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := pod.WaitFor(ctx, "a", func(s driver.Status) bool { return s.State == driver.Running }); err != nil {
+		t.Fatalf("the sub-init's child: %v\nlog:\n%s", err, e.log.String())
+	}
+	if h, _, _ := b.get("a"); h != filepath.Join(rom, "sh") {
+		t.Errorf("the sub-init's child's binary: %q, want the ROM its parent's route gives, %s", h, filepath.Join(rom, "sh"))
+	}
+	initRAM := func() uint64 {
+		data, _ := os.ReadFile(podState)
+		st, err := initcfg.DecodeState(data)
+		if err != nil || st.RAM == nil {
+			return 0
+		}
+		return st.RAM.Quota
+	}
+	if got := initRAM(); got != 6<<20 {
+		t.Errorf("the sub-init's own RAM quota: %d, want its start node's 6M", got)
+	}
+	// a live upgrade reaches the sub-init as its new quota
+	if err := e.drv.SetRAM("pod", 10*initcfg.MiB); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); initRAM() != 10<<20 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := initRAM(); got != 10<<20 {
+		t.Errorf("after the upgrade, the sub-init's own RAM quota: %d, want 10M", got)
+	}
+	// the sub-init follows its config file
+	if err := pod.Add(parseStart(t, "+ start b | caps: 50 | ram: 1M\n  + binary sh")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pod.WaitFor(ctx, "b", func(s driver.Status) bool { return s.State == driver.Running }); err != nil {
+		t.Fatalf("a child added to the sub-init's config: %v\nlog:\n%s", err, e.log.String())
+	}
+	// removed, it ends its children
+	if err := e.drv.Remove("pod"); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, _, ka := b.get("a"); ka {
+			if _, _, kb := b.get("b"); kb {
+				return
+			}
+		}
+	}
+	t.Errorf("the sub-init's children were not ended with it\nlog:\n%s", e.log.String())
+}
+
+// A sub-init whose config ROM is not routed to a file cannot start on the
+// model: it stays incomplete, and init's log says why.
+func TestSubInitWithoutConfigRoute(t *testing.T) {
+	b := &binaries{hosts: map[string]string{}, killed: map[string]bool{}}
+	e := startWith(t, &initcfg.Config{Report: &initcfg.Report{IDs: true}}, Options{Launcher: b, ROMDir: t.TempDir()})
+	if err := e.drv.Add(parseStart(t, "+ start pod | caps: 300 | ram: 6M\n  + binary init")); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(e.log.String(), `session "config"`); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no word of the config route in init's log:\n%s", e.log.String())
+		}
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		st, _ := e.drv.ReadState()
+		if st != nil && st.Child("pod") != nil && st.Child("pod").Incomplete {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the sub-init is not reported incomplete: %+v", st)
+		}
+	}
+}
