@@ -103,6 +103,9 @@ type State struct {
 	// Execs are the start names of `runc exec` processes still in init's config.
 	Execs []string `json:"execs,omitempty"`
 	NoOps []string `json:"noops,omitempty"`
+	// Pod is the id of the pod's sandbox whose sub-init hosts the
+	// container's children (the container's own id for the sandbox; pod.go).
+	Pod string `json:"pod,omitempty"`
 }
 
 // Container is one container under a root.
@@ -187,12 +190,11 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 			stdio.Stderr = StdioFile(root, id, "stderr")
 		}
 	}
-	if of := spec.Annotations[oci.AnnNetworkOf]; of != "" {
-		// the stack's server must be there: init would hold the session
-		if _, err := os.Stat(filepath.Join(root, of, "state.json")); checkID(of) != nil || err != nil {
-			return nil, &oci.RefusedError{Refusals: []oci.Refusal{{Field: "annotations." + oci.AnnNetworkOf,
-				Reason: fmt.Sprintf("no container %q serves its socket stack here", of)}}}
-		}
+	// a pod's sandbox and the stack's server must be there: init would
+	// hold the session
+	pod, err := checkPod(root, id, spec.Annotations)
+	if err != nil {
+		return nil, err
 	}
 	res, err := oci.Translate(spec, unknown, oci.Options{ID: childName(id), Bundle: bundle, Mode: o.Mode, Stdio: stdio,
 		IgnoreUnknown: true, ChildName: childName})
@@ -211,7 +213,7 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 		}
 		return nil, err
 	}
-	if err := dropDebris(root, id); err != nil {
+	if err := dropDebris(root, id, pod); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
 	}
@@ -220,6 +222,7 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 		BaseState: BaseState{ID: id, Created: time.Now().UTC(),
 			Config: Config{Version: spec.Version, Rootfs: res.RootFS, Labels: labels(bundle, spec.Annotations)}},
 		Bundle: bundle, Spec: spec, Start: startHID(res.Start), Mode: o.Mode, Stdio: stdio, NoOps: res.NoOps,
+		Pod: pod,
 	}
 	if res.Hooks != nil {
 		h := *res.Hooks
@@ -257,10 +260,14 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 // that cleans the root), which no runc command can reach any more: runc
 // knows a container by its state directory. Left in place, the new
 // container would count as running before it starts, and its start would
-// fail.
-func dropDebris(root, id string) error {
+// fail. A pod's container's are in its pod's sub-init; a pod's sandbox's
+// pod is a child of the containers' init of the same name.
+func dropDebris(root, id, pod string) error {
 	n := childName(id)
 	mine := func(s *initcfg.Start) bool { return s.Name == n || strings.HasPrefix(s.Name, n+".exec") }
+	if pod != "" && pod != id {
+		root = podDir(root, pod)
+	}
 	cfg, err := readConfig(root)
 	if err != nil || !slices.ContainsFunc(cfg.Starts, mine) {
 		return err
@@ -375,7 +382,7 @@ func (c *Container) status() (Status, int, childStatus, error) {
 	if c.st.Exited != nil {
 		return Stopped, *c.st.Exited, childStatus{}, nil
 	}
-	cs, err := lookup(c.root, c.name())
+	cs, err := c.lookupChild(c.name())
 	if err != nil {
 		return Stopped, -1, cs, err
 	}
@@ -467,20 +474,33 @@ func (c *Container) Exec() error {
 	}
 	// The node and the record that it went to init change under the root's
 	// lock, which Signal holds too: a kill never sees one without the other.
-	h, err := openHost(c.root)
+	hs, err := c.openHosts()
 	if err != nil {
 		return err
 	}
-	err = h.drv.Add(start)
+	switch {
+	case c.st.Pod == c.id:
+		err = c.startPod(hs, start)
+	case hs.gone:
+		err = fmt.Errorf("cannot start %s: its pod %s is gone: %w", c.id, c.st.Pod, ErrNotRunning)
+	default:
+		err = hs.update(func(cfg *initcfg.Config) error {
+			if findStart(cfg, start.Name) != nil {
+				return fmt.Errorf("%w: %s", driver.ErrExists, start.Name)
+			}
+			cfg.Starts = append(cfg.Starts, start)
+			return nil
+		})
+	}
 	if err == nil {
 		c.st.Started = true
 		err = c.save()
 	}
-	h.close()
+	hs.close()
 	if err != nil {
 		return err
 	}
-	cs, err := waitReported(c.root, c.name(), 30*time.Second)
+	cs, err := c.waitChild(c.name(), 30*time.Second)
 	if err != nil {
 		if n, lerr := Load(c.root, c.id); lerr == nil && n.st.Exited != nil {
 			// a `runc kill` ended it before init reported it: it started
@@ -532,7 +552,7 @@ func (c *Container) Wait(ctx context.Context, name string) (int, error) {
 			}
 			code, stopped = ec, s == Stopped
 		} else {
-			cs, err := lookup(c.root, name)
+			cs, err := c.lookupChild(name)
 			if err != nil {
 				return -1, err
 			}
@@ -585,11 +605,11 @@ func (c *Container) Signal(sig syscall.Signal) error {
 	}
 	// Under the root's lock, so that a concurrent start (Exec) has either
 	// added the node and recorded it, or neither.
-	h, err := openHost(c.root)
+	hs, err := c.openHosts()
 	if err != nil {
 		return err
 	}
-	defer h.close()
+	defer hs.close()
 	if err := c.reload(); err != nil {
 		return err
 	}
@@ -618,7 +638,7 @@ func (c *Container) Signal(sig syscall.Signal) error {
 	if s != Running {
 		return nil
 	}
-	err = h.drv.Update(func(cfg *initcfg.Config) error {
+	err = hs.update(func(cfg *initcfg.Config) error {
 		cfg.Starts = without(cfg.Starts, (&Container{id: c.id, st: old}).children(cfg))
 		return nil
 	})
@@ -660,17 +680,24 @@ func without(starts []*initcfg.Start, names []string) []*initcfg.Start {
 }
 
 // Destroy removes the container: its children leave init's config, the
-// poststop hooks run, the state directory goes.
+// poststop hooks run, the state directory goes. A pod's sandbox takes its
+// pod with it, and what still runs in it.
 func (c *Container) Destroy() error {
-	h, err := openHost(c.root)
+	hs, err := c.openHosts()
 	if err != nil {
 		return err
 	}
-	err = h.drv.Update(func(cfg *initcfg.Config) error {
+	err = hs.update(func(cfg *initcfg.Config) error {
 		cfg.Starts = without(cfg.Starts, c.children(cfg))
 		return nil
 	})
-	h.close()
+	if err == nil && c.st.Pod == c.id {
+		err = hs.outer.drv.Update(func(cfg *initcfg.Config) error {
+			cfg.Starts = without(cfg.Starts, []string{c.name()})
+			return nil
+		})
+	}
+	hs.close()
 	if err != nil {
 		return err
 	}
@@ -689,7 +716,7 @@ func (c *Container) Destroy() error {
 // Processes returns init's ids of the container's children: its process and
 // the `runc exec` processes that run.
 func (c *Container) Processes() ([]int, error) {
-	st, err := readReport(c.root)
+	st, err := readReport(c.hostDir())
 	if err != nil || st == nil {
 		return nil, err
 	}

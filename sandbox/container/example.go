@@ -35,7 +35,7 @@ func MountOptions() []string { return oci.MountOptions() }
 // ReportedChildren returns what init reports of the container's children,
 // shared with other readers: the caller must not modify it.
 func (c *Container) ReportedChildren() ([]*initcfg.ChildState, error) {
-	st, err := readReport(c.root)
+	st, err := readReport(c.hostDir())
 	if err != nil || st == nil {
 		return nil, err
 	}

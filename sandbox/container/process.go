@@ -9,6 +9,7 @@ import (
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
+	"genodego/sandbox/driver"
 	"genodego/sandbox/initcfg"
 	"genodego/sandbox/oci"
 )
@@ -31,16 +32,19 @@ func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci
 	spec := *c.st.Spec
 	spec.Process = p
 	spec.Hooks = nil
-	h, err := openHost(c.root)
+	hs, err := c.openHosts()
 	if err != nil {
 		return "", stdio, err
 	}
-	defer h.close()
+	defer hs.close()
 	if err := c.reload(); err != nil {
 		return "", stdio, err
 	}
+	if hs.own() == nil {
+		return "", stdio, fmt.Errorf("cannot exec in %s: its pod %s is gone: %w", c.id, c.st.Pod, ErrNotRunning)
+	}
 	name := ""
-	cfg := h.drv.Config()
+	cfg := hs.own().drv.Config()
 	for n := 1; ; n++ {
 		name = c.name() + ".exec" + strconv.Itoa(n)
 		if findStart(cfg, name) == nil {
@@ -62,7 +66,14 @@ func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci
 	if err != nil {
 		return "", stdio, err
 	}
-	if err := h.drv.Add(res.Start); err != nil {
+	err = hs.update(func(cfg *initcfg.Config) error {
+		if findStart(cfg, res.Start.Name) != nil {
+			return fmt.Errorf("%w: %s", driver.ErrExists, res.Start.Name)
+		}
+		cfg.Starts = append(cfg.Starts, res.Start)
+		return nil
+	})
+	if err != nil {
 		return "", stdio, err
 	}
 	c.st.Execs = append(c.st.Execs, name)
@@ -76,7 +87,7 @@ func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci
 // exited or unable to start) and returns the id init gave it, its pid; 0 if
 // init reports none.
 func (c *Container) ProcessID(name string) (int, error) {
-	cs, err := waitReported(c.root, name, 30*time.Second)
+	cs, err := c.waitChild(name, 30*time.Second)
 	if err != nil {
 		return 0, err
 	}
@@ -88,15 +99,15 @@ func (c *Container) ProcessID(name string) (int, error) {
 
 // EndProcess removes an exec process from init's config and the state.
 func (c *Container) EndProcess(name string) error {
-	h, err := openHost(c.root)
+	hs, err := c.openHosts()
 	if err != nil {
 		return err
 	}
-	defer h.close()
+	defer hs.close()
 	if err := c.reload(); err != nil {
 		return err
 	}
-	if err := h.drv.Update(func(cfg *initcfg.Config) error {
+	if err := hs.update(func(cfg *initcfg.Config) error {
 		cfg.Starts = without(cfg.Starts, []string{name})
 		return nil
 	}); err != nil {
@@ -123,7 +134,7 @@ type Stats struct {
 
 // Stats reads init's report (for a created container, its start node).
 func (c *Container) Stats() (*Stats, error) {
-	st, err := readReport(c.root)
+	st, err := readReport(c.hostDir())
 	if err != nil {
 		return nil, err
 	}
@@ -193,12 +204,20 @@ func (c *Container) SetRAM(ram initcfg.Bytes) error {
 		c.st.Start = startHID(start)
 		return c.save()
 	}
-	h, err := openHost(c.root)
+	hs, err := c.openHosts()
 	if err != nil {
 		return err
 	}
-	defer h.close()
-	if err := h.drv.SetRAM(c.name(), ram); err != nil {
+	defer hs.close()
+	err = hs.update(func(cfg *initcfg.Config) error {
+		s := findStart(cfg, c.name())
+		if s == nil {
+			return fmt.Errorf("%w: %s", driver.ErrNotFound, c.name())
+		}
+		s.RAM = ram
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	start, err := c.start()

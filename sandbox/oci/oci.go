@@ -99,6 +99,12 @@ const (
 	// is that session of the named container, whose stack it shares.
 	AnnNetworkServer = "org.genode.network-server"
 	AnnNetworkOf     = "org.genode.network-of"
+	// AnnPod "yes": the container is a pod's sandbox, started in a sub-init
+	// of its own (the pod); AnnPodOf: the container joins the sub-init of
+	// the named pod's sandbox. runc's genode backend places them; the start
+	// node is the same.
+	AnnPod          = "org.genode.pod"
+	AnnPodOf        = "org.genode.pod-of"
 	annGenodePrefix = "org.genode."
 )
 
@@ -280,6 +286,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	var extraRoutes []initcfg.Rule
 	var network *node.Node
 	serveNetwork, networkOf := false, ""
+	pod, podOf := false, ""
 	keys := make([]string, 0, len(s.Annotations))
 	for k := range s.Annotations {
 		keys = append(keys, k)
@@ -348,9 +355,27 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 			} else {
 				networkOf = v
 			}
+		case AnnPod:
+			switch v {
+			case "yes":
+				pod = true
+			case "no":
+			default:
+				c.refuse(f, "expected yes or no, got %q", v)
+			}
+		case AnnPodOf:
+			if v == "" || strings.ContainsAny(v, "/\"\n|") {
+				c.refuse(f, "expected the id of the pod's sandbox container, got %q", v)
+			} else {
+				podOf = v
+			}
 		default:
-			c.refuse(f, "unknown Genode annotation (known: %s, %s, %s, %s, %s, %s, %s, %s)", AnnCaps, AnnNetwork, AnnNetworkOf, AnnNetworkServer, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion)
+			c.refuse(f, "unknown Genode annotation (known: %s)", strings.Join([]string{AnnCaps, AnnNetwork, AnnNetworkOf,
+				AnnNetworkServer, AnnPod, AnnPodOf, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion}, ", "))
 		}
+	}
+	if pod && podOf != "" {
+		c.refuse("annotations."+AnnPodOf, "a pod's sandbox (%s) is in its own pod", AnnPod)
 	}
 	switch {
 	case serveNetwork && network == nil:

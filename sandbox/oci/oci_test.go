@@ -304,6 +304,9 @@ func TestRefusals(t *testing.T) {
 		{"annotations.org.genode.network-of", func(s *specs.Spec) {
 			s.Annotations = map[string]string{AnnNetworkOf: "pod", AnnNetwork: "lwip | ip_addr: 10.0.0.2 | netmask: 255.0.0.0"}
 		}},
+		{"annotations.org.genode.pod", func(s *specs.Spec) { s.Annotations = map[string]string{AnnPod: "true"} }},
+		{"annotations.org.genode.pod-of", func(s *specs.Spec) { s.Annotations = map[string]string{AnnPodOf: ""} }},
+		{"annotations.org.genode.pod-of", func(s *specs.Spec) { s.Annotations = map[string]string{AnnPod: "yes", AnnPodOf: "p"} }},
 		{"process.apparmorProfile", func(s *specs.Spec) { s.Process.ApparmorProfile = "p" }},
 		{"process.selinuxLabel", func(s *specs.Spec) { s.Process.SelinuxLabel = "l" }},
 		{"process.scheduler", func(s *specs.Spec) { s.Process.Scheduler = &specs.Scheduler{Policy: "SCHED_FIFO"} }},

@@ -1,0 +1,272 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"genodego/sandbox/initcfg"
+	"genodego/sandbox/oci"
+)
+
+// A pod is a sub-init of the containers' init: the pod's sandbox container
+// (annotation org.genode.pod "yes") and the containers that join it
+// (org.genode.pod-of, the sandbox's id) are its children, so that the pod
+// has one RAM and capability quota in the containers' init, the sum of its
+// children's and the sub-init's own, and ends as a whole. runc writes the
+// sub-init's config to <root>/<sandbox id>/init.config and reads its
+// report from init.state there, as it does the containers' init's at root;
+// the pod's start node routes its ROM "config" and Report "state" to those
+// files. The pod grows before a child joins its config and shrinks after
+// one leaves, as init transfers quota.
+
+// The sub-init's own needs: its heap (a start node, a child's metadata and
+// session objects per child) and the capabilities of its own sessions. An
+// estimate: Genode's run scripts give a small init a few MiB.
+const (
+	podInitRAM  = 4 * initcfg.MiB
+	podInitCaps = 300
+)
+
+// podDir is the directory of the pod's sub-init: its sandbox's state
+// directory.
+func podDir(root, pod string) string { return filepath.Join(root, pod) }
+
+// hostDir is the directory of the init that hosts the container's children.
+func (c *Container) hostDir() string {
+	if c.st.Pod == "" {
+		return c.root
+	}
+	return podDir(c.root, c.st.Pod)
+}
+
+// podStart is the pod's start node in the containers' init.
+func podStart(root, pod string, ram initcfg.Bytes, caps uint64) (*initcfg.Start, error) {
+	abs, err := filepath.Abs(podDir(root, pod))
+	if err != nil {
+		return nil, err
+	}
+	return &initcfg.Start{Name: childName(pod), RAM: ram, Caps: caps, Binary: "init",
+		Route: &initcfg.Route{Rules: []initcfg.Rule{
+			{Service: "ROM", Label: "config", Targets: []initcfg.Target{{Kind: initcfg.Parent, Label: filepath.Join(abs, InitConfig)}}},
+			{Service: "Report", Label: "state", Targets: []initcfg.Target{{Kind: initcfg.Parent, Label: filepath.Join(abs, InitState)}}},
+			{Any: true, Targets: []initcfg.Target{{Kind: initcfg.Parent}}},
+		}}}, nil
+}
+
+// podQuota is what the pod's sub-init needs for its children and itself.
+func podQuota(cfg *initcfg.Config) (initcfg.Bytes, uint64) {
+	ram, caps := podInitRAM, uint64(podInitCaps)
+	for _, s := range cfg.Starts {
+		ram += s.RAM
+		caps += s.Caps
+	}
+	return ram, caps
+}
+
+// hosts are the inits a change of the container goes to, locked: the
+// containers' init and, for a pod's container, the pod's sub-init (locked
+// in that order).
+type hosts struct {
+	outer *host
+	pod   *host // nil: not a pod's container, or the pod is gone
+	name  string
+	gone  bool // a pod's container whose pod has been removed
+}
+
+func (c *Container) openHosts() (*hosts, error) {
+	outer, err := openHost(c.root)
+	if err != nil {
+		return nil, err
+	}
+	hs := &hosts{outer: outer}
+	if c.st.Pod == "" {
+		return hs, nil
+	}
+	hs.name = childName(c.st.Pod)
+	dir := podDir(c.root, c.st.Pod)
+	if _, err := os.Stat(dir); err != nil {
+		// the sandbox was deleted: its sub-init with it
+		hs.gone = true
+		return hs, nil
+	}
+	if hs.pod, err = openHost(dir); err != nil {
+		outer.close()
+		return nil, err
+	}
+	return hs, nil
+}
+
+func (hs *hosts) close() {
+	if hs.pod != nil {
+		hs.pod.close()
+	}
+	hs.outer.close()
+}
+
+// own is the init of the container's children (nil: its pod is gone).
+func (hs *hosts) own() *host {
+	if hs.name == "" {
+		return hs.outer
+	}
+	return hs.pod
+}
+
+// update changes the config of the init of the container's children; a
+// pod's quota grows before its sub-init's config changes and shrinks after.
+func (hs *hosts) update(fn func(*initcfg.Config) error) error {
+	h := hs.own()
+	if h == nil {
+		return nil
+	}
+	if hs.name == "" {
+		return h.drv.Update(fn)
+	}
+	var ram initcfg.Bytes
+	var caps uint64
+	err := h.drv.Update(func(cfg *initcfg.Config) error {
+		ram0, caps0 := podQuota(cfg)
+		if err := fn(cfg); err != nil {
+			return err
+		}
+		if ram, caps = podQuota(cfg); ram <= ram0 && caps <= caps0 {
+			return nil
+		}
+		return hs.fit(ram, caps, true)
+	})
+	if err != nil {
+		return err
+	}
+	return hs.fit(ram, caps, false)
+}
+
+// fit sets the pod's quota in the containers' init (only a growth if
+// grow). A pod no longer there is an error only when it would grow: no
+// child can join it; what leaves it has left.
+func (hs *hosts) fit(ram initcfg.Bytes, caps uint64, grow bool) error {
+	return hs.outer.drv.Update(func(cfg *initcfg.Config) error {
+		s := findStart(cfg, hs.name)
+		if s == nil {
+			if grow {
+				return fmt.Errorf("pod %s is not running in the containers' init: %w", hs.name, ErrNotRunning)
+			}
+			return nil
+		}
+		if grow {
+			s.RAM, s.Caps = max(s.RAM, ram), max(s.Caps, caps)
+		} else {
+			s.RAM, s.Caps = ram, caps
+		}
+		return nil
+	})
+}
+
+// podRunning says whether the pod's sub-init runs: in the containers'
+// init's config, neither exited nor incomplete.
+func podRunning(root, pod string) (bool, error) {
+	cs, err := lookup(root, childName(pod))
+	if err != nil || !cs.inConfig {
+		return false, err
+	}
+	if cs.child != nil && (cs.child.Exited != nil || cs.child.Incomplete) {
+		return false, nil
+	}
+	return true, nil
+}
+
+// lookupChild is what the init of the container's children says of child
+// name; nothing if the container's pod is not running.
+func (c *Container) lookupChild(name string) (childStatus, error) {
+	if c.st.Pod != "" {
+		if ok, err := podRunning(c.root, c.st.Pod); err != nil || !ok {
+			return childStatus{}, err
+		}
+	}
+	return lookup(c.hostDir(), name)
+}
+
+// startPod adds the sandbox's pod to the containers' init with the quota
+// of its sub-init's config, which holds the sandbox's start node: the
+// config is there before the sub-init reads it.
+func (c *Container) startPod(hs *hosts, start *initcfg.Start) error {
+	dir := podDir(c.root, c.id)
+	pod, err := openHost(dir)
+	if err != nil {
+		return err
+	}
+	hs.pod = pod
+	var ram initcfg.Bytes
+	var caps uint64
+	err = pod.drv.Update(func(cfg *initcfg.Config) error {
+		cfg.Starts = append(without(cfg.Starts, []string{start.Name}), start)
+		ram, caps = podQuota(cfg)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ps, err := podStart(c.root, c.id, ram, caps)
+	if err != nil {
+		return err
+	}
+	return hs.outer.drv.Update(func(cfg *initcfg.Config) error {
+		cfg.Starts = append(without(cfg.Starts, []string{ps.Name}), ps)
+		return nil
+	})
+}
+
+// checkPod validates the pod annotations of a container about to be
+// created and returns the pod it belongs to ("" for none).
+func checkPod(root, id string, ann map[string]string) (string, error) {
+	refuse := func(key, format string, args ...any) error {
+		return &oci.RefusedError{Refusals: []oci.Refusal{{Field: "annotations." + key, Reason: fmt.Sprintf(format, args...)}}}
+	}
+	pod := ""
+	if ann[oci.AnnPod] == "yes" {
+		pod = id
+	}
+	if of := ann[oci.AnnPodOf]; of != "" {
+		p, err := Load(root, of)
+		if err != nil {
+			if errors.Is(err, ErrNotExist) {
+				return "", refuse(oci.AnnPodOf, "no pod's sandbox %q here", of)
+			}
+			return "", err
+		}
+		if p.st.Pod != of {
+			return "", refuse(oci.AnnPodOf, "container %q is not a pod's sandbox (%s)", of, oci.AnnPod)
+		}
+		pod = of
+	}
+	// a socket stack is served within one init: its server must be a
+	// child of the init the container is
+	if of := ann[oci.AnnNetworkOf]; of != "" {
+		s, err := Load(root, of)
+		if err != nil {
+			if errors.Is(err, ErrNotExist) {
+				return "", refuse(oci.AnnNetworkOf, "no container %q serves its socket stack here", of)
+			}
+			return "", err
+		}
+		if s.st.Pod != pod {
+			return "", refuse(oci.AnnNetworkOf, "container %q serves its socket stack in %s, not in this container's %s",
+				of, initOf(s.st.Pod), initOf(pod))
+		}
+	}
+	return pod, nil
+}
+
+func initOf(pod string) string {
+	if pod == "" {
+		return "the containers' init"
+	}
+	return "pod " + pod
+}
+
+// waitChild waits until the init of the container's children reports
+// child name.
+func (c *Container) waitChild(name string, timeout time.Duration) (childStatus, error) {
+	return waitReported(c.hostDir(), name, timeout)
+}
