@@ -30,6 +30,10 @@ const (
 	podInitCaps = 300
 )
 
+// maxLabel is the length of the longest Genode session label
+// (base/session_label.h: String<160>, its last byte the terminating zero).
+const maxLabel = 159
+
 // podDir is the directory of the pod's sub-init: its sandbox's state
 // directory.
 func podDir(root, pod string) string { return filepath.Join(root, pod) }
@@ -47,6 +51,10 @@ func podStart(root, pod string, ram initcfg.Bytes, caps uint64) (*initcfg.Start,
 	abs, err := filepath.Abs(podDir(root, pod))
 	if err != nil {
 		return nil, err
+	}
+	if l := filepath.Join(abs, InitConfig); len(l) > maxLabel {
+		// Session_label is a String<160>: a longer label would be cut
+		return nil, fmt.Errorf("pod %s: the label of its sub-init's config, %s, is longer than a Genode session label's %d characters: use a shorter root", pod, l, maxLabel)
 	}
 	return &initcfg.Start{Name: childName(pod), RAM: ram, Caps: caps, Binary: "init",
 		Route: &initcfg.Route{Rules: []initcfg.Rule{

@@ -374,6 +374,17 @@ func TestContainerInPod(t *testing.T) {
 	if f := strings.Fields(string(raw)); len(f) < 4 || f[1] != "stdout" || f[2] != "F" {
 		t.Errorf("log file %q is not in the CRI log format", raw)
 	}
+	// the pod is a sub-init of the containers' init (one quota), the
+	// sandbox and the container its children
+	runcDir := filepath.Join(stackDir, "run", "runc")
+	if b := startBlock(t, filepath.Join(runcDir, "init.config"), pod); !strings.Contains(b, "+ binary init") {
+		t.Errorf("the pod in the containers' init is no sub-init:\n%s", b)
+	}
+	for _, id := range []string{pod, c} {
+		if startBlock(t, filepath.Join(runcDir, pod, "init.config"), id) == "" {
+			t.Errorf("%s is not a child of the pod's sub-init", id)
+		}
+	}
 	for file, want := range map[string]string{
 		"/etc/hostname":    "inpod\n",
 		"/etc/hosts":       ps.Status.Network.IP + "\tinpod\n",
@@ -394,4 +405,21 @@ func TestContainerInPod(t *testing.T) {
 		t.Errorf("stopped container: state %s", cs.Status.State)
 	}
 	crictl(t, "rm", c)
+}
+
+// startBlock is the start node of the container with id in the init config
+// file (HID), "" if there is none: runc names a child by the id's first 24
+// characters and a hash of it.
+func startBlock(t *testing.T, config, id string) string {
+	t.Helper()
+	data, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range strings.Split("\n"+string(data), "\n+ start ")[1:] {
+		if strings.HasPrefix(b, id[:min(24, len(id))]) {
+			return "+ start " + b
+		}
+	}
+	return ""
 }

@@ -18,9 +18,9 @@ import (
 // containers must be there and running afterwards: re-adopted), then stops
 // and removes them all; what the stack holds before and after must be the
 // same: containerd's descriptors (the containers' log files among them), the
-// stack's processes, the children of the shims' and the containers' inits,
-// snapshots, the pod network's addresses and records, the CRI's pod and
-// container state.
+// stack's processes, the children of the shims' and the containers' inits
+// (a pod is one, a sub-init), runc's containers, snapshots, the pod
+// network's addresses and records, the CRI's pod and container state.
 func TestNoLeaksPods(t *testing.T) {
 	need(t)
 	n := 12
@@ -119,7 +119,7 @@ func ctrConfig(t *testing.T, pod string, j int, image string) string {
 }
 
 var criCountKinds = []string{"containerd fds", "stack processes", "shims' init children", "containers' init children",
-	"snapshot dirs", "pod addresses", "pod host ports", "pod network records", "CRI sandboxes", "CRI containers"}
+	"runc containers", "snapshot dirs", "pod addresses", "pod host ports", "pod network records", "CRI sandboxes", "CRI containers"}
 
 type criCounts map[string][]string
 
@@ -219,6 +219,13 @@ func criCountsNow(t *testing.T) criCounts {
 			out = append(out, e.Name())
 		}
 		return out
+	}
+	for _, e := range list(filepath.Join(stackDir, "run", "runc")) {
+		// a container's state directory; a pod's holds its sub-init's
+		// config and report too
+		if fi, err := os.Stat(filepath.Join(stackDir, "run", "runc", e, "state.json")); err == nil && !fi.IsDir() {
+			c["runc containers"] = append(c["runc containers"], e)
+		}
 	}
 	c["snapshot dirs"] = list(filepath.Join(stackDir, "root", "io.containerd.snapshotter.v1.native", "snapshots"))
 	podnet := filepath.Join(stackDir, "root", "io.containerd.grpc.v1.cri", "genode-pod-network")

@@ -68,6 +68,7 @@ func genodeSpec(
 	if err != nil {
 		return nil, fmt.Errorf("pod %s: %w", sandboxID, err)
 	}
+	specOpts = append(specOpts, customopts.WithAnnotation(podsandbox.AnnPodOf, sandboxID))
 	if sb.IP != "" {
 		// the pod's one stack, which its sandbox serves
 		specOpts = append(specOpts, customopts.WithAnnotation(podsandbox.AnnNetworkOf, sandboxID))

@@ -32,6 +32,9 @@ func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxC
 	opts := []oci.SpecOpts{
 		oci.WithProcessArgs(args...),
 		oci.WithEnv(imageConfig.Env),
+		// the pod is a sub-init that the sandbox starts and its
+		// containers join: one quota, ended as a whole
+		customopts.WithAnnotation(AnnPod, "yes"),
 	}
 	if imageConfig.WorkingDir != "" {
 		opts = append(opts, oci.WithProcessCwd(imageConfig.WorkingDir))
