@@ -53,7 +53,7 @@ func networkOf(hc *container.HostConfig) (string, error) {
 	case m == "host":
 		return "", no("--network=host", "a Genode component has no host IP stack to share: its socket file system is a stack of its own, reached through a NIC router (use -p to publish a port)")
 	case strings.HasPrefix(m, "container:"):
-		return "", no("--network="+m, "a Genode component cannot join another's IP stack: each socket file system is the component's own")
+		return "", no("--network="+m, "not offered: on Genode the container would be a child of the other's sub-init, sharing the stack its vfs server holds, which the engine does not arrange")
 	default:
 		return "", no("--network="+m, "the engine offers the default bridge (a NIC router domain) and none; user-defined networks are not offered yet")
 	}

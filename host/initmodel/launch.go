@@ -532,9 +532,6 @@ func stackAddr(start *node.Node) string {
 // answer its ARP requests), so the model refuses the second; the address's
 // components share one stack through a vfs server instead (servedStacks).
 // 127.0.0.0/8 is the model's stand-in for the host tools' one shared stack.
-// Not refused, a known gap: the processes runc execs in a container
-// (children NAME.execN) have the container's stack too; on Genode they
-// would need it served to them, as a pod's containers have the pod's.
 func (m *Init) sharedAddress(c *child) string {
 	a := stackAddr(c.start)
 	if a == "" || strings.HasPrefix(a, "127.") {
@@ -546,17 +543,10 @@ func (m *Init) sharedAddress(c *child) string {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if name != c.name && stackAddr(m.starts[name]) == a && execBase(name) != execBase(c.name) {
+		if name != c.name && stackAddr(m.starts[name]) == a {
 			return name
 		}
 	}
 	return ""
 }
 
-// execBase is the container child of runc's exec child NAME.execN, else name.
-func execBase(name string) string {
-	if i := strings.LastIndex(name, ".exec"); i > 0 && strings.Trim(name[i+5:], "0123456789") == "" && len(name) > i+5 {
-		return name[:i]
-	}
-	return name
-}

@@ -401,6 +401,16 @@ func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
 	spec.RunDir = filepath.Join(m.o.RunDir, c.name+"."+strconv.FormatUint(c.id, 10))
 	os.MkdirAll(spec.RunDir, 0o755)
 	spec.Log = &prefixWriter{m: m, prefix: "[" + c.name + "] "}
+	if c.binary == vfsBinary {
+		p, err := startStackServer(c)
+		if err != nil {
+			m.logf("Error: child %q creation failed: %v", c.name, err)
+			c.incomplete = true
+			return
+		}
+		m.watch(c, p)
+		return
+	}
 	if c.binary == initBinary {
 		p, err := m.startSubInit(ctx, c, spec, defRoute)
 		if err != nil {

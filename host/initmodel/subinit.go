@@ -107,3 +107,26 @@ func (m *Init) startSubInit(ctx context.Context, c *child, spec *ChildSpec, defR
 	}()
 	return p, nil
 }
+
+// Genode's vfs server, as far as the model has it: a server of one socket
+// stack to its siblings (servedStacks). Its clients' libcs run that stack
+// with its address, so the server itself is a child that runs nothing, in
+// this process, until init ends it. A vfs server of anything else cannot
+// be modelled: it stays incomplete, and the log says so.
+const vfsBinary = "vfs"
+
+func startStackServer(c *child) (Process, error) {
+	if _, err := servedStack(c.start); err != nil {
+		return nil, fmt.Errorf("the model's vfs server serves one socket stack to its siblings: %v", err)
+	}
+	return &idleServer{done: make(chan struct{})}, nil
+}
+
+type idleServer struct {
+	done chan struct{}
+	once sync.Once
+}
+
+func (p *idleServer) Wait() int { <-p.done; return 0 }
+
+func (p *idleServer) Kill() { p.once.Do(func() { close(p.done) }) }

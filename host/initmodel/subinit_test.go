@@ -11,6 +11,8 @@ import (
 
 	"genodego/sandbox/driver"
 	"genodego/sandbox/initcfg"
+	"genodego/sandbox/node"
+	"genodego/sandbox/oci"
 )
 
 // binaries records the resolved binary of each child launched and runs
@@ -162,5 +164,58 @@ func TestSubInitWithoutConfigRoute(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("the sub-init is not reported incomplete: %+v", st)
 		}
+	}
+}
+
+// Genode's vfs server serving one socket stack runs on the model without a
+// ROM of its own; its siblings routed to it get its stack; a vfs server of
+// anything else cannot be modelled and stays incomplete.
+func TestStackServer(t *testing.T) {
+	rec := &recorder{starts: map[string]*node.Node{}}
+	e := startWith(t, &initcfg.Config{Report: &initcfg.Report{IDs: true}}, Options{Launcher: rec, ROMDir: t.TempDir()})
+	stack, err := node.ParseHID([]byte("lxip | ip_addr: 172.17.0.2 | netmask: 255.255.0.0 | label: bridge\n-\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.drv.Add(oci.StackServerStart("socket_fs", stack)); err != nil {
+		t.Fatal(err)
+	}
+	e.wait("socket_fs", driver.Running)
+	client := parseStart(t, `+ start c | caps: 100 | ram: 4M
+  + binary /bin/sh
+  + config
+    + vfs
+      + dir socket
+        + fs | label: socket
+  + route
+    + service File_system | label: socket
+      + child socket_fs
+    + any-service
+      + parent`)
+	if err := e.drv.Add(client); err != nil {
+		t.Fatal(err)
+	}
+	var got *node.Node
+	if !eventually(5*time.Second, func() bool { got = rec.start("c"); return got != nil }) {
+		t.Fatalf("the stack's client was not launched\n%s", e.log.String())
+	}
+	if hid := string(got.EncodeHID()); !strings.Contains(hid, "ip_addr: 172.17.0.2") {
+		t.Errorf("the client does not have the served stack:\n%s", hid)
+	}
+	if rec.start("socket_fs") != nil {
+		t.Errorf("the vfs server went to the launcher: the model runs it itself")
+	}
+	other := parseStart(t, `+ start files | caps: 100 | ram: 4M
+  + binary vfs
+  + provides | + service File_system
+  + config
+    + vfs | + ram
+    + default-policy | root: / | writeable: yes`)
+	if err := e.drv.Add(other); err != nil {
+		t.Fatal(err)
+	}
+	want := `Error: child "files" creation failed: the model's vfs server serves one socket stack`
+	if !eventually(5*time.Second, func() bool { return strings.Contains(e.log.String(), want) }) {
+		t.Errorf("a vfs server of a ram file system: want %q\n%s", want, e.log.String())
 	}
 }

@@ -106,6 +106,11 @@ type State struct {
 	// Pod is the id of the pod's sandbox whose sub-init hosts the
 	// container's children (the container's own id for the sandbox; pod.go).
 	Pod string `json:"pod,omitempty"`
+	// Stack is the start node (HID) of the vfs server that serves the
+	// container's own socket stack in its sub-init, and StackServer the
+	// child that serves the stack the container uses (pod.go).
+	Stack       string `json:"stack,omitempty"`
+	StackServer string `json:"stack_server,omitempty"`
 }
 
 // Container is one container under a root.
@@ -192,14 +197,18 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 	}
 	// a pod's sandbox and the stack's server must be there: init would
 	// hold the session
-	pod, err := checkPod(root, id, spec.Annotations)
+	pod, stackServer, err := checkPod(root, id, spec.Annotations)
 	if err != nil {
 		return nil, err
 	}
 	res, err := oci.Translate(spec, unknown, oci.Options{ID: childName(id), Bundle: bundle, Mode: o.Mode, Stdio: stdio,
-		IgnoreUnknown: true, ChildName: childName})
+		IgnoreUnknown: true, ChildName: childName, StackServer: stackServer})
 	if err != nil {
 		return nil, err
+	}
+	stack := ""
+	if res.Network != nil {
+		stack = startHID(oci.StackServerStart(stackServer, res.Network))
 	}
 	for _, u := range res.Unknown {
 		o.warn("warning: config.json: %s is not defined by runtime-spec %s; ignored, as the spec requires", u, specs.Version)
@@ -222,7 +231,7 @@ func Create(root, id, bundle string, spec *specs.Spec, unknown []string, o Optio
 		BaseState: BaseState{ID: id, Created: time.Now().UTC(),
 			Config: Config{Version: spec.Version, Rootfs: res.RootFS, Labels: labels(bundle, spec.Annotations)}},
 		Bundle: bundle, Spec: spec, Start: startHID(res.Start), Mode: o.Mode, Stdio: stdio, NoOps: res.NoOps,
-		Pod: pod,
+		Pod: pod, Stack: stack, StackServer: stackServer,
 	}
 	if res.Hooks != nil {
 		h := *res.Hooks
@@ -296,12 +305,20 @@ func startHID(s *initcfg.Start) string {
 }
 
 func (c *Container) start() (*initcfg.Start, error) {
-	cfg, err := initcfg.Decode([]byte("config\n" + indent(c.st.Start) + "-\n"))
+	s, err := decodeStart(c.st.Start)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the recorded start node does not decode: %w", c.statePath(), err)
+		return nil, fmt.Errorf("%s: the recorded start node: %w", c.statePath(), err)
+	}
+	return s, nil
+}
+
+func decodeStart(hid string) (*initcfg.Start, error) {
+	cfg, err := initcfg.Decode([]byte("config\n" + indent(hid) + "-\n"))
+	if err != nil {
+		return nil, err
 	}
 	if len(cfg.Starts) != 1 {
-		return nil, fmt.Errorf("%s: no start node recorded", c.statePath())
+		return nil, errors.New("no start node")
 	}
 	return cfg.Starts[0], nil
 }

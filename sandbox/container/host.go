@@ -27,6 +27,12 @@ const (
 	lockName   = "init.lock"
 )
 
+// Warn reports what the package does on its own account, such as taking
+// over a stale lock: on stderr, unless a program whose output is a protocol
+// (the shim's start, whose output containerd reads as its address) sets
+// another before it calls the package.
+var Warn = func(msg string) { fmt.Fprintln(os.Stderr, msg) }
+
 // staleLock is how old a lock file may grow before a later runc takes it
 // over: runc holds it only while it edits init's config, never across a
 // wait for a container.
@@ -93,7 +99,7 @@ func lockRoot(root string) (*rootLock, error) {
 			// a holder that ended while it held the lock; removed only if
 			// it is still the lock judged stale
 			if now, err := os.ReadFile(p); err == nil && string(now) == string(held) {
-				fmt.Fprintf(os.Stderr, "sandbox: taking over %s, held since %v (%q)\n", p, heldSince(held), held)
+				Warn(fmt.Sprintf("sandbox: taking over %s, held since %v (%q)", p, heldSince(held), held))
 				os.Remove(p)
 				tookOver = true
 			}

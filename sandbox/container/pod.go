@@ -207,8 +207,19 @@ func (c *Container) startPod(hs *hosts, start *initcfg.Start) error {
 	hs.pod = pod
 	var ram initcfg.Bytes
 	var caps uint64
+	starts := []*initcfg.Start{start}
+	if c.st.Stack != "" {
+		// the stack's server first: the pod's components use it
+		ss, err := decodeStart(c.st.Stack)
+		if err != nil {
+			return fmt.Errorf("%s: the recorded stack server: %w", c.statePath(), err)
+		}
+		starts = append([]*initcfg.Start{ss}, starts...)
+	}
 	err = pod.drv.Update(func(cfg *initcfg.Config) error {
-		cfg.Starts = append(without(cfg.Starts, []string{start.Name}), start)
+		for _, s := range starts {
+			cfg.Starts = append(without(cfg.Starts, []string{s.Name}), s)
+		}
 		ram, caps = podQuota(cfg)
 		return nil
 	})
@@ -225,13 +236,27 @@ func (c *Container) startPod(hs *hosts, start *initcfg.Start) error {
 	})
 }
 
-// checkPod validates the pod annotations of a container about to be
-// created and returns the pod it belongs to ("" for none).
-func checkPod(root, id string, ann map[string]string) (string, error) {
+// stackServerName is the child of a sub-init that serves the socket stack
+// of its container or pod: Genode's vfs server, named as Genode's own
+// scenarios name it.
+const stackServerName = "socket_fs"
+
+// checkPod validates the pod and network annotations of a container about
+// to be created. It returns the pod the container belongs to ("" for none)
+// and the child that serves the socket stack it uses ("" for none, or for
+// a stack of the container's own that it serves itself).
+//
+// A container with a socket stack of its own is a pod of its own: on
+// Genode a stack is the component's whose VFS holds it, so the processes
+// runc execs in the container could not use it. The stack is held by a vfs
+// server in the container's sub-init instead, which serves it to the
+// container and its exec processes alike, as a pod's to the pod's
+// containers.
+func checkPod(root, id string, ann map[string]string) (string, string, error) {
 	refuse := func(key, format string, args ...any) error {
 		return &oci.RefusedError{Refusals: []oci.Refusal{{Field: "annotations." + key, Reason: fmt.Sprintf(format, args...)}}}
 	}
-	pod := ""
+	pod, server := "", ""
 	if ann[oci.AnnPod] == "yes" {
 		pod = id
 	}
@@ -239,14 +264,20 @@ func checkPod(root, id string, ann map[string]string) (string, error) {
 		p, err := Load(root, of)
 		if err != nil {
 			if errors.Is(err, ErrNotExist) {
-				return "", refuse(oci.AnnPodOf, "no pod's sandbox %q here", of)
+				return "", "", refuse(oci.AnnPodOf, "no pod's sandbox %q here", of)
 			}
-			return "", err
+			return "", "", err
 		}
 		if p.st.Pod != of {
-			return "", refuse(oci.AnnPodOf, "container %q is not a pod's sandbox (%s)", of, oci.AnnPod)
+			return "", "", refuse(oci.AnnPodOf, "container %q is not a pod's sandbox (%s)", of, oci.AnnPod)
 		}
 		pod = of
+	}
+	if ann[oci.AnnNetwork] != "" && ann[oci.AnnNetworkServer] != "yes" {
+		if pod != "" && pod != id {
+			return "", "", refuse(oci.AnnNetwork, "a pod's container shares the pod's socket stack (%s): it has none of its own", oci.AnnNetworkOf)
+		}
+		pod, server = id, stackServerName
 	}
 	// a socket stack is served within one init: its server must be a
 	// child of the init the container is
@@ -254,16 +285,20 @@ func checkPod(root, id string, ann map[string]string) (string, error) {
 		s, err := Load(root, of)
 		if err != nil {
 			if errors.Is(err, ErrNotExist) {
-				return "", refuse(oci.AnnNetworkOf, "no container %q serves its socket stack here", of)
+				return "", "", refuse(oci.AnnNetworkOf, "no container %q serves its socket stack here", of)
 			}
-			return "", err
+			return "", "", err
 		}
 		if s.st.Pod != pod {
-			return "", refuse(oci.AnnNetworkOf, "container %q serves its socket stack in %s, not in this container's %s",
+			return "", "", refuse(oci.AnnNetworkOf, "container %q serves its socket stack in %s, not in this container's %s",
 				of, initOf(s.st.Pod), initOf(pod))
 		}
+		server = s.st.StackServer
 	}
-	return pod, nil
+	if pod != "" && childName(id) == stackServerName {
+		return "", "", fmt.Errorf("%w: %q is the name of the socket stack's server in the container's sub-init", ErrInvalidID, id)
+	}
+	return pod, server, nil
 }
 
 func initOf(pod string) string {

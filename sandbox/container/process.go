@@ -62,7 +62,8 @@ func (c *Container) StartProcess(p *specs.Process, stdio oci.Stdio) (string, oci
 			stdio.Stderr = StdioFile(c.root, c.id, name+".stderr")
 		}
 	}
-	res, err := oci.Translate(&spec, nil, oci.Options{ID: name, Bundle: c.st.Bundle, Mode: c.st.Mode, Stdio: stdio, ChildName: childName})
+	res, err := oci.Translate(&spec, nil, oci.Options{ID: name, Bundle: c.st.Bundle, Mode: c.st.Mode, Stdio: stdio, ChildName: childName,
+		StackServer: c.st.StackServer})
 	if err != nil {
 		return "", stdio, err
 	}

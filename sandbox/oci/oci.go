@@ -67,6 +67,12 @@ type Options struct {
 	// ChildName gives the init child of another container by its id
 	// (AnnNetworkOf); nil: the id.
 	ChildName func(id string) string
+
+	// StackServer names a sibling that serves socket stacks, a vfs server
+	// (StackServerStart): the container's own stack (AnnNetwork) is then
+	// that server's, Result.Network, and the stack it shares (AnnNetworkOf)
+	// is reached there too. Its exec processes share the stack so.
+	StackServer string
 }
 
 // Result is the translation of one bundle.
@@ -79,6 +85,9 @@ type Result struct {
 	NoOps       []string          // fields present and accepted as no-ops
 	Unknown     []string          // properties runtime-spec does not define, ignored (Options.IgnoreUnknown)
 	Terminals   []TerminalSession // the stdio sessions routed to Options.Stdio targets
+	// Network is the container's own socket stack when Options.StackServer
+	// serves it: what that server's <vfs> must hold.
+	Network *node.Node
 	// Hooks are the hooks the caller runs itself, host side, with the OCI
 	// state on stdin: only prestart, createRuntime, poststart, poststop;
 	// nil when there are none.
@@ -384,14 +393,24 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 		c.refuse("annotations."+AnnNetworkOf, "a container has one socket stack: its own (%s) or another's, not both", AnnNetwork)
 	case networkOf != "" && serveNetwork:
 		c.refuse("annotations."+AnnNetworkOf, "a container that serves its stack (%s) has its own", AnnNetworkServer)
+	}
+	// the child whose File_system session is the container's /socket
+	stackServer := ""
+	switch {
+	case networkOf != "" && o.StackServer != "":
+		stackServer = o.StackServer
 	case networkOf != "":
-		// the File_system session of its /socket goes to that container
-		name := networkOf
+		stackServer = networkOf
 		if o.ChildName != nil {
-			name = o.ChildName(networkOf)
+			stackServer = o.ChildName(networkOf)
 		}
+	case network != nil && !serveNetwork && o.StackServer != "":
+		stackServer = o.StackServer
+		res.Network = network
+	}
+	if stackServer != "" {
 		extraRoutes = append([]initcfg.Rule{{Service: "File_system", Label: "socket",
-			Targets: []initcfg.Target{{Kind: initcfg.Child, Name: name}}}}, extraRoutes...)
+			Targets: []initcfg.Target{{Kind: initcfg.Child, Name: stackServer}}}}, extraRoutes...)
 	}
 
 	// root
@@ -642,6 +661,9 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 	// the container's main process is its pid 1
 	cfg.Libc.Set("pid", "1")
 	switch {
+	case stackServer != "":
+		vfs.Add(node.New("dir", "name", "socket").Add(node.New("fs", "label", "socket")))
+		cfg.Libc.Set("socket", "/socket")
 	case network != nil:
 		// its own IP stack, whose Nic session the parent routes (on
 		// Genode to a NIC router domain chosen by the session label)
@@ -652,14 +674,11 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 			st.Provides = append(st.Provides, "File_system")
 			cfg.Extra = append(cfg.Extra, node.New("default-policy", "root", "/socket", "writeable", "yes"))
 		}
-	case networkOf != "":
-		vfs.Add(node.New("dir", "name", "socket").Add(node.New("fs", "label", "socket")))
-		cfg.Libc.Set("socket", "/socket")
 	}
 	sortLibc(cfg.Libc)
 
 	st.Route = buildRoute(o, res.Binary, res.HostBinary, rootReadonly, binds, stdio.routes(o), append(fileROMs, extraRoutes...))
-	if network != nil {
+	if network != nil && stackServer == "" {
 		st.Route.Rules = append(st.Route.Rules, initcfg.Rule{Service: "Nic", Targets: []initcfg.Target{{Kind: initcfg.Parent}}})
 	}
 
@@ -959,4 +978,18 @@ func parseCpus(s string) (*initcfg.Affinity, error) {
 		return nil, fmt.Errorf("%q: only one CPU or one contiguous range (\"0-3\") maps to an <affinity> within init's <affinity-space>", s)
 	}
 	return &initcfg.Affinity{XPos: a, Width: b - a + 1}, nil
+}
+
+// StackServerStart is the start node of Genode's vfs server serving the
+// socket stack network (a Result.Network) to its siblings as a File_system
+// session, as Genode's own scenarios run a socket_fs (dde_linux's
+// vfs_cfg.run: caps 200, ram 32M); its Nic session goes to the parent.
+func StackServerStart(name string, network *node.Node) *initcfg.Start {
+	cfg := &initcfg.ChildConfig{VFS: node.New("vfs").Add(node.New("dir", "name", "socket").Add(network.Clone())),
+		Extra: []*node.Node{node.New("default-policy", "root", "/socket", "writeable", "yes")}}
+	return &initcfg.Start{Name: name, Caps: 200, RAM: 32 * initcfg.MiB, Binary: "vfs", Provides: []string{"File_system"},
+		Config: cfg, Route: &initcfg.Route{Rules: []initcfg.Rule{
+			{Service: "Nic", Targets: []initcfg.Target{{Kind: initcfg.Parent}}},
+			{Any: true, Targets: []initcfg.Target{{Kind: initcfg.Parent}}},
+		}}}
 }

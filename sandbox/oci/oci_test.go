@@ -999,3 +999,45 @@ func TestSharedNetwork(t *testing.T) {
 		}
 	}
 }
+
+// With a stack server (Options.StackServer), a container's own stack is
+// the server's: its /socket is the server's File_system session, it has no
+// Nic route, and the stack comes back for the server's start node
+// (StackServerStart); a container that shares another's stack reaches it
+// at the server too.
+func TestStackServer(t *testing.T) {
+	b := makeBundle(t, nil)
+	s := baseSpec()
+	s.Annotations = map[string]string{AnnNetwork: "lxip | ip_addr: 172.17.0.2 | netmask: 255.255.0.0 | label: bridge"}
+	for _, ann := range []map[string]string{s.Annotations, {AnnNetworkOf: "pod-id"}} {
+		s.Annotations = ann
+		r, err := Translate(s, nil, Options{ID: "web", Bundle: b, Mode: Genode, StackServer: "socket_fs"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hid := string(r.Start.Node().EncodeHID())
+		if !strings.Contains(hid, "+ fs | label: socket") || strings.Contains(hid, "lxip") {
+			t.Errorf("%v: /socket is not the server's session:\n%s", ann, hid)
+		}
+		if first := r.Start.Route.Rules[0]; first.Service != "File_system" || first.Label != "socket" || first.Targets[0].Name != "socket_fs" {
+			t.Errorf("%v: the first route rule %+v, want File_system label socket to child socket_fs", ann, first)
+		}
+		for _, ru := range r.Start.Route.Rules {
+			if ru.Service == "Nic" {
+				t.Errorf("%v: a Nic route, but the stack is the server's", ann)
+			}
+		}
+		if own := ann[AnnNetwork] != ""; own != (r.Network != nil) {
+			t.Errorf("%v: Result.Network %v", ann, r.Network)
+		}
+		if r.Network != nil {
+			srv := string(StackServerStart("socket_fs", r.Network).Node().EncodeHID())
+			for _, want := range []string{"+ binary vfs", "+ service File_system", "+ dir socket", "ip_addr: 172.17.0.2",
+				"+ default-policy | root: /socket | writeable: yes", "+ service Nic"} {
+				if !strings.Contains(srv, want) {
+					t.Errorf("the stack server lacks %q:\n%s", want, srv)
+				}
+			}
+		}
+	}
+}

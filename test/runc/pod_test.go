@@ -114,3 +114,40 @@ func TestPod(t *testing.T) {
 	r.WaitStatus("m2", "stopped", 10*time.Second)
 	r.MustRunc("delete", "m2")
 }
+
+// A container with a socket stack of its own (org.genode.network) is a pod
+// of its own: Genode's vfs server holds the stack in the container's
+// sub-init and serves it to the container and to the processes runc execs
+// in it, which on Genode could not use a stack in the container's VFS.
+func TestOwnStack(t *testing.T) {
+	r := NewRoot(t)
+	b := NewBundle(t, "forever")
+	b.Spec.Set("annotations", map[string]any{"org.genode.network": "lxip | ip_addr: 10.99.0.2 | netmask: 255.255.0.0 | label: test"})
+	b.Write()
+	r.MustRunc("run", "-d", "--bundle", b.Dir, "web")
+	if got := r.Children(); len(got) != 1 || got[0] != "web" || !strings.Contains(r.InitConfig(), "+ binary init") {
+		t.Fatalf("the containers' init: want the container's sub-init alone\n%s", r.InitConfig())
+	}
+	data, _ := os.ReadFile(filepath.Join(r.Dir, "web", "init.config"))
+	pod := string(data)
+	for _, want := range []string{"+ start socket_fs ", "+ binary vfs", "ip_addr: 10.99.0.2", "+ start web ", "+ fs | label: socket"} {
+		if !strings.Contains(pod, want) {
+			t.Errorf("the container's sub-init has no %q:\n%s", want, pod)
+		}
+	}
+	if s := r.State("web"); s.Status != "running" {
+		t.Fatalf("the container: %s, want running\n%s", s.Status, r.InitLog())
+	}
+	// an exec process has the served stack, not a second one of the
+	// address (which init would refuse: they would collide)
+	if res := r.RuncIn(b.Dir, "exec", "web", "probe", "exit", "5"); res.Code != 5 {
+		t.Errorf("exec in a container with a stack of its own: exit %d, want 5\n%v\n%s", res.Code, res, r.InitLog())
+	}
+	if strings.Contains(r.InitLog(), "collide") {
+		t.Errorf("init refused a stack:\n%s", r.InitLog())
+	}
+	r.MustRunc("delete", "-f", "web")
+	if got := r.Children(); len(got) != 0 {
+		t.Errorf("after delete the containers' init has %q", got)
+	}
+}

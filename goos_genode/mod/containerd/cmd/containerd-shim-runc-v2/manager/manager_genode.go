@@ -95,6 +95,15 @@ func childName(ns, grouping string) string {
 }
 
 func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *bootapi.BootstrapResult, retErr error) {
+	// containerd takes the start's combined output for the shim's address:
+	// a warning goes with the error, and without one it is dropped
+	var warnings []string
+	container.Warn = func(msg string) { warnings = append(warnings, msg) }
+	defer func() {
+		if retErr != nil && len(warnings) > 0 {
+			retErr = fmt.Errorf("%w (%s)", retErr, strings.Join(warnings, "; "))
+		}
+	}()
 	params := &bootapi.BootstrapResult{Version: 3, Protocol: "ttrpc"}
 	ns, err := namespaces.NamespaceRequired(ctx)
 	if err != nil {
@@ -135,7 +144,7 @@ func (m manager) Start(ctx context.Context, opts *bootapi.BootstrapParams) (_ *b
 	// Shims of groups that ended are removed first, so that the init's
 	// config does not grow with every container ever run.
 	if err := container.RemoveExited(dir, "shim."); err != nil {
-		log.G(ctx).WithError(err).Warn("removing ended shims")
+		container.Warn("removing ended shims: " + err.Error())
 	}
 	if err := container.AddStart(dir, start); err != nil {
 		return nil, fmt.Errorf("starting the shim as a child of the shims' init (%s): %w", dir, err)
