@@ -70,7 +70,7 @@ func genodeSpec(
 	}
 	specOpts = append(specOpts, customopts.WithAnnotation(podsandbox.AnnPodOf, sandboxID))
 	if sb.IP != "" {
-		// the pod's one stack, which its sandbox serves
+		// the pod's one stack, served in the pod's sub-init
 		specOpts = append(specOpts, customopts.WithAnnotation(podsandbox.AnnNetworkOf, sandboxID))
 	}
 	if limit := config.GetLinux().GetResources().GetMemoryLimitInBytes(); limit > 0 {

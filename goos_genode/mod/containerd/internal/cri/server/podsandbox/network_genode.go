@@ -38,16 +38,14 @@ func PodNode() netip.Addr {
 	return netip.AddrFrom4(a).Prev()
 }
 
-// runc's annotations: a container's socket stack, whether it serves that
-// stack to others, and whose served stack a container shares; whether a
-// container is a pod's sandbox (runc starts the pod's sub-init with it) and
-// which pod's sub-init a container joins.
+// runc's annotations: a container's socket stack and whose stack a
+// container shares; whether a container is a pod's sandbox (runc starts the
+// pod's sub-init with it) and which pod's sub-init a container joins.
 const (
-	AnnNetwork       = "org.genode.network"
-	AnnNetworkServer = "org.genode.network-server"
-	AnnNetworkOf     = "org.genode.network-of"
-	AnnPod           = "org.genode.pod"
-	AnnPodOf         = "org.genode.pod-of"
+	AnnNetwork   = "org.genode.network"
+	AnnNetworkOf = "org.genode.network-of"
+	AnnPod       = "org.genode.pod"
+	AnnPodOf     = "org.genode.pod-of"
 )
 
 // NetworkAnnotation is the socket stack of a component of the pod at ip, in

@@ -46,8 +46,9 @@ func (c *Controller) sandboxContainerSpec(id string, config *runtime.PodSandboxC
 	if err != nil {
 		return nil, err
 	}
-	// the pod's one stack: the sandbox serves it to the pod's containers
-	opts = append(opts, customopts.WithAnnotation(AnnNetwork, net), customopts.WithAnnotation(AnnNetworkServer, "yes"))
+	// the pod's one stack: runc has it served in the pod's sub-init, to
+	// the sandbox and the pod's containers
+	opts = append(opts, customopts.WithAnnotation(AnnNetwork, net))
 	// the pod network plugin cannot see the port mappings (go-cni keeps a
 	// namespace's capabilities to itself): they are forwarded here, and
 	// dropped with the pod's address
