@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"genodego/sandbox/initcfg"
 	"genodego/sandbox/node"
@@ -31,7 +32,15 @@ type subInit struct {
 
 func (p *subInit) Wait() int { <-p.done; return p.code }
 
-func (p *subInit) Kill() { p.cancel() }
+// Kill ends the sub-init and its children before init goes on, as
+// Genode's init destroys a child before it reports it gone.
+func (p *subInit) Kill() {
+	p.cancel()
+	select {
+	case <-p.done:
+	case <-time.After(5 * time.Second):
+	}
+}
 
 // quota is a pending change of a sub-init's own quotas.
 type quota struct {

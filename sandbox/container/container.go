@@ -708,8 +708,9 @@ func (c *Container) Destroy() error {
 		cfg.Starts = without(cfg.Starts, c.children(cfg))
 		return nil
 	})
-	if err == nil && c.st.Pod == c.id {
-		err = hs.outer.drv.Update(func(cfg *initcfg.Config) error {
+	pod := err == nil && c.st.Pod == c.id
+	if pod {
+		err = hs.updateOuter(func(cfg *initcfg.Config) error {
 			cfg.Starts = without(cfg.Starts, []string{c.name()})
 			return nil
 		})
@@ -717,6 +718,12 @@ func (c *Container) Destroy() error {
 	hs.close()
 	if err != nil {
 		return err
+	}
+	if pod {
+		// the sub-init's files go once it is gone: until then it reports
+		if err := waitGone(c.root, c.name(), 10*time.Second); err != nil {
+			(&Options{}).warn("warning: %v", err)
+		}
 	}
 	// runtime-spec: a failing poststop hook is a warning, and the
 	// remaining hooks and the deletion go on

@@ -308,3 +308,26 @@ func waitReported(root, name string, timeout time.Duration) (childStatus, error)
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// waitGone waits until init's report, of its config's generation, no
+// longer shows child name.
+func waitGone(root, name string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		cfg, err := readConfig(root)
+		if err != nil {
+			return err
+		}
+		st, err := readReport(root)
+		if err != nil {
+			return err
+		}
+		if st == nil || st.Version == cfg.Version && st.Child(name) == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("init has not reported %s gone within %v (report %s)", name, timeout, filepath.Join(root, InitState))
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -74,23 +74,27 @@ func podQuota(cfg *initcfg.Config) (initcfg.Bytes, uint64) {
 	return ram, caps
 }
 
-// hosts are the inits a change of the container goes to, locked: the
-// containers' init and, for a pod's container, the pod's sub-init (locked
-// in that order).
+// hosts are the inits a change of the container goes to. A container
+// outside a pod holds the containers' init's lock throughout; a pod's
+// container holds its pod's sub-init's lock throughout and takes the
+// containers' init's only while it changes the pod's node there (pod, then
+// containers' init: one order, so no two commands wait for each other).
 type hosts struct {
-	outer *host
+	root  string
+	outer *host // locked throughout: not a pod's container
 	pod   *host // nil: not a pod's container, or the pod is gone
 	name  string
 	gone  bool // a pod's container whose pod has been removed
 }
 
 func (c *Container) openHosts() (*hosts, error) {
-	outer, err := openHost(c.root)
-	if err != nil {
-		return nil, err
-	}
-	hs := &hosts{outer: outer}
+	hs := &hosts{root: c.root}
 	if c.st.Pod == "" {
+		outer, err := openHost(c.root)
+		if err != nil {
+			return nil, err
+		}
+		hs.outer = outer
 		return hs, nil
 	}
 	hs.name = childName(c.st.Pod)
@@ -100,10 +104,11 @@ func (c *Container) openHosts() (*hosts, error) {
 		hs.gone = true
 		return hs, nil
 	}
-	if hs.pod, err = openHost(dir); err != nil {
-		outer.close()
+	pod, err := openHost(dir)
+	if err != nil {
 		return nil, err
 	}
+	hs.pod = pod
 	return hs, nil
 }
 
@@ -111,7 +116,9 @@ func (hs *hosts) close() {
 	if hs.pod != nil {
 		hs.pod.close()
 	}
-	hs.outer.close()
+	if hs.outer != nil {
+		hs.outer.close()
+	}
 }
 
 // own is the init of the container's children (nil: its pod is gone).
@@ -120,6 +127,19 @@ func (hs *hosts) own() *host {
 		return hs.outer
 	}
 	return hs.pod
+}
+
+// updateOuter changes the containers' init's config.
+func (hs *hosts) updateOuter(fn func(*initcfg.Config) error) error {
+	if hs.outer != nil {
+		return hs.outer.drv.Update(fn)
+	}
+	h, err := openHost(hs.root)
+	if err != nil {
+		return err
+	}
+	defer h.close()
+	return h.drv.Update(fn)
 }
 
 // update changes the config of the init of the container's children; a
@@ -134,14 +154,17 @@ func (hs *hosts) update(fn func(*initcfg.Config) error) error {
 	}
 	var ram initcfg.Bytes
 	var caps uint64
+	grown := false
 	err := h.drv.Update(func(cfg *initcfg.Config) error {
 		ram0, caps0 := podQuota(cfg)
 		if err := fn(cfg); err != nil {
 			return err
 		}
-		if ram, caps = podQuota(cfg); ram <= ram0 && caps <= caps0 {
+		if ram, caps = podQuota(cfg); ram <= ram0 && caps <= caps0 || grown {
 			return nil
 		}
+		// once: a retried edit (driver.Update) needs no second growth
+		grown = true
 		return hs.fit(ram, caps, true)
 	})
 	if err != nil {
@@ -154,7 +177,7 @@ func (hs *hosts) update(fn func(*initcfg.Config) error) error {
 // grow). A pod no longer there is an error only when it would grow: no
 // child can join it; what leaves it has left.
 func (hs *hosts) fit(ram initcfg.Bytes, caps uint64, grow bool) error {
-	return hs.outer.drv.Update(func(cfg *initcfg.Config) error {
+	return hs.updateOuter(func(cfg *initcfg.Config) error {
 		s := findStart(cfg, hs.name)
 		if s == nil {
 			if grow {
@@ -199,14 +222,9 @@ func (c *Container) lookupChild(name string) (childStatus, error) {
 // of its sub-init's config, which holds the sandbox's start node: the
 // config is there before the sub-init reads it.
 func (c *Container) startPod(hs *hosts, start *initcfg.Start) error {
-	dir := podDir(c.root, c.id)
-	pod, err := openHost(dir)
-	if err != nil {
-		return err
+	if hs.pod == nil {
+		return fmt.Errorf("%s: the pod's directory is gone", c.id)
 	}
-	hs.pod = pod
-	var ram initcfg.Bytes
-	var caps uint64
 	starts := []*initcfg.Start{start}
 	if c.st.Stack != "" {
 		// the stack's server first: the pod's components use it
@@ -216,7 +234,9 @@ func (c *Container) startPod(hs *hosts, start *initcfg.Start) error {
 		}
 		starts = append([]*initcfg.Start{ss}, starts...)
 	}
-	err = pod.drv.Update(func(cfg *initcfg.Config) error {
+	var ram initcfg.Bytes
+	var caps uint64
+	err := hs.pod.drv.Update(func(cfg *initcfg.Config) error {
 		for _, s := range starts {
 			cfg.Starts = append(without(cfg.Starts, []string{s.Name}), s)
 		}
@@ -230,7 +250,7 @@ func (c *Container) startPod(hs *hosts, start *initcfg.Start) error {
 	if err != nil {
 		return err
 	}
-	return hs.outer.drv.Update(func(cfg *initcfg.Config) error {
+	return hs.updateOuter(func(cfg *initcfg.Config) error {
 		cfg.Starts = append(without(cfg.Starts, []string{ps.Name}), ps)
 		return nil
 	})

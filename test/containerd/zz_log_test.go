@@ -32,6 +32,8 @@ var expectedErrors = []struct {
 		"the restart monitor (TestRestartMonitor) looks while its restart of the killed task is under way: the old task is deleted, the new one not yet created (plugins/restart/monitor.go, monitor); it starts the task at its next look. Seen where a task's exit handling is slow (arm64 under qemu-user)", nil},
 	{regexp.MustCompile(`^\[containerd\] .*level=error msg="apply change" error="mkdir [^ ]*/io\.containerd\.runtime\.v2\.task/e2e-restart-monitor/e2e-monitored: file exists"`),
 		"the restart monitor (TestRestartMonitor) creates the new task while the killed one's bundle is still being removed (plugins/restart/monitor.go, startChange); it retries at its next look. Seen where a task's exit handling is slow (arm64 under qemu-user)", nil},
+	{regexp.MustCompile(`^\[containerd\] .*level=error msg="failed to delete shim" error="close wait error: context deadline exceeded"`),
+		"a task's delete waits, within its caller's deadline, until the shim's connection closes as the shim exits (core/runtime/v2/shim.go, shim.Delete: UserOnCloseWait), logs the wait's end at error level and goes on; on the model a shim's exit is a component's end, which a loaded machine can make outlast the deadline (seen in a CI run beside other suites)", nil},
 	{regexp.MustCompile(`^\[containerd\] .*level=error msg="failed to delete dead shim" .*error="exit status 137"`),
 		"after every shim exit containerd runs `containerd-shim-runc-v2 delete` with a 5 s deadline and kills it at the deadline (core/runtime/v2/shim.go, cleanupAfterDeadShim); on the model that is a whole component start, which a loaded machine can take longer than 5 s for (issue 12 note)", nil},
 }
