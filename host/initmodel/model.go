@@ -401,18 +401,15 @@ func (m *Init) launch(ctx context.Context, c *child, defRoute *node.Node) {
 	spec.RunDir = filepath.Join(m.o.RunDir, c.name+"."+strconv.FormatUint(c.id, 10))
 	os.MkdirAll(spec.RunDir, 0o755)
 	spec.Log = &prefixWriter{m: m, prefix: "[" + c.name + "] "}
-	if c.binary == vfsBinary {
-		p, err := startStackServer(c)
-		if err != nil {
-			m.logf("Error: child %q creation failed: %v", c.name, err)
-			c.incomplete = true
-			return
+	if c.binary == vfsBinary || c.binary == initBinary {
+		// Genode's own components the model runs itself (subinit.go)
+		var p Process
+		var err error
+		if c.binary == vfsBinary {
+			p, err = startStackServer(c)
+		} else {
+			p, err = m.startSubInit(ctx, c, spec, defRoute)
 		}
-		m.watch(c, p)
-		return
-	}
-	if c.binary == initBinary {
-		p, err := m.startSubInit(ctx, c, spec, defRoute)
 		if err != nil {
 			m.logf("Error: child %q creation failed: %v", c.name, err)
 			c.incomplete = true

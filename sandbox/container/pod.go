@@ -280,12 +280,17 @@ func checkPod(root, id string, ann map[string]string) (string, string, error) {
 	if ann[oci.AnnPod] == "yes" {
 		pod = id
 	}
+	// the container an annotation names, or a refusal of it
+	named := func(key, missing string) (*Container, error) {
+		c, err := Load(root, ann[key])
+		if errors.Is(err, ErrNotExist) {
+			return nil, refuse(key, missing, ann[key])
+		}
+		return c, err
+	}
 	if of := ann[oci.AnnPodOf]; of != "" {
-		p, err := Load(root, of)
+		p, err := named(oci.AnnPodOf, "no pod's sandbox %q here")
 		if err != nil {
-			if errors.Is(err, ErrNotExist) {
-				return "", "", refuse(oci.AnnPodOf, "no pod's sandbox %q here", of)
-			}
 			return "", "", err
 		}
 		if p.st.Pod != of {
@@ -302,11 +307,8 @@ func checkPod(root, id string, ann map[string]string) (string, string, error) {
 	// a socket stack is served within one init: its server must be a
 	// child of the init the container is
 	if of := ann[oci.AnnNetworkOf]; of != "" {
-		s, err := Load(root, of)
+		s, err := named(oci.AnnNetworkOf, "no container %q serves its socket stack here")
 		if err != nil {
-			if errors.Is(err, ErrNotExist) {
-				return "", "", refuse(oci.AnnNetworkOf, "no container %q serves its socket stack here", of)
-			}
 			return "", "", err
 		}
 		if s.st.Pod != pod {
