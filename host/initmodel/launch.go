@@ -549,4 +549,3 @@ func (m *Init) sharedAddress(c *child) string {
 	}
 	return ""
 }
-
