@@ -329,13 +329,7 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 				st.Version = v
 			}
 		case AnnSkipKernelFS:
-			switch v {
-			case "yes":
-				skipKernelFS = true
-			case "no":
-			default:
-				c.refuse(f, "expected yes or no, got %q", v)
-			}
+			skipKernelFS = c.yesNo(f, v)
 		case AnnRoutes:
 			rules, err := parseRoutes(v)
 			if err != nil {
@@ -351,33 +345,13 @@ func Translate(s *specs.Spec, unknown []string, o Options) (*Result, error) {
 				network = n
 			}
 		case AnnNetworkServer:
-			switch v {
-			case "yes":
-				serveNetwork = true
-			case "no":
-			default:
-				c.refuse(f, "expected yes or no, got %q", v)
-			}
+			serveNetwork = c.yesNo(f, v)
 		case AnnNetworkOf:
-			if v == "" || strings.ContainsAny(v, "/\"\n|") {
-				c.refuse(f, "expected the id of the container whose socket stack this one shares, got %q", v)
-			} else {
-				networkOf = v
-			}
+			networkOf = c.containerID(f, v, "the id of the container whose socket stack this one shares")
 		case AnnPod:
-			switch v {
-			case "yes":
-				pod = true
-			case "no":
-			default:
-				c.refuse(f, "expected yes or no, got %q", v)
-			}
+			pod = c.yesNo(f, v)
 		case AnnPodOf:
-			if v == "" || strings.ContainsAny(v, "/\"\n|") {
-				c.refuse(f, "expected the id of the pod's sandbox container, got %q", v)
-			} else {
-				podOf = v
-			}
+			podOf = c.containerID(f, v, "the id of the pod's sandbox container")
 		default:
 			c.refuse(f, "unknown Genode annotation (known: %s)", strings.Join([]string{AnnCaps, AnnNetwork, AnnNetworkOf,
 				AnnNetworkServer, AnnPod, AnnPodOf, AnnPriority, AnnRoutes, AnnSkipKernelFS, AnnVersion}, ", "))

@@ -53,6 +53,28 @@ type member struct {
 
 // refuseObject refuses each set member by its own name, or the object by
 // its name when none is set (an empty object still asks for the feature).
+// yesNo reads an annotation of "yes" or "no"; anything else is refused.
+func (c *collector) yesNo(field, v string) bool {
+	switch v {
+	case "yes":
+		return true
+	case "no":
+	default:
+		c.refuse(field, "expected yes or no, got %q", v)
+	}
+	return false
+}
+
+// containerID reads an annotation naming a container (what, for the
+// refusal): not empty, and usable as a directory name and a label.
+func (c *collector) containerID(field, v, what string) string {
+	if v == "" || strings.ContainsAny(v, "/\"\n|") {
+		c.refuse(field, "expected %s, got %q", what, v)
+		return ""
+	}
+	return v
+}
+
 func (c *collector) refuseObject(object, reason string, members ...member) {
 	named := false
 	for _, m := range members {
